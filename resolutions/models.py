@@ -1,0 +1,385 @@
+"""What the Council votes on: drafts (adopted or not), meetings, agenda items.
+
+The central record is :class:`Draft`: one draft put to the vote. If adopted it
+carries its resolution number. It keeps apart three kinds of facts:
+
+* what the sources (or an editor) *recorded*: totals and a stated outcome;
+* what the outcome engine *computed* from them (``votes.outcome.decide``),
+  written only by :mod:`resolutions.outcomes`;
+* where each field came from (``field_sources``) and what every source said
+  (``sources``), so that disagreements are shown rather than resolved silently.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from votes.choices import Basis, Modality, Outcome, Source
+
+UNDOCS = "https://undocs.org/en/"
+
+
+def undocs_url(symbol: str) -> str:
+    """The UN Official Document System's permanent address for a symbol."""
+    return UNDOCS + symbol.replace(" ", "")
+
+
+class Meeting(models.Model):
+    symbol = models.CharField(max_length=40, unique=True, help_text="e.g. S/PV.9048")
+    number = models.PositiveIntegerField(null=True, blank=True)
+    date = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.symbol
+
+    @property
+    def url(self) -> str:
+        return undocs_url(self.symbol)
+
+
+class AgendaItem(models.Model):
+    name = models.CharField(max_length=1000, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subject(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DraftQuerySet(models.QuerySet):
+    def published(self) -> DraftQuerySet:
+        return self.filter(is_published=True)
+
+    def vetoed(self) -> DraftQuerySet:
+        return self.filter(outcome=Outcome.VETOED)
+
+    def adopted(self) -> DraftQuerySet:
+        return self.filter(outcome=Outcome.ADOPTED)
+
+    def not_adopted(self) -> DraftQuerySet:
+        return self.filter(outcome=Outcome.NOT_ADOPTED)
+
+    def recorded_votes(self) -> DraftQuerySet:
+        return self.filter(modality=Modality.RECORDED_VOTE)
+
+    def for_country(self, state) -> DraftQuerySet:
+        return self.filter(member_votes__state=state)
+
+    def vetoed_by_seat(self, seat_code: str) -> DraftQuerySet:
+        return self.filter(vetoes__seat__code=seat_code)
+
+    def newest_first(self) -> DraftQuerySet:
+        # Resolutions adopted on one day are numbered in order; drafts without
+        # a number fall back on their id, i.e. the order they were recorded.
+        return self.order_by("-date", "-resolution_number", "-id")
+
+
+class Draft(models.Model):
+    """One draft resolution put to the vote, adopted or not."""
+
+    # Symbols -----------------------------------------------------------------
+    draft_symbol = models.CharField(
+        max_length=60,
+        blank=True,
+        db_index=True,
+        help_text="e.g. S/2022/431. The UN's voting data has draft symbols only from 1998.",
+    )
+    resolution_number = models.PositiveIntegerField(null=True, blank=True)
+    resolution_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    # The record --------------------------------------------------------------
+    date = models.DateField()
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="drafts"
+    )
+    press_release = models.CharField(max_length=40, blank=True, help_text="e.g. SC/14911")
+    title = models.CharField(max_length=1000, blank=True)
+    description = models.TextField(blank=True)
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="drafts"
+    )
+    subjects = models.ManyToManyField(Subject, blank=True, related_name="drafts")
+    modality = models.CharField(max_length=20, choices=Modality, default=Modality.RECORDED_VOTE)
+    procedural = models.BooleanField(
+        default=False, help_text="Procedural matters cannot be vetoed (Article 27(2))."
+    )
+    party_to_dispute_abstained = models.BooleanField(
+        default=False,
+        help_text="Article 27(3): a party to a dispute abstained as obliged. "
+        "Recorded only; it does not decide the outcome.",
+    )
+
+    # Recorded by a source or an editor, kept apart from what is computed ------
+    recorded_yes = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_no = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_abstain = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_non_voting = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_members = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
+    recorded_vetoed_by = models.JSONField(
+        default=list, blank=True, help_text="Seat codes a source named as vetoing."
+    )
+
+    # Computed by the outcome engine; written only by resolutions.outcomes ----
+    tally_yes = models.PositiveSmallIntegerField(null=True, editable=False)
+    tally_no = models.PositiveSmallIntegerField(null=True, editable=False)
+    tally_abstain = models.PositiveSmallIntegerField(null=True, editable=False)
+    tally_non_voting = models.PositiveSmallIntegerField(null=True, editable=False)
+    outcome = models.CharField(
+        max_length=20, choices=Outcome, default=Outcome.UNKNOWN, editable=False
+    )
+    outcome_basis = models.CharField(
+        max_length=20, choices=Basis, default=Basis.NONE, editable=False
+    )
+    required_votes = models.PositiveSmallIntegerField(default=9, editable=False)
+    outcome_disagreements = models.JSONField(default=list, blank=True, editable=False)
+    outcome_disputed = models.BooleanField(default=False, editable=False)
+
+    # Provenance --------------------------------------------------------------
+    source = models.CharField(
+        max_length=20, choices=Source, default=Source.EDITOR, help_text="First source."
+    )
+    undl_record_id = models.CharField(max_length=20, blank=True)
+    sources = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per source: its version, link, location and the values it gave.",
+    )
+    field_sources = models.JSONField(
+        default=dict, blank=True, help_text="Per field: the source that gave its current value."
+    )
+
+    # Editorial ---------------------------------------------------------------
+    is_published = models.BooleanField(
+        default=False, help_text="Unpublished records appear on no public page, export or count."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resolution_number"],
+                condition=Q(resolution_number__isnull=False),
+                name="unique_resolution_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_number__isnull=True, resolution_year__isnull=True)
+                | Q(resolution_number__isnull=False, resolution_year__isnull=False),
+                name="resolution_number_has_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_number__isnull=True)
+                | Q(outcome=Outcome.ADOPTED)
+                | Q(outcome=Outcome.UNKNOWN)
+                | Q(outcome_disputed=True),
+                name="numbered_resolution_is_adopted_or_disputed",
+            ),
+        ]
+        indexes = [
+            # Every public list: published records, newest first.
+            models.Index(
+                fields=["is_published", "-date", "-resolution_number"],
+                name="draft_published_date_idx",
+            ),
+            # Outcome filters and veto/outcome counts by period.
+            models.Index(fields=["outcome", "date"], name="draft_outcome_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.symbol
+
+    def get_absolute_url(self) -> str:
+        return reverse("resolutions:detail", args=[self.pk])
+
+    # Symbols -----------------------------------------------------------------
+    @property
+    def resolution_symbol(self) -> str:
+        if self.resolution_number is None:
+            return ""
+        return f"S/RES/{self.resolution_number} ({self.resolution_year})"
+
+    @property
+    def symbol(self) -> str:
+        """The best name for the record: its resolution, else its draft symbol."""
+        return (
+            self.resolution_symbol
+            or self.draft_symbol
+            or (f"Draft voted at {self.meeting}" if self.meeting_id else f"Draft of {self.date}")
+        )
+
+    @property
+    def draft_symbol_is_meeting_record(self) -> bool:
+        """Some early Veto List rows give the meeting record where the draft should be."""
+        return self.draft_symbol.startswith("S/PV.")
+
+    # Tallies -----------------------------------------------------------------
+    @property
+    def recorded_tally(self):
+        from votes.outcome import Tally
+
+        if None in (self.recorded_yes, self.recorded_no, self.recorded_abstain):
+            return None
+        return Tally(
+            self.recorded_yes,
+            self.recorded_no,
+            self.recorded_abstain,
+            self.recorded_non_voting or 0,
+        )
+
+    @property
+    def tally(self):
+        from votes.outcome import Tally
+
+        if self.tally_yes is None:
+            return None
+        return Tally(self.tally_yes, self.tally_no, self.tally_abstain, self.tally_non_voting or 0)
+
+    @property
+    def is_recorded_vote(self) -> bool:
+        return self.modality == Modality.RECORDED_VOTE
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    # How the outcome reads, the same on every page and in the admin ----------
+    def vetoing_names(self) -> list[str]:
+        """Names of the vetoing members on the day, in seat order (uses prefetched vetoes)."""
+        from votes.outcome import seat_sort_key
+
+        vetoes = sorted(self.vetoes.all(), key=lambda v: seat_sort_key(v.seat.code))
+        return [v.name_at_vote for v in vetoes]
+
+    @property
+    def outcome_label(self) -> str:
+        """Short form for tables and badges: 'Vetoed by China, Russian Federation'."""
+        if self.outcome == Outcome.VETOED:
+            return "Vetoed by " + ", ".join(self.vetoing_names())
+        if self.outcome == Outcome.ADOPTED and not self.is_recorded_vote:
+            return f"Adopted {self.get_modality_display().lower()}"
+        return self.get_outcome_display()
+
+    @property
+    def outcome_sentence(self) -> str:
+        """Plain statement: 'Vetoed by China and the Russian Federation'."""
+        tally = self.tally
+        if self.outcome == Outcome.VETOED:
+            return f"Vetoed by {join_names(self.vetoing_names())}"
+        if self.outcome == Outcome.NOT_ADOPTED:
+            if tally is None:
+                return "Not adopted"
+            in_favour = "vote" if tally.yes == 1 else "votes"
+            return f"Not adopted: {tally.yes} {in_favour} in favour, {self.required_votes} required"
+        if self.outcome == Outcome.ADOPTED:
+            if not self.is_recorded_vote:
+                return f"Adopted {self.get_modality_display().lower()}"
+            if tally is None:
+                return "Adopted"
+            return f"Adopted with {tally.yes} votes in favour ({self.required_votes} required)"
+        return "Outcome unknown: no source gives a tally or a result"
+
+
+class Disagreement(models.Model):
+    """Two sources (or a source and an editor) that say different things.
+
+    Recorded by the importers, listed by ``manage.py data_report`` and in the
+    admin; never resolved silently.
+    """
+
+    class Kind(models.TextChoices):
+        OUTCOME = "outcome", "Outcome"
+        TALLY = "tally", "Tally"
+        DATE = "date", "Date"
+        FIELD = "field", "Other field"
+        EDITOR = "editor", "Editor's value kept over a source"
+        MEMBERSHIP = "membership", "Membership"
+        MATCH = "match", "Record could not be matched"
+
+    draft = models.ForeignKey(
+        Draft, null=True, blank=True, on_delete=models.CASCADE, related_name="disagreements"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    field = models.CharField(max_length=60, blank=True)
+    values = models.JSONField(help_text="What each side says, keyed by source.")
+    detail = models.TextField(blank=True)
+    detected_by = models.CharField(max_length=20, choices=Source)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft", "kind", "field", "detected_by"],
+                name="one_disagreement_per_draft_field_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.draft.symbol if self.draft_id else "membership"
+        return f"{self.get_kind_display()} disagreement on {where}"
+
+
+class SourceImport(models.Model):
+    """One run of an importer: which file, which version, and what it changed."""
+
+    source = models.CharField(max_length=20, choices=Source)
+    version = models.CharField(max_length=40, blank=True, help_text="The dataset's date.")
+    location = models.CharField(max_length=500, help_text="File path or URL read.")
+    sha256 = models.CharField(max_length=64)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    conflicts = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # "What is the current version of each source?" for page footers.
+            models.Index(fields=["source", "-finished_at"], name="import_source_latest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.version} ({self.finished_at:%Y-%m-%d})"
+
+
+# Names that read with "the" in running text, as the UN writes them.
+_WITH_ARTICLE = (
+    "Russian Federation",
+    "United ",
+    "USSR",
+    "Republic of ",
+    "Democratic Republic",
+    "Netherlands",
+    "Philippines",
+    "Gambia",
+    "Plurinational",
+    "Bolivarian",
+    "Syrian Arab Republic",
+    "Dominican Republic",
+    "Central African",
+    "Czech Republic",
+    "Federal Republic",
+    "German Democratic",
+)
+
+
+def in_running_text(name: str) -> str:
+    """'Russian Federation' -> 'the Russian Federation'; 'China' stays 'China'."""
+    return f"the {name}" if name.startswith(_WITH_ARTICLE) else name
+
+
+def join_names(names: list[str]) -> str:
+    names = [in_running_text(n) for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

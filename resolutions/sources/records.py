@@ -1,0 +1,127 @@
+"""What every source parser produces, and how it reports bad input.
+
+Parsers (one module per official source in this package) are pure: they read
+a file (a path or bytes) and return these plain records, or raise
+:class:`SourceError`. They touch no database. Matching, merging, validation
+against the Council's membership and writing are done by the loader
+(``resolutions.sources.loader``).
+
+Conventions shared by all parsers:
+
+* Symbols are normalised with :func:`normalise_symbol`: ``S/RES/2627(2022)``
+  and ``S/RES/2627 (2022)`` both give resolution 2627 of 2022; draft symbols
+  keep the UN's form (``S/2022/431``, ``S/9696``); meeting records are
+  ``S/PV.9048``.
+* Vote positions use the Library's codes Y, N, A, X.
+* Outcomes use the values of ``votes.choices.Outcome``.
+* Vetoing members are given as *state codes* (SUN, RUS, CHN, FRA, GBR, USA);
+  the loader turns them into seats.
+* ``location`` is where in the file the record came from (``line 12``,
+  ``row 5``, ``table row 40``), so an error or a disagreement can point at it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+
+class SourceError(Exception):
+    """Bad input: names the file, the place in it and the reason."""
+
+    def __init__(self, file: str, location: str, reason: str):
+        self.file = file
+        self.location = location
+        self.reason = reason
+        where = f"{file}, {location}" if location else file
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    """One member's vote as a source gives it."""
+
+    position: str  # Y, N, A or X
+    code: str = ""  # UN three-letter code, when the source has one
+    name: str = ""  # the name as written in the source
+    note: str = ""  # the source's note, e.g. "Not present"
+    not_present: bool = False  # the source says the member was absent
+    did_not_participate: bool = False  # the source says present but not voting
+
+
+@dataclass(frozen=True)
+class DraftRecord:
+    """One draft put to the vote, as one source describes it."""
+
+    source: str  # a votes.choices.Source value
+    location: str
+    date: date | None
+    draft_symbol: str = ""
+    resolution_number: int | None = None
+    resolution_year: int | None = None
+    meeting_symbol: str = ""
+    press_release: str = ""
+    title: str = ""
+    description: str = ""
+    agenda: str = ""
+    subjects: tuple[str, ...] = ()
+    modality: str = ""  # a votes.choices.Modality value, or "" if the source doesn't say
+    procedural: bool | None = None  # None: the source doesn't say
+    # Totals as the source states them. None where the source gives none.
+    recorded_yes: int | None = None
+    recorded_no: int | None = None
+    recorded_abstain: int | None = None
+    recorded_non_voting: int | None = None
+    recorded_members: int | None = None
+    outcome: str = ""  # the outcome the source states ("" if none)
+    vetoed_by: tuple[str, ...] = ()  # state codes the source names as vetoing
+    votes: tuple[VoteRecord, ...] = ()
+    undl_id: str = ""
+    url: str = ""  # the record's own page at the source
+    tally_text: str = ""  # the tally exactly as written, when the source writes one
+    flags: tuple[str, ...] = ()  # plain-words notes on peculiarities of this row
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class MembershipRecord:
+    """One state on the Council for one calendar year, as DPPA lists it."""
+
+    location: str
+    year: int
+    name: str  # as written; may be blank in the source
+    last_update: date | None = None
+
+
+@dataclass(frozen=True)
+class ParsedSource:
+    """A whole parsed file: its records and the dataset's version."""
+
+    source: str
+    version: str  # the dataset's date or version label, e.g. "2026-02-06"
+    location: str  # the path or URL read
+    records: tuple = ()
+    warnings: tuple[str, ...] = ()
+
+
+_RES = re.compile(r"^S/RES/(\d+)\s*\((\d{4})\)$", re.IGNORECASE)
+
+
+def parse_resolution_symbol(symbol: str) -> tuple[int, int] | None:
+    """``S/RES/2627 (2022)`` or ``S/RES/2627(2022)`` -> (2627, 2022)."""
+    match = _RES.match(" ".join(symbol.split()))
+    if not match:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+def normalise_symbol(symbol: str) -> str:
+    """Tidy whitespace and case of a UN document symbol (not its meaning)."""
+    cleaned = " ".join(symbol.replace("\xa0", " ").split()).strip().rstrip(".,;")
+    if cleaned.upper().startswith("S/"):
+        cleaned = "S/" + cleaned[2:]
+    parsed = parse_resolution_symbol(cleaned)
+    if parsed:
+        return f"S/RES/{parsed[0]} ({parsed[1]})"
+    return cleaned

@@ -1,0 +1,62 @@
+"""The vocabulary shared by the models, the outcome engine and the importers.
+
+Kept free of models so the pure outcome engine can use it without a database.
+"""
+
+from django.db import models
+
+
+class Position(models.TextChoices):
+    # Codes as in the Dag Hammarskjöld Library's voting data.
+    YES = "Y", "Yes"
+    NO = "N", "No"
+    ABSTAIN = "A", "Abstention"
+    NON_VOTING = "X", "Non-voting"
+
+
+class NonVoting(models.TextChoices):
+    """Why a member cast no vote, where the source says which."""
+
+    UNSPECIFIED = "", "Not stated"
+    NOT_PRESENT = "not_present", "Not present"
+    DID_NOT_PARTICIPATE = "did_not_participate", "Present, did not participate"
+
+
+class Outcome(models.TextChoices):
+    ADOPTED = "adopted", "Adopted"
+    VETOED = "vetoed", "Vetoed"
+    NOT_ADOPTED = "not_adopted", "Not adopted"
+    # Only when no source gives a tally, member votes or even a stated result.
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Basis(models.TextChoices):
+    """What an outcome was computed from, strongest first."""
+
+    MEMBER_VOTES = "member_votes", "Member votes"
+    RECORDED_TOTALS = "recorded_totals", "Recorded totals"
+    WITHOUT_VOTE = "without_vote", "Adopted without a vote"
+    SOURCE_STATEMENT = "source_statement", "Source's statement (no tally available)"
+    NONE = "none", "Nothing to compute from"
+
+
+class Modality(models.TextChoices):
+    RECORDED_VOTE = "vote", "Recorded vote"
+    WITHOUT_VOTE = "without_vote", "Without a vote"
+    ACCLAMATION = "acclamation", "By acclamation"
+
+
+class TermKind(models.TextChoices):
+    PERMANENT = "permanent", "Permanent"
+    ELECTED = "elected", "Elected"
+
+
+class Source(models.TextChoices):
+    UNDL = "undl", "Dag Hammarskjöld Library, Security Council Voting Data"
+    DHL_VETO = "dhl_veto", "Dag Hammarskjöld Library, Veto List"
+    DHL_MEETINGS = "dhl_meetings", "Dag Hammarskjöld Library, meetings tables"
+    UNXML = "unxml", "UN DGACM machine-readable drafts not adopted"
+    DPPA = "dppa", "UN DPPA, Security Council membership"
+    CHARTER = "charter", "UN Charter and succession (reference data)"
+    SEED = "seed", "Starter data"
+    EDITOR = "editor", "Editor"

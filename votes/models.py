@@ -1,0 +1,246 @@
+"""Who votes and how: member states, permanent seats, Council terms, votes, vetoes.
+
+``votes`` never imports ``resolutions``; it names the draft model by string.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from votes.choices import NonVoting, Position, Source, TermKind
+
+
+class MemberStateQuerySet(models.QuerySet):
+    def sitting_on(self, on: date) -> MemberStateQuerySet:
+        """The members of the Council on a date: the one definition of "sits"."""
+        return self.filter(terms__in=MembershipTerm.objects.on(on)).distinct()
+
+
+class MemberState(models.Model):
+    """A state as the UN's data identifies it, by its three-letter code.
+
+    Successor states that took over a seat are separate states (SUN and RUS);
+    a state whose name changed stays one state with dated names (CHN for the
+    Republic of China and the People's Republic, as the UN's data has it).
+    """
+
+    code = models.CharField(
+        max_length=3, unique=True, help_text="UN three-letter code, e.g. SUN for the USSR."
+    )
+    name = models.CharField(max_length=100, help_text="Its name today, or its last name.")
+    slug = models.SlugField(max_length=100, unique=True)
+
+    objects = MemberStateQuerySet.as_manager()
+
+    class Meta:
+        # Pick-lists and country indexes read alphabetically.
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def name_on(self, on: date) -> str:
+        for historical in self.names.all():
+            if historical.covers(on):
+                return historical.name
+        return self.name
+
+
+class MemberStateName(models.Model):
+    """A name a state carried between two dates (inclusive, open-ended when blank)."""
+
+    state = models.ForeignKey(MemberState, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=100)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="member_state_name_ends_after_start",
+            ),
+            models.UniqueConstraint(fields=["state", "start"], name="one_name_per_state_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.start or '…'} – {self.end or '…'})"
+
+    def covers(self, on: date) -> bool:
+        return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
+
+
+class PermanentSeat(models.Model):
+    """One of the five permanent seats, identified by its current holder's code.
+
+    The seat outlives its holders: the Russian seat was the USSR's until
+    24 December 1991. Holders and dates are the seat's permanent terms.
+    """
+
+    code = models.CharField(max_length=3, unique=True, help_text="Current holder's code.")
+    name = models.CharField(max_length=50)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Display order.")
+
+    class Meta:
+        # Seats are always listed in one canonical order (China, France, Russia, UK, US).
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipTermQuerySet(models.QuerySet):
+    def on(self, on: date) -> MembershipTermQuerySet:
+        return self.filter(Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+
+    def permanent(self) -> MembershipTermQuerySet:
+        return self.filter(kind=TermKind.PERMANENT)
+
+
+class MembershipTerm(models.Model):
+    """A state's time on the Council, both ends inclusive."""
+
+    state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="terms")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True, help_text="Blank while the term runs.")
+    kind = models.CharField(max_length=10, choices=TermKind)
+    seat = models.ForeignKey(
+        PermanentSeat,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="terms",
+        help_text="The permanent seat held, for permanent terms only.",
+    )
+    source = models.CharField(max_length=20, choices=Source, default=Source.EDITOR)
+    source_version = models.CharField(max_length=40, blank=True)
+
+    objects = MembershipTermQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="term_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=TermKind.PERMANENT) & Q(seat__isnull=False))
+                | (Q(kind=TermKind.ELECTED) & Q(seat__isnull=True)),
+                name="permanent_terms_hold_a_seat",
+            ),
+            models.UniqueConstraint(fields=["state", "start"], name="one_term_per_state_start"),
+        ]
+        indexes = [
+            # "Who sat on this date?" scans terms by their start and end.
+            models.Index(fields=["start", "end"], name="term_dates_idx"),
+        ]
+
+    def __str__(self) -> str:
+        end = self.end.isoformat() if self.end else "present"
+        return f"{self.state} ({self.get_kind_display().lower()}, {self.start} – {end})"
+
+    def covers(self, on: date) -> bool:
+        return self.start <= on and (self.end is None or on <= self.end)
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "A term cannot end before it starts."})
+        if self.kind == TermKind.PERMANENT and self.seat_id is None:
+            raise ValidationError({"seat": "A permanent term must name its seat."})
+        if self.kind == TermKind.ELECTED and self.seat_id is not None:
+            raise ValidationError({"seat": "An elected term holds no permanent seat."})
+        if self.state_id and self.start:
+            from votes.council import check_new_term
+
+            problems = check_new_term(self)
+            if problems:
+                raise ValidationError(problems)
+
+
+class MemberVoteQuerySet(models.QuerySet):
+    def of_seat(self, seat: PermanentSeat | str) -> MemberVoteQuerySet:
+        """All votes cast from a permanent seat, predecessors included (USSR with Russia)."""
+        code = seat.code if isinstance(seat, PermanentSeat) else seat
+        return self.filter(seat__code=code)
+
+
+class MemberVote(models.Model):
+    draft = models.ForeignKey(
+        "resolutions.Draft", on_delete=models.CASCADE, related_name="member_votes"
+    )
+    state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="votes")
+    position = models.CharField(max_length=1, choices=Position)
+    non_voting = models.CharField(
+        max_length=20, choices=NonVoting, blank=True, default=NonVoting.UNSPECIFIED
+    )
+    name_at_vote = models.CharField(
+        max_length=100, help_text="The state's name on the day of the vote."
+    )
+    # Denormalised from the permanent terms when the vote is saved, because every
+    # P5 chart and every veto filters on it.
+    seat = models.ForeignKey(
+        PermanentSeat, null=True, blank=True, on_delete=models.PROTECT, related_name="votes"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=20, choices=Source, default=Source.EDITOR)
+
+    objects = MemberVoteQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft", "state"], name="one_vote_per_member_per_draft"
+            ),
+            models.CheckConstraint(
+                condition=Q(non_voting="") | Q(position=Position.NON_VOTING),
+                name="non_voting_reason_only_when_not_voting",
+            ),
+        ]
+        indexes = [
+            # Country pages and the "Ghana voted no" filter.
+            models.Index(fields=["state", "position"], name="vote_state_position_idx"),
+            # P5 agreement: every vote of a seat.
+            models.Index(fields=["seat", "draft"], name="vote_seat_draft_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_at_vote}: {self.get_position_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.draft_id and self.state_id and self.draft.date:
+            on = self.draft.date
+            if not MemberState.objects.sitting_on(on).filter(pk=self.state_id).exists():
+                raise ValidationError(
+                    {"state": f"{self.state} was not on the Council on {on.day} {on:%B %Y}."}
+                )
+
+
+class Veto(models.Model):
+    """A permanent seat's veto of a draft, as decided by the outcome engine.
+
+    Rows are written only by ``resolutions.outcomes``, in step with the draft's
+    computed outcome; nobody enters them by hand.
+    """
+
+    draft = models.ForeignKey("resolutions.Draft", on_delete=models.CASCADE, related_name="vetoes")
+    seat = models.ForeignKey(PermanentSeat, on_delete=models.PROTECT, related_name="vetoes")
+    state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="vetoes")
+    name_at_vote = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "seat"], name="one_veto_per_seat_per_draft"),
+        ]
+        indexes = [
+            # Veto counts by seat.
+            models.Index(fields=["seat", "draft"], name="veto_seat_draft_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_at_vote} vetoed {self.draft}"

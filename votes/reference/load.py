@@ -1,0 +1,118 @@
+"""Writing the reference CSVs to the database, idempotently and in bulk.
+
+Rows are matched on their natural keys (a state's code; a name's state and
+start; a seat's code; a term's state and start). Rows in the database that the
+CSVs do not mention are left alone: editors may have added them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Hashable
+
+from django.db import models, transaction
+
+from votes.choices import Source, TermKind
+from votes.models import MembershipTerm, MemberState, MemberStateName, PermanentSeat
+from votes.outcome import SEAT_ORDER
+from votes.reference import SEAT_NAMES, member_states, permanent_terms, state_names
+
+
+def _sync(
+    model: type[models.Model],
+    existing: dict[Hashable, models.Model],
+    wanted: dict[Hashable, dict],
+    make: Callable[[Hashable, dict], models.Model],
+    counts: Counter,
+) -> None:
+    """Create what is missing and update what differs, in one query each."""
+    to_create, to_update, changed_fields = [], [], set()
+    for key, fields in wanted.items():
+        obj = existing.get(key)
+        if obj is None:
+            to_create.append(make(key, fields))
+            continue
+        differing = {name for name, value in fields.items() if getattr(obj, name) != value}
+        if differing:
+            for name in differing:
+                setattr(obj, name, fields[name])
+            to_update.append(obj)
+            changed_fields |= differing
+        else:
+            counts["unchanged"] += 1
+    if to_create:
+        model.objects.bulk_create(to_create)
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(changed_fields))
+    counts["created"] += len(to_create)
+    counts["updated"] += len(to_update)
+
+
+def _states(counts: Counter) -> dict[str, MemberState]:
+    wanted = {row.code: {"name": row.name, "slug": row.slug} for row in member_states()}
+    existing = MemberState.objects.filter(code__in=wanted).in_bulk(field_name="code")
+    _sync(MemberState, existing, wanted, lambda code, f: MemberState(code=code, **f), counts)
+    return MemberState.objects.filter(code__in=wanted).in_bulk(field_name="code")
+
+
+def _names(states: dict[str, MemberState], counts: Counter) -> None:
+    wanted = {
+        (states[row.code].pk, row.start): {"name": row.name, "end": row.end}
+        for row in state_names()
+    }
+    existing = {
+        (obj.state_id, obj.start): obj
+        for obj in MemberStateName.objects.filter(state__in=states.values())
+    }
+    _sync(
+        MemberStateName,
+        existing,
+        wanted,
+        lambda key, f: MemberStateName(state_id=key[0], start=key[1], **f),
+        counts,
+    )
+
+
+def _seats(counts: Counter) -> dict[str, PermanentSeat]:
+    wanted = {
+        code: {"name": SEAT_NAMES[code], "position": SEAT_ORDER.index(code)} for code in SEAT_NAMES
+    }
+    existing = PermanentSeat.objects.filter(code__in=wanted).in_bulk(field_name="code")
+    _sync(PermanentSeat, existing, wanted, lambda code, f: PermanentSeat(code=code, **f), counts)
+    return PermanentSeat.objects.filter(code__in=wanted).in_bulk(field_name="code")
+
+
+def _terms(states: dict[str, MemberState], seats: dict[str, PermanentSeat], counts: Counter):
+    wanted = {
+        (states[row.code].pk, row.start): {
+            "end": row.end,
+            "kind": TermKind.PERMANENT,
+            "seat_id": seats[row.seat].pk,
+            "source": Source.CHARTER,
+        }
+        for row in permanent_terms()
+    }
+    existing = {
+        (obj.state_id, obj.start): obj
+        for obj in MembershipTerm.objects.filter(
+            state_id__in={key[0] for key in wanted}, start__in={key[1] for key in wanted}
+        )
+    }
+    _sync(
+        MembershipTerm,
+        existing,
+        wanted,
+        lambda key, f: MembershipTerm(state_id=key[0], start=key[1], **f),
+        counts,
+    )
+
+
+@transaction.atomic
+def load() -> dict[str, int]:
+    """Upsert every reference row; counts of rows created, updated and unchanged."""
+    counts: Counter = Counter(created=0, updated=0, unchanged=0)
+    states = _states(counts)
+    _names(states, counts)
+    seats = _seats(counts)
+    _terms(states, seats, counts)
+    return {key: counts[key] for key in ("created", "updated", "unchanged")}

@@ -1,0 +1,379 @@
+"""Parser for the Dag Hammarskjöld Library's yearly meetings tables (HTML), 1946 onwards.
+
+Each page ("Meetings conducted by the Security Council in YEAR") is one
+hand-written table, one row per meeting: meeting record, date (day and month;
+the year is the page's), press release (from 1994), topic and the outcome. The
+2020 videoconference page and the 2021 page add recording and letter columns.
+One :class:`DraftRecord` is made per *voted* decision in the outcome cell:
+adopted resolutions, drafts not adopted, vetoed drafts. Presidential
+statements, communiqués, notes, letters and elections are skipped.
+
+``location`` is ``table row N``: N counts the table's rows below the header
+from 1; a cell with several decisions adds ``decision k of m``. Peculiarities
+are kept as written and described in ``flags``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import lxml.html
+from lxml.html import HtmlElement
+
+from resolutions.sources.dhl_outcome_cell import Decision, read_outcome_cell
+from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
+from resolutions.sources.tally import COUNT, UNANIMOUS, WITHOUT_VOTE, interpret_tally
+from votes.choices import Modality, Source
+
+FILE_NAME = re.compile(r"^scact(\d{4})(_covid)?_table_en\.html?$", re.IGNORECASE)
+
+# Header texts (lower case, spaces collapsed) and the role of their column.
+COLUMNS = {
+    "meeting record": "meeting",
+    "date": "date",
+    "press release": "press",
+    "topic": "topic",
+    "recording": "recording",
+    "letter with vote procedure / briefings": "procedure_letter",
+    "letter with vote outcome": "outcome_letter",
+    "security council outcome / vote": "outcome",
+}
+REQUIRED = ("meeting", "date", "topic", "outcome")
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_DATE = re.compile(r"^(\d{1,2})(?:\s*(?:-|\u2013|/|\+|&|and)\s*(\d{1,2}))?\s+([A-Za-z]+)\.?$")
+_MEETING = re.compile(r"S/PV\.\s*(\d+)", re.IGNORECASE)
+_PRESS = re.compile(r"\bSC/\d+")
+_UPDATED = re.compile(
+    r"(?:last\s+)?updated(?:\s+on|\s+as\s+of)?\s*:?\s*"
+    r"(\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}|[A-Za-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})",
+    re.IGNORECASE,
+)
+_BLANK = {"", "--", "-", "\u2014"}
+
+
+@dataclass
+class _Meeting:
+    """The cells a continuation row (rowspan or blank cells) inherits."""
+
+    symbol: str
+    text: str
+    day: date
+    date_text: str
+    press: str
+    press_text: str
+
+
+def parse(source: Path, *, years: range | None = None) -> ParsedSource:
+    """Parse every ``scactYEAR[_covid]_table_en.html`` in a directory, years ascending."""
+    found = []
+    for path in sorted(Path(source).iterdir()):
+        match = FILE_NAME.match(path.name)
+        if match and (years is None or int(match.group(1)) in years):
+            found.append((int(match.group(1)), bool(match.group(2)), path))
+    if not found:
+        raise SourceError(str(source), "", "no scactYEAR_table_en.html files in this directory")
+    records: list[DraftRecord] = []
+    warnings: list[str] = []
+    versions: list[str] = []
+    for year, _covid, path in sorted(found):
+        parsed = parse_year(path, year=year)
+        records += [replace(r, location=f"{path.name}, {r.location}") for r in parsed.records]
+        warnings += [f"{path.name}: {w}" for w in parsed.warnings]
+        versions.append(parsed.version)
+    records, duplicates = _flag_repeated_resolutions(records)
+    warnings += duplicates
+    if all(v.isdigit() for v in versions):
+        version = f"{min(versions)}-{max(versions)}"
+    else:
+        version = "; ".join(sorted(set(versions)))
+    return ParsedSource(
+        source=Source.DHL_MEETINGS,
+        version=version,
+        location=str(source),
+        records=tuple(records),
+        warnings=tuple(warnings),
+    )
+
+
+def parse_year(source: Path | bytes, *, year: int, name: str | None = None) -> ParsedSource:
+    """Parse one year's page. ``name`` names the file in errors (default: its path)."""
+    if isinstance(source, bytes):
+        data, display = source, name or "<bytes>"
+    else:
+        data, display = Path(source).read_bytes(), name or str(source)
+    warnings: list[str] = []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        warnings.append("the page is not UTF-8; read as Windows-1252")
+    # lxml drops a stray "</br>" entirely; the pages use it as a line break.
+    text = re.sub(r"</br\s*>", "<br>", text, flags=re.IGNORECASE)
+    if not text.strip():
+        raise SourceError(display, "", "the file is empty")
+    doc = lxml.html.document_fromstring(text)
+    for br in doc.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    table, header_row, roles = _find_table(doc, display)
+    records: list[DraftRecord] = []
+    previous: _Meeting | None = None
+    for n, cells in _rows(table, header_row, len(roles), display, warnings):
+        cell = dict(zip(roles, cells, strict=True))
+        previous = _meeting(cell, year, previous, display, n)
+        flags = _row_flags(cell, previous)
+        voted, notes = read_outcome_cell(_text(cell["outcome"]), on=previous.day)
+        warnings += [f"table row {n}: {note}" for note in notes]
+        for k, decision in enumerate(voted, start=1):
+            where = f"table row {n}" + (f", decision {k} of {len(voted)}" if len(voted) > 1 else "")
+            records.append(_record(decision, cell, previous, year, where, flags, display))
+    version, said = _version(doc, year)
+    warnings.insert(0, said)
+    return ParsedSource(
+        source=Source.DHL_MEETINGS,
+        version=version,
+        location=display,
+        records=tuple(records),
+        warnings=tuple(warnings),
+    )
+
+
+def _find_table(doc: HtmlElement, display: str) -> tuple[HtmlElement, HtmlElement, list[str]]:
+    """The table whose header row names the expected columns, and the column roles."""
+    for table in doc.iter("table"):
+        for tr in table.iter("tr"):
+            heads = [" ".join(_text(c).lower().split()) for c in tr.xpath("./th|./td")]
+            if "meeting record" not in heads or "date" not in heads:
+                continue
+            unknown = [h for h in heads if h not in COLUMNS]
+            if unknown:
+                raise SourceError(display, "header row", f"unknown column(s): {unknown}")
+            roles = [COLUMNS[h] for h in heads]
+            missing = [r for r in REQUIRED if r not in roles]
+            if missing:
+                raise SourceError(display, "header row", f"no column for: {', '.join(missing)}")
+            return table, tr, roles
+    raise SourceError(
+        display, "", "no table with the expected columns (Meeting Record, Date, Topic, Outcome)"
+    )
+
+
+def _rows(table, header_row, width: int, display: str, warnings: list[str]):
+    """Yield (row number, cells) with rowspans filled in; odd rows are checked here."""
+    rows = table.xpath(".//tr")
+    carry: dict[int, list] = {}  # column -> [cell, rows still to cover]
+    for n, tr in enumerate(rows[rows.index(header_row) + 1 :], start=1):
+        cells = tr.xpath("./td|./th")
+        if not cells and not carry:
+            continue
+        if len(cells) == 1 and int(cells[0].get("colspan") or 1) > 1:
+            warnings.append(f"table row {n}: a note across the table, skipped: {_text(cells[0])!r}")
+            continue
+        given = iter(cells)
+        grid: list = []
+        for col in range(width):
+            if col in carry:
+                grid.append(carry[col][0])
+                carry[col][1] -= 1
+                if carry[col][1] == 0:
+                    del carry[col]
+                continue
+            cell = next(given, None)
+            if cell is not None and int(cell.get("rowspan") or 1) > 1:
+                carry[col] = [cell, int(cell.get("rowspan")) - 1]
+            grid.append(cell)
+        extra = [_text(c) for c in given]
+        _check_row(grid, extra, width, display, n, warnings)
+        if any(c is not None for c in grid):
+            yield n, grid
+
+
+def _check_row(grid, extra, width, display, n, warnings) -> None:
+    """Tolerate only a missing outcome cell or empty trailing cells; anything else is an error."""
+    missing = [i for i, c in enumerate(grid) if c is None]
+    where = f"table row {n}"
+    if missing and missing != [width - 1]:
+        given = width - len(missing)
+        raise SourceError(display, where, f"{given} cells where the header has {width} columns")
+    if missing:
+        warnings.append(f"{where}: no outcome cell; read as no decision")
+    if any(t.strip() not in _BLANK for t in extra):
+        raise SourceError(
+            display, where, f"{width + len(extra)} cells where the header has {width}"
+        )
+    if extra:
+        warnings.append(f"{where}: {len(extra)} extra empty cell(s) after the outcome, ignored")
+
+
+def _meeting(cell: dict, year: int, previous: _Meeting | None, display: str, n: int) -> _Meeting:
+    """Read meeting, date and press release, inheriting blank cells from the row above."""
+    meeting_text = " ".join(_text(cell["meeting"]).split())
+    date_text = " ".join(_text(cell["date"]).split())
+    press_text = " ".join(_text(cell["press"]).split()) if "press" in cell else ""
+    if not meeting_text and not date_text:
+        if previous is None:
+            raise SourceError(display, f"table row {n}", "no meeting and no date, and no row above")
+        return previous
+    match = _DATE.match(date_text)
+    month = MONTHS.get(match.group(3).lower()) if match else None
+    if not match or not month:
+        raise SourceError(display, f"table row {n}", f"cannot read the date {date_text!r}")
+    try:
+        day = date(year, month, int(match.group(1)))
+    except ValueError as error:
+        raise SourceError(display, f"table row {n}", f"impossible date {date_text!r}") from error
+    numbers = list(dict.fromkeys(_MEETING.findall(meeting_text)))
+    press = _PRESS.search(press_text)
+    return _Meeting(
+        symbol=f"S/PV.{numbers[0]}" if numbers else "",
+        text=meeting_text,
+        day=day,
+        date_text=date_text,
+        press=press.group(0) if press else "",
+        press_text=press_text,
+    )
+
+
+def _row_flags(cell: dict, meeting: _Meeting) -> list[str]:
+    """Peculiarities of the meeting cells, shared by every decision in the row."""
+    flags = []
+    numbers = list(dict.fromkeys(_MEETING.findall(meeting.text)))
+    if not numbers:
+        flags.append(f"no meeting record (the table gives {meeting.text or 'nothing'!r})")
+    elif len(numbers) > 1:
+        flags.append(f"several meeting records in one cell ({meeting.text}); the first is used")
+    match = _DATE.match(meeting.date_text)
+    if match and match.group(2):
+        flags.append(f"the date is given as {meeting.date_text!r}; the first day is used")
+    return flags
+
+
+def _record(d: Decision, cell, meeting: _Meeting, year, where, row_flags, display) -> DraftRecord:
+    """One DraftRecord for one voted decision."""
+    flags = list(row_flags) + list(d.flags)
+    reading = None
+    if d.tally_text:
+        reading = interpret_tally(
+            d.tally_text, outcome=d.outcome, vetoers=len(d.vetoed_by), on=meeting.day
+        )
+        if reading.ambiguous:
+            flags.append(
+                f"tally {d.tally_text!r} is ambiguous: {reading.reason}; totals left empty"
+            )
+        elif reading.inconsistent:
+            flags.append(
+                f"tally {d.tally_text!r} is inconsistent: {reading.reason}; totals left empty"
+            )
+        elif reading.kind == UNANIMOUS:
+            flags.append(f"the table says {d.tally_text!r} without numbers; totals unknown")
+        elif reading.kind not in (COUNT, WITHOUT_VOTE):
+            flags.append(f"the table says {d.tally_text!r}; modality and totals left unknown")
+    else:
+        flags.append("no tally given")
+    if d.resolution_year and d.resolution_year != year:
+        flags.append(f"resolution year {d.resolution_year} differs from the table's year {year}")
+    usable = reading is not None and reading.usable
+    modality = ""
+    if reading is not None and reading.kind == WITHOUT_VOTE:
+        modality = Modality.WITHOUT_VOTE
+    elif reading is not None and reading.kind == COUNT:
+        modality = Modality.RECORDED_VOTE
+    extra = {
+        "file": display,
+        "line": cell["outcome"].sourceline if cell["outcome"] is not None else None,
+        "meeting_text": meeting.text,
+        "date_text": meeting.date_text,
+        "press_release_text": meeting.press_text,
+        "outcome_text": d.text,
+        "tally_reading": reading.as_dict() if reading is not None else None,
+        "closed": bool(re.search(r"closed|privada", meeting.text, re.IGNORECASE)),
+        **d.extra,
+    }
+    for role in ("procedure_letter", "outcome_letter"):
+        if role in cell:
+            extra[role] = " ".join(_text(cell[role]).split())
+    return DraftRecord(
+        source=Source.DHL_MEETINGS,
+        location=where,
+        date=meeting.day,
+        draft_symbol=d.draft_symbol,
+        resolution_number=d.resolution_number,
+        resolution_year=d.resolution_year,
+        meeting_symbol=meeting.symbol,
+        press_release=meeting.press,
+        agenda=_topic(cell["topic"]),
+        modality=modality,
+        recorded_yes=reading.yes if usable else None,
+        recorded_no=reading.no if usable else None,
+        recorded_abstain=reading.abstain if usable else None,
+        recorded_non_voting=reading.non_voting if usable else None,
+        outcome=d.outcome,
+        vetoed_by=d.vetoed_by,
+        tally_text=d.tally_text,
+        flags=tuple(flags),
+        extra=extra,
+    )
+
+
+def _flag_repeated_resolutions(records: list[DraftRecord]) -> tuple[list[DraftRecord], list[str]]:
+    """A resolution listed in two rows (or two pages) is flagged on each, not dropped."""
+    where: dict[tuple, list[str]] = {}
+    for r in records:
+        if r.resolution_number is not None:
+            where.setdefault((r.resolution_number, r.resolution_year), []).append(r.location)
+    repeated = {key: places for key, places in where.items() if len(places) > 1}
+    out = []
+    for r in records:
+        places = repeated.get((r.resolution_number, r.resolution_year))
+        if places:
+            others = "; ".join(p for p in places if p != r.location)
+            r = replace(r, flags=(*r.flags, f"the same resolution is also listed at {others}"))
+        out.append(r)
+    warnings = [
+        f"S/RES/{num} ({yr}) is listed {len(places)} times: {'; '.join(places)}"
+        for (num, yr), places in sorted(repeated.items())
+    ]
+    return out, warnings
+
+
+def _version(doc: HtmlElement, year: int) -> tuple[str, str]:
+    """The page's "last updated" date if it gives one, else the table's year."""
+    match = _UPDATED.search(" ".join(doc.text_content().split()))
+    if match:
+        return match.group(1), f"version {match.group(1)!r} is the page's 'last updated' date"
+    return str(year), f"no 'last updated' date on the page; version is the table's year {year}"
+
+
+def _text(element: HtmlElement | None) -> str:
+    if element is None:
+        return ""
+    return element.text_content().replace("\xa0", " ")
+
+
+def _topic(element: HtmlElement | None) -> str:
+    """The topic cell. A blank line (two breaks) separates agenda items: joined with "; "."""
+    items = re.split(r"\n\s*\n", _text(element))
+    return "; ".join(" ".join(item.split()) for item in items if item.strip())

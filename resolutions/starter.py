@@ -88,4 +88,5 @@ def load_starter_data() -> Draft:
             for seat in calendar.sitting(VOTE_DATE)
         )
     refresh_outcomes([draft.pk])
+    draft.refresh_from_db()
     return draft

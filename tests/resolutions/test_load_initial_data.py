@@ -19,7 +19,7 @@ def run() -> str:
 
 def test_empty_database_gets_the_seed_case_and_the_2022_council():
     output = run()
-    assert "S/2022/431" in output
+    assert "S/2022/431 (13–2–0, vetoed by China and the Russian Federation)" in output
     draft = Draft.objects.get(draft_symbol="S/2022/431")
     assert draft.date.isoformat() == "2022-05-26"  # the vote, not the article's 2024 date
     assert draft.meeting.symbol == "S/PV.9048"

@@ -17,6 +17,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the starter data: the 2022 Council and {draft.symbol} "
-                f"({draft.tally}, {draft.outcome_label.lower()})."
+                f"({draft.tally}, {draft.outcome_sentence[0].lower()}{draft.outcome_sentence[1:]})."
             )
         )

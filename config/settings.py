@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "csp",
+    "simple_history",
     "votes",
     "resolutions",
 ]
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from votes.choices import Basis, Modality, Outcome, Source
 
@@ -165,6 +166,8 @@ class Draft(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DraftQuerySet.as_manager()
+    # Who changed what and when; imports are logged by SourceImport instead.
+    history = HistoricalRecords(excluded_fields=["sources", "field_sources"])
 
     class Meta:
         constraints = [

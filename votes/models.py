@@ -10,6 +10,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from votes.choices import NonVoting, Position, Source, TermKind
 
@@ -120,6 +121,7 @@ class MembershipTerm(models.Model):
     source_version = models.CharField(max_length=40, blank=True)
 
     objects = MembershipTermQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -190,6 +192,7 @@ class MemberVote(models.Model):
     source = models.CharField(max_length=20, choices=Source, default=Source.EDITOR)
 
     objects = MemberVoteQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

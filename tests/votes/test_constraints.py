@@ -89,3 +89,21 @@ def test_sitting_on_counts_the_russian_seat_under_its_holder_on_the_day(seed):
     after = set(MemberState.objects.sitting_on(date(1991, 12, 24)).values_list("code", flat=True))
     assert "SUN" in before and "RUS" not in before
     assert "RUS" in after and "SUN" not in after
+
+
+def test_votes_of_the_russian_seat_include_the_ussrs(seed):
+    from resolutions.models import Draft
+    from votes.models import PermanentSeat
+
+    older = Draft.objects.create(date=date(1980, 1, 9), is_published=True)
+    ussr = MemberState.objects.get(code="SUN")
+    MemberVote.objects.create(
+        draft=older,
+        state=ussr,
+        seat=PermanentSeat.objects.get(code="RUS"),
+        position=Position.NO,
+        name_at_vote="USSR",
+    )
+    codes = set(MemberVote.objects.of_seat("RUS").values_list("state__code", flat=True))
+    assert codes == {"SUN", "RUS"}
+    assert not MemberVote.objects.of_seat("CHN").filter(state=ussr).exists()

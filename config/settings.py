@@ -194,6 +194,9 @@ LOGGING = {
 # without a code change.
 UN_DATA_DIR = os.environ.get("UN_DATA_DIR", "")
 UN_DOWNLOAD_TIMEOUT = env_float("UN_DOWNLOAD_TIMEOUT", 30.0)
+# `make run` tries the official sources once, briefly, before falling back on
+# the starter data, so a first start on an offline machine stays quick.
+UN_INITIAL_SYNC_TIMEOUT = env_float("UN_INITIAL_SYNC_TIMEOUT", 5.0)
 UN_SOURCES = {
     "undl_file_list": os.environ.get(
         "UN_UNDL_FILE_LIST_URL", "https://digitallibrary.un.org/api/v1/file?recid=4055387"

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from resolutions.bulk import bulk_update
 from resolutions.models import Draft
 from votes.calendar import CouncilCalendar
 from votes.choices import Outcome
@@ -170,7 +171,7 @@ def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> in
         stale_vetoes += [v.pk for seat, v in have.items() if seat not in wanted]
 
     if changed_drafts:
-        Draft.objects.bulk_update(changed_drafts, COMPUTED_FIELDS, batch_size=500)
+        bulk_update(changed_drafts, COMPUTED_FIELDS)
     if stale_vetoes:
         Veto.objects.filter(pk__in=stale_vetoes).delete()
     if new_vetoes:

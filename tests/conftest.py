@@ -30,3 +30,15 @@ def shared_data() -> Path:
 def _fast_password_hasher(settings):
     # MD5 only in tests: hashing cost is irrelevant here and slows every login.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_network(settings):
+    """No test reaches the UN's servers: every official address points at a closed port.
+
+    Tests of the download path serve ../shared/data from a local HTTP server and
+    set these addresses themselves.
+    """
+    settings.UN_SOURCES = {
+        key: f"http://127.0.0.1:9/no-network-in-tests/{key}" for key in settings.UN_SOURCES
+    }

@@ -1,0 +1,70 @@
+"""List what the sources disagree about, and where each source's version stands."""
+
+from django.core.management.base import BaseCommand
+from django.db.models import Count
+
+from resolutions.models import Disagreement, Draft, SourceImport
+from votes.choices import Source
+
+
+class Command(BaseCommand):
+    help = (
+        "Report the disagreements between sources (outcome, tally, date and other fields), "
+        "editors' values kept over a source, duplicate listings and membership gaps."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--kind", choices=Disagreement.Kind.values, help="only this kind of disagreement"
+        )
+        parser.add_argument(
+            "--limit", type=int, default=10, help="examples shown per kind (0 for all)"
+        )
+
+    def handle(self, *args, kind=None, limit=10, **options):
+        self.versions()
+        found = Disagreement.objects.select_related("draft").order_by("kind", "draft__date", "pk")
+        if kind:
+            found = found.filter(kind=kind)
+        counts = dict(found.values_list("kind").annotate(n=Count("pk")).order_by())
+        total = sum(counts.values())
+        self.stdout.write(f"\n{total} disagreements on record.")
+        if not total:
+            self.stdout.write("The sources agree on everything loaded so far.")
+        for key, label in Disagreement.Kind.choices:
+            if key not in counts:
+                continue
+            self.stdout.write(self.style.MIGRATE_HEADING(f"\n{label}: {counts[key]}"))
+            rows = found.filter(kind=key)
+            for item in rows[:limit] if limit else rows:
+                self.stdout.write("  " + self.describe(item))
+            if limit and counts[key] > limit:
+                self.stdout.write(f"  … {counts[key] - limit} more (--kind {key} --limit 0)")
+        disputed = Draft.objects.filter(outcome_disputed=True).count()
+        self.stdout.write(
+            f"\n{disputed} drafts whose computed outcome differs from what a source states "
+            "(flagged on their pages)."
+        )
+
+    def versions(self) -> None:
+        self.stdout.write(self.style.MIGRATE_HEADING("Sources loaded"))
+        latest = {}
+        for run in SourceImport.objects.order_by("source", "-finished_at"):
+            latest.setdefault(run.source, run)
+        if not latest:
+            self.stdout.write("  none yet (manage.py sync_un_data)")
+        for run in latest.values():
+            self.stdout.write(
+                f"  {Source(run.source).label}: version {run.version}, "
+                f"loaded {run.finished_at:%Y-%m-%d %H:%M}"
+            )
+
+    @staticmethod
+    def describe(item: Disagreement) -> str:
+        where = f"{item.draft.symbol} ({item.draft.date})" if item.draft_id else "membership"
+        said = "; ".join(
+            f"{Source(k).label if k in Source.values else k}: {v}" for k, v in item.values.items()
+        )
+        field = f" [{item.field}]" if item.field else ""
+        detail = f" — {item.detail}" if item.detail else ""
+        return f"{where}{field}: {said}{detail}"

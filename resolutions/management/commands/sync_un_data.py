@@ -1,0 +1,72 @@
+"""Load every official source, in order, from the official URLs or a local folder."""
+
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from resolutions.management.commands._importing import progress_wanted, report
+from resolutions.models import Disagreement
+from resolutions.sources.fetch import Fetcher, FetchError
+from resolutions.sources.records import SourceError
+from resolutions.sources.sync import inputs_from_dir, sync
+
+
+class Command(BaseCommand):
+    help = (
+        "Load every official source: DPPA membership, the Library's voting data, DGACM's "
+        "drafts not adopted, the Veto List and the meetings tables. Downloads them from "
+        "their official addresses (settings.UN_SOURCES) unless --from-dir is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--from-dir", help="a folder laid out like ../shared/data, instead of downloading"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would change; write nothing"
+        )
+        parser.add_argument("--timeout", type=float, help="download timeout in seconds")
+        parser.add_argument("--no-progress", action="store_true", help="never show a bar")
+
+    def handle(self, *args, from_dir=None, dry_run=False, timeout=None, **options):
+        verbosity = options.get("verbosity", 1)
+        try:
+            if from_dir:
+                self.run(Path(from_dir), dry_run, options, verbosity)
+            else:
+                with tempfile.TemporaryDirectory(prefix="sc-votes-") as folder:
+                    fetcher = Fetcher(timeout, log=self.stdout.write if verbosity > 1 else None)
+                    self.stdout.write("Downloading the official sources…")
+                    for warning in fetcher.all(Path(folder)):
+                        self.stdout.write(self.style.WARNING(f"  - {warning}"))
+                    self.run(Path(folder), dry_run, options, verbosity)
+        except (SourceError, FetchError) as exc:
+            raise CommandError(f"{exc}\nNothing was written.") from exc
+
+    # All sources or none: a failure in a later source undoes the earlier ones, so
+    # the database never holds half a synchronisation.
+    @transaction.atomic
+    def run(self, folder: Path, dry_run: bool, options, verbosity: int) -> None:
+        totals = {"created": 0, "updated": 0, "unchanged": 0}
+        for summary in sync(
+            inputs_from_dir(folder),
+            dry_run=dry_run,
+            progress=progress_wanted(options),
+            report=lambda s: report(self, s, verbosity),
+        ):
+            for key in totals:
+                totals[key] += getattr(summary, key)
+        conflicts = Disagreement.objects.count()
+        changed = totals["created"] + totals["updated"]
+        verdict = "nothing changed" if not changed else f"{changed} records changed"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done{' (dry run: nothing written)' if dry_run else ''}: "
+                f"created {totals['created']}, updated {totals['updated']}, "
+                f"unchanged {totals['unchanged']}; {verdict}. "
+                f"{conflicts} disagreements between sources are on record "
+                "(manage.py data_report)."
+            )
+        )

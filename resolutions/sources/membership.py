@@ -1,0 +1,168 @@
+"""Load DPPA's yearly membership into elected Council terms.
+
+Permanent terms come from the Charter reference data, never from this file.
+Every name that cannot be mapped and every blank name is reported (and kept
+as a membership disagreement for ``data_report``); blanks are filled only by
+the cited corrections in ``votes/reference/membership_corrections.csv``.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from resolutions.models import Disagreement, SourceImport
+from resolutions.sources.dppa import build_terms
+from resolutions.sources.loader import ImportSummary
+from resolutions.sources.records import ParsedSource, SourceError
+from votes.choices import Source, TermKind
+from votes.council import check_terms
+from votes.models import MembershipTerm, MemberState
+from votes.reference import load_reference_data
+
+
+class _DryRun(Exception):
+    pass
+
+
+def load_membership(
+    parsed: ParsedSource, *, dry_run: bool = False, sha256: str = ""
+) -> ImportSummary:
+    summary = ImportSummary(Source.DPPA, parsed.version, dry_run=dry_run)
+    plan = build_terms(parsed.records)
+    summary.warnings += [
+        f"{where}: cannot map the name {name!r} ({year}); not loaded"
+        for where, year, name in plan.unmapped
+    ]
+    summary.warnings += [
+        f"{where}: blank name ({year})" + _correction_note(where, plan)
+        for where, year in plan.blank
+    ]
+    summary.warnings += plan.problems
+    try:
+        with transaction.atomic():
+            load_reference_data()
+            _apply(plan, parsed, summary)
+            if dry_run:
+                raise _DryRun
+            SourceImport.objects.create(
+                source=Source.DPPA,
+                version=parsed.version,
+                location=str(parsed.location)[:500],
+                sha256=sha256,
+                created=summary.created,
+                updated=summary.updated,
+                unchanged=summary.unchanged,
+                conflicts=summary.conflicts,
+            )
+    except _DryRun:
+        pass
+    return summary
+
+
+def _correction_note(where: str, plan) -> str:
+    for location, row in plan.corrected:
+        if location == where:
+            return f"; filled with {row.code} by the reference correction ({row.reason[:80]}…)"
+    return "; left empty (no correction on file)"
+
+
+def _apply(plan, parsed: ParsedSource, summary: ImportSummary) -> None:
+    states = {s.code: s for s in MemberState.objects.all()}
+    missing = sorted({t.code for t in plan.terms} - states.keys())
+    if missing:
+        raise SourceError(
+            str(parsed.location), "", f"no member state for code(s) {', '.join(missing)}"
+        )
+    # The official record supersedes the starter data's stand-in terms.
+    MembershipTerm.objects.filter(kind=TermKind.ELECTED, source=Source.SEED).delete()
+    elected = list(MembershipTerm.objects.filter(kind=TermKind.ELECTED).select_related("state"))
+    ours = {(t.state.code, t.start): t for t in elected if t.source == Source.DPPA}
+    others = [t for t in elected if t.source != Source.DPPA]
+
+    keep, create, update = set(), [], []
+    for term in plan.terms:
+        clash = next(
+            (
+                o
+                for o in others
+                if o.state.code == term.code
+                and o.start <= term.end
+                and (o.end is None or o.end >= term.start)
+            ),
+            None,
+        )
+        if clash is not None:
+            # An editor's (or the starter data's) term stands; say so.
+            summary.warnings.append(
+                f"{term.code} {term.start.year}–{term.end.year}: kept the existing "
+                f"{clash.get_source_display().lower()} term {clash.start} – {clash.end}"
+            )
+            continue
+        existing = ours.get((term.code, term.start))
+        if existing is None:
+            create.append(
+                MembershipTerm(
+                    state=states[term.code],
+                    start=term.start,
+                    end=term.end,
+                    kind=TermKind.ELECTED,
+                    source=Source.DPPA,
+                    source_version=parsed.version,
+                )
+            )
+            continue
+        keep.add(existing.pk)
+        if existing.end != term.end:
+            existing.end, existing.source_version = term.end, parsed.version
+            update.append(existing)
+        else:
+            summary.unchanged += 1
+    stale = [t.pk for t in ours.values() if t.pk not in keep]
+    MembershipTerm.objects.filter(pk__in=stale).delete()
+    MembershipTerm.objects.bulk_update(update, ["end", "source_version"])
+    MembershipTerm.objects.bulk_create(create)
+    summary.created, summary.updated = len(create), len(update) + len(stale)
+
+    problems = check_terms(MembershipTerm.objects.all())
+    if problems:
+        raise SourceError(
+            str(parsed.location), "", "the Council's terms break the seat limits: " + problems[0]
+        )
+    summary.conflicts = _record_reports(plan)
+
+
+def _record_reports(plan) -> int:
+    """Unmapped and blank names, kept for data_report and the admin."""
+    Disagreement.objects.filter(kind=Disagreement.Kind.MEMBERSHIP).delete()
+    reports = [
+        Disagreement(
+            kind=Disagreement.Kind.MEMBERSHIP,
+            field=where[:60],
+            values={"dppa": name, "year": year},
+            detail=f"DPPA lists {name!r} for {year}; no member state has that name",
+            detected_by=Source.DPPA,
+        )
+        for where, year, name in plan.unmapped
+    ]
+    corrected = dict(plan.corrected)
+    reports += [
+        Disagreement(
+            kind=Disagreement.Kind.MEMBERSHIP,
+            field=where[:60],
+            values={"dppa": "", "year": year, "reference": corrected[where].code}
+            if where in corrected
+            else {"dppa": "", "year": year},
+            detail=(
+                f"DPPA's name for {year} is blank; "
+                + (
+                    f"filled with {corrected[where].code}: {corrected[where].reason}"
+                    if where in corrected
+                    else "no correction on file, so no term"
+                )
+            ),
+            detected_by=Source.DPPA,
+        )
+        for where, year in plan.blank
+    ]
+    Disagreement.objects.bulk_create(reports)
+    return len(reports)

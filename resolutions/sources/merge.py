@@ -1,0 +1,203 @@
+"""Merging what several sources say about one draft, without hiding disagreement.
+
+Each draft keeps every source's own values in ``Draft.sources[source]["values"]``.
+The draft's fields are then a pure function of those values (by a fixed order
+of trust per field) and of the fields an editor set, which always win. Where
+sources give different dates, tallies, outcomes or modalities, a disagreement
+is produced naming every side. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from votes.choices import Modality, Outcome, Source
+
+EDITOR = Source.EDITOR.value
+
+# Which source to trust first, per field. The Library's voting data and the
+# DGACM XML are per-member records; the meetings tables and the Veto List are
+# summaries typed by hand, so they come after.
+PRIORITY: dict[str, tuple[str, ...]] = {
+    "date": ("undl", "unxml", "dhl_meetings", "dhl_veto", "seed"),
+    "draft_symbol": ("unxml", "undl", "dhl_veto", "dhl_meetings", "seed"),
+    "resolution": ("undl", "dhl_meetings", "seed"),
+    "meeting": ("unxml", "undl", "dhl_meetings", "dhl_veto", "seed"),
+    "press_release": ("dhl_meetings", "seed"),
+    "title": ("unxml", "undl", "seed"),
+    "description": ("undl",),
+    "agenda": ("undl", "unxml", "dhl_meetings", "dhl_veto", "seed"),
+    "subjects": ("undl", "unxml"),
+    "modality": ("undl", "unxml", "dhl_meetings", "seed"),
+    "procedural": ("undl", "unxml", "dhl_meetings", "dhl_veto", "seed"),
+    "totals": ("undl", "unxml", "dhl_meetings", "seed"),
+    "outcome": ("unxml", "undl", "dhl_veto", "dhl_meetings", "seed"),
+    "vetoed_by": ("dhl_veto", "unxml", "dhl_meetings", "seed"),
+    "undl_record_id": ("undl",),
+}
+FIELDS = tuple(PRIORITY)
+
+# The fields whose disagreement between sources is recorded, with its kind.
+COMPARED = {
+    "date": "date",
+    "draft_symbol": "field",
+    "totals": "tally",
+    "outcome": "outcome",
+    "vetoed_by": "outcome",
+    "modality": "field",
+    "resolution": "field",
+}
+
+
+@dataclass
+class Merged:
+    values: dict = field(default_factory=dict)  # field -> merged value
+    origin: dict = field(default_factory=dict)  # field -> source that gave it
+    disagreements: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _present(value) -> bool:
+    return value not in (None, "", [], ())
+
+
+def reconcile_totals(sources: dict) -> dict[str, dict]:
+    """Each source's totals, with the meetings tables' ambiguous order settled where possible.
+
+    The meetings tables write tallies in an inconsistent order. When their reading
+    is ambiguous, another source's totals that equal one of the two readings
+    settle it; otherwise the Library's usual order (yes-no-abstain) is used and
+    the assumption is noted. Returns per source {"totals": [...], "note": str}.
+    """
+    settled: dict[str, dict] = {}
+    others = {
+        key: info["values"]["totals"]
+        for key, info in sources.items()
+        if _present(info.get("values", {}).get("totals"))
+    }
+    for key, info in sources.items():
+        values = info.get("values", {})
+        if _present(values.get("totals")):
+            settled[key] = {"totals": values["totals"], "note": ""}
+            continue
+        candidates = values.get("tally_candidates")
+        if not candidates:
+            continue
+        confirmed = [
+            (other, cand)
+            for cand in candidates
+            for other, totals in others.items()
+            if other != key and list(totals[:3]) == list(cand[:3])
+        ]
+        if confirmed:
+            other, cand = confirmed[0]
+            settled[key] = {
+                "totals": cand,
+                "note": f"tally order of {values.get('tally_text', '')!r} settled by {other}",
+            }
+        elif not others:
+            settled[key] = {
+                "totals": candidates[0],
+                "note": (
+                    f"tally {values.get('tally_text', '')!r} can be read two ways; "
+                    "read in the Library's usual order, yes-no-abstain"
+                ),
+            }
+        else:
+            settled[key] = {"totals": None, "note": "", "unsettled": candidates}
+    return settled
+
+
+def merge(sources: dict, editor_fields: dict | None = None) -> Merged:
+    """Merge every source's values for one draft; editor_fields are field -> editor value."""
+    editor_fields = editor_fields or {}
+    totals = reconcile_totals(sources)
+    result = Merged()
+    for name, order in PRIORITY.items():
+        said = {}
+        for key in order:
+            if key not in sources:
+                continue
+            if name == "totals":
+                value = totals.get(key, {}).get("totals")
+            else:
+                value = sources[key].get("values", {}).get(name)
+            if _present(value) or (name == "procedural" and value is not None):
+                said[key] = value
+        if name in editor_fields:
+            result.values[name] = editor_fields[name]
+            result.origin[name] = EDITOR
+            best = next(iter(said.items()), None)
+            if best is not None and best[1] != editor_fields[name]:
+                result.disagreements.append(
+                    {
+                        "kind": "editor",
+                        "field": name,
+                        "values": {EDITOR: editor_fields[name], best[0]: best[1]},
+                        "detected_by": best[0],
+                        "detail": f"the editor's value is kept over {best[0]}'s",
+                    }
+                )
+        elif said:
+            key, value = next(iter(said.items()))
+            result.values[name] = value
+            result.origin[name] = key
+        if name in COMPARED and name not in editor_fields:
+            result.disagreements += _compare(name, said, totals, sources)
+    for info in totals.values():
+        if info.get("note"):
+            result.notes.append(info["note"])
+    return result
+
+
+def _comparable(name: str, value):
+    if name == "totals":
+        return tuple(value[:3])
+    if name == "vetoed_by":
+        return tuple(sorted(value))
+    if name == "modality":
+        # Acclamation is a kind of adoption without a vote, not a disagreement.
+        return Modality.WITHOUT_VOTE if value == Modality.ACCLAMATION else value
+    return value
+
+
+def _compare(name: str, said: dict, totals: dict, sources: dict) -> list[dict]:
+    if name == "vetoed_by":
+        # Only sources that say "vetoed" name vetoers; a missing list is not a disagreement.
+        said = {k: v for k, v in said.items() if sources[k]["values"].get("outcome") == "vetoed"}
+    found = []
+    if said:
+        first = _comparable(name, next(iter(said.values())))
+        found = [
+            _disagreement(name, said, key)
+            for key, value in said.items()
+            if _comparable(name, value) != first
+        ]
+    if name == "totals":
+        # A tally whose order could not be settled matches neither reading of another source.
+        for key, info in totals.items():
+            if "unsettled" in info:
+                shown = {**said, key: sources[key]["values"].get("tally_text", "")}
+                found.append(_disagreement(name, shown, key))
+    return found
+
+
+def _disagreement(name: str, said: dict, dissenting: str) -> dict:
+    return {
+        "kind": COMPARED[name],
+        "field": name,
+        "values": {k: _display(name, v) for k, v in said.items()},
+        "detected_by": dissenting,
+        "detail": "",
+    }
+
+
+def _display(name: str, value):
+    if name == "totals" and isinstance(value, list):
+        return "–".join(str(n) for n in value[:3])
+    return value
+
+
+def stated_outcome(values: dict) -> str:
+    outcome = values.get("outcome", "")
+    return outcome if outcome in Outcome.values else ""

@@ -1,0 +1,125 @@
+"""Which parser reads which official source, and the order they are loaded in.
+
+``sync_un_data`` loads every source: membership first (votes are checked
+against it), then the per-member voting data, then the summaries that add the
+drafts not adopted and the vetoes. A directory laid out like ../shared/data
+or the official URLs (``resolutions.sources.fetch``) can be the origin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from resolutions.sources import dhl_meetings, dhl_veto, dppa, undl, unxml
+from resolutions.sources.loader import ImportSummary, load_drafts
+from resolutions.sources.membership import load_membership
+from resolutions.sources.records import ParsedSource, SourceError
+from votes.choices import Source
+
+
+@dataclass(frozen=True)
+class Input:
+    """One thing to read: a file or a directory, with a version when its name has none."""
+
+    source: str
+    path: Path
+    version: str = ""
+
+
+def digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    paths = sorted(path.iterdir()) if path.is_dir() else [path]
+    for item in paths:
+        if item.is_file():
+            sha.update(item.name.encode())
+            sha.update(item.read_bytes())
+    return sha.hexdigest()
+
+
+def parse(item: Input) -> ParsedSource:
+    """Read one input with its source's parser."""
+    if item.source == Source.UNDL:
+        return undl.parse(item.path, name=item.path.name, version=item.version or None)
+    if item.source == Source.DPPA:
+        return dppa.parse(item.path, name=item.path.name)
+    if item.source == Source.DHL_VETO:
+        return dhl_veto.parse(item.path, name=item.path.name)
+    if item.source == Source.UNXML:
+        return unxml.parse(item.path, name=item.path.name)
+    if item.source == Source.DHL_MEETINGS:
+        return dhl_meetings.parse(item.path)
+    raise ValueError(f"no parser for {item.source}")
+
+
+def load(item: Input, *, dry_run: bool = False, progress: bool | None = None) -> ImportSummary:
+    parsed = parse(item)
+    if item.source == Source.DPPA:
+        return load_membership(parsed, dry_run=dry_run, sha256=digest(item.path))
+    summary = load_drafts(parsed, dry_run=dry_run, progress=progress, sha256=digest(item.path))
+    summary.warnings = list(parsed.warnings) + summary.warnings
+    return summary
+
+
+_DATED = re.compile(r"(\d{4})[_-](\d{1,2})[_-](\d{1,2})")
+
+
+def _dated(path: Path) -> tuple[int, int, int]:
+    match = _DATED.search(path.name)
+    return tuple(int(g) for g in match.groups()) if match else (0, 0, 0)
+
+
+# The reconstructed history has no date in its name; PROVENANCE.md dates the
+# wide copy it was rebuilt from to 29 January 2022.
+DERIVED_UNDL_VERSION = "2022-01-29 (reconstructed)"
+
+
+def inputs_from_dir(root: Path) -> list[Input]:
+    """The inputs found in a directory laid out like ../shared/data, in load order."""
+    root = Path(root)
+    if not root.is_dir():
+        raise SourceError(str(root), "", "no such directory")
+    found: list[Input] = []
+
+    membership = sorted((root / "dppa_sc_membership").glob("*.csv"), key=_dated)
+    if membership:
+        found.append(Input(Source.DPPA, membership[-1]))
+
+    # Oldest first, so a newer official file's values replace a reconstruction's.
+    voting = sorted(
+        (root / "undl_sc_voting").glob("*.csv*"), key=lambda p: ("DERIVED" not in p.name, _dated(p))
+    )
+    for path in voting:
+        found.append(
+            Input(Source.UNDL, path, DERIVED_UNDL_VERSION if "DERIVED" in path.name else "")
+        )
+
+    xml = root / "unxml_sc_resolutions" / "not_adopted_english"
+    if xml.is_dir():
+        found.append(Input(Source.UNXML, xml))
+    tables = root / "dhl_meetings_tables"
+    veto = tables / "scact_veto_table_en.html"
+    if veto.exists():
+        found.append(Input(Source.DHL_VETO, veto))
+    if any(tables.glob("scact[0-9][0-9][0-9][0-9]_table_en.htm*")):
+        found.append(Input(Source.DHL_MEETINGS, tables))
+    if not found:
+        raise SourceError(str(root), "", "no official source files found in this directory")
+    return found
+
+
+def sync(
+    inputs: list[Input],
+    *,
+    dry_run: bool = False,
+    progress: bool | None = None,
+    report: Callable[[ImportSummary], None] | None = None,
+) -> Iterator[ImportSummary]:
+    for item in inputs:
+        summary = load(item, dry_run=dry_run, progress=progress)
+        if report:
+            report(summary)
+        yield summary

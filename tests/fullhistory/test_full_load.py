@@ -1,0 +1,114 @@
+"""The whole official record loads into one merged, consistent database."""
+
+import csv
+import gzip
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from resolutions.models import Disagreement, Draft, SourceImport
+from resolutions.outcomes import decision_for
+from votes.choices import Outcome
+from votes.models import MemberVote
+from votes.outcome import Ballot, decide
+
+pytestmark = pytest.mark.realdata
+
+
+def voting_rows(shared_data):
+    path = shared_data / "undl_sc_voting" / "reconstructed_1946_2021_DERIVED.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_adopted_resolution_in_the_voting_data_is_one_draft(history, shared_data):
+    numbers = {int(r["resolution"].split("/")[2].split("(")[0]) for r in voting_rows(shared_data)}
+    loaded = set(
+        Draft.objects.filter(resolution_number__in=numbers).values_list(
+            "resolution_number", flat=True
+        )
+    )
+    assert loaded == numbers
+    # Each number once (also a database constraint), and all of them adopted.
+    assert Draft.objects.filter(resolution_number__in=numbers).count() == len(numbers)
+    assert (
+        not Draft.objects.filter(resolution_number__in=numbers)
+        .exclude(outcome=Outcome.ADOPTED)
+        .exists()
+    )
+
+
+def test_member_votes_of_the_history_are_all_loaded(history, shared_data):
+    rows = voting_rows(shared_data)
+    by_position = Counter(r["ms_vote"] for r in rows)
+    loaded = dict(
+        MemberVote.objects.filter(draft__resolution_number__lte=2617)
+        .values_list("position")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    assert sum(loaded.values()) == len(rows)
+    assert loaded == dict(by_position)
+
+
+def test_seed_case_is_one_merged_draft_vetoed_by_china_and_russia(history):
+    draft = Draft.objects.get(draft_symbol="S/2022/431")
+    assert {"dhl_veto", "dhl_meetings"} <= set(draft.sources)
+    assert draft.date.isoformat() == "2022-05-26"
+    assert draft.meeting.symbol == "S/PV.9048"
+    assert draft.press_release == "SC/14911"
+    assert draft.outcome == Outcome.VETOED
+    assert sorted(draft.vetoes.values_list("seat__code", flat=True)) == ["CHN", "RUS"]
+    # The meetings table writes 13-0-2; the veto's two "no" votes settle the order.
+    assert (draft.recorded_yes, draft.recorded_no, draft.recorded_abstain) == (13, 2, 0)
+
+
+def test_gaza_draft_of_16_october_2023_is_not_a_veto(history):
+    draft = Draft.objects.get(draft_symbol="S/2023/772")
+    assert (draft.tally_yes, draft.tally_no, draft.tally_abstain) == (5, 4, 6)
+    assert draft.outcome == Outcome.NOT_ADOPTED
+    assert not draft.vetoes.exists()
+
+
+def test_every_stored_outcome_equals_the_engines_decision(history):
+    ballots = {}
+    for draft_id, position, seat in MemberVote.objects.values_list(
+        "draft_id", "position", "seat__code"
+    ):
+        ballots.setdefault(draft_id, []).append(Ballot(position, seat))
+    for draft in Draft.objects.prefetch_related("vetoes__seat"):
+        result = decide(decision_for(draft, ballots.get(draft.pk, [])))
+        assert (draft.outcome, draft.outcome_basis) == (result.outcome, result.basis), draft
+        assert sorted(v.seat.code for v in draft.vetoes.all()) == sorted(result.vetoed_by)
+
+
+def test_every_field_remembers_its_source(history):
+    draft = Draft.objects.get(resolution_number=2627)
+    assert draft.field_sources["date"] in draft.sources
+    for info in Draft.objects.get(draft_symbol="S/2022/431").sources.values():
+        assert info["version"]
+
+
+def test_sources_disagreements_are_recorded_not_resolved(history):
+    kinds = set(Disagreement.objects.values_list("kind", flat=True))
+    assert {"tally", "date", "outcome"} <= kinds
+    # S/PV.49 (1946): the Veto List names France and the USSR, the meetings table
+    # the USSR alone; both statements are kept and the list's is used.
+    item = Disagreement.objects.get(draft__draft_symbol="S/PV.49", field="vetoed_by")
+    assert item.values == {"dhl_veto": ["FRA", "RUS"], "dhl_meetings": ["RUS"]}
+
+
+def test_a_second_sync_changes_nothing_and_says_so(history, shared_data):
+    before = (Draft.objects.count(), MemberVote.objects.count(), Disagreement.objects.count())
+    out = StringIO()
+    call_command("sync_un_data", from_dir=str(shared_data), no_progress=True, stdout=out)
+    output = out.getvalue()
+    assert "created 0, updated 0" in output.splitlines()[-1]
+    assert "nothing changed" in output.splitlines()[-1]
+    assert (Draft.objects.count(), MemberVote.objects.count(), Disagreement.objects.count()) == (
+        before
+    )
+    assert SourceImport.objects.filter(created__gt=0).count() == 6  # the first run only

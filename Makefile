@@ -39,6 +39,10 @@ migrations-check: install
 pytest: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Speed and memory targets, on PostgreSQL (BENCH_DATABASE_URL); see docs/performance.md.
+bench: install
+	$(BIN)/python scripts/bench.py
+
 # Re-pin after changing pyproject.toml (needs uv: `pip install uv`).
 lock:
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock

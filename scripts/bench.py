@@ -1,0 +1,110 @@
+"""Benchmarks behind docs/performance.md (`make bench`).
+
+Speed and memory targets are measured here, on PostgreSQL, not in the test
+suite. Each benchmark runs the real management commands in a fresh process
+against a scratch database, and prints one row per measurement with its
+target, so the numbers in docs/performance.md can be reproduced with one
+command.
+
+    make bench                      # all benchmarks
+    .venv/bin/python scripts/bench.py import
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("SHARED_DATA_DIR", REPO.parent / "shared" / "data"))
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sc_votes_bench"
+)
+HISTORY = DATA / "undl_sc_voting" / "reconstructed_1946_2021_DERIVED.csv.gz"
+MEMBERSHIP = DATA / "dppa_sc_membership" / "DPPA-SCMembership_2026-07-02.csv"
+
+
+def fresh_database() -> None:
+    """Drop and recreate the scratch database, then migrate it."""
+    import psycopg
+
+    url = urlparse(DATABASE_URL)
+    name = url.path.lstrip("/")
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    manage("migrate", "--no-input", "-v0")
+
+
+def manage(*args: str) -> tuple[float, float, str]:
+    """Run manage.py in a new process; return (seconds, peak MB of that process, output)."""
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DEBUG": "0", "SECRET_KEY": "bench-only"}
+    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far, so each command
+    # is measured through a small wrapper that reports its own peak.
+    code = (
+        "import resource, sys, runpy; sys.argv = ['manage.py', *sys.argv[1:]];\n"
+        "try:\n    runpy.run_path('manage.py', run_name='__main__')\n"
+        "finally:\n"
+        "    print(f'PEAK_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}',"
+        " file=sys.stderr)\n"
+    )
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    peak = 0.0
+    for line in done.stderr.splitlines():
+        if line.startswith("PEAK_KB="):
+            peak = int(line.split("=", 1)[1]) / 1024
+    if done.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return seconds, peak, done.stdout
+
+
+def row(what: str, seconds: float, peak: float, target: str) -> None:
+    print(f"| {what} | {seconds:.2f} s | {peak:.0f} MB | {target} |", flush=True)
+
+
+def bench_import() -> None:
+    print("\n### Import (PostgreSQL, one process per command)\n")
+    print("| what | wall time | peak memory | target |")
+    print("|---|---|---|---|")
+    fresh_database()
+    manage("import_dppa", str(MEMBERSHIP), "--no-progress")
+    seconds, peak, _ = manage("import_undl", str(HISTORY), "--no-progress", "--data-version", "x")
+    row("history 1946–2021, 38,378 rows, empty database", seconds, peak, "< 10 s, < 300 MB")
+    seconds, peak, out = manage("import_undl", str(HISTORY), "--no-progress", "--data-version", "x")
+    assert "nothing changed" in out, out
+    row("the same file again (nothing changes)", seconds, peak, "< 5 s, < 300 MB")
+    fresh_database()
+    seconds, peak, _ = manage("sync_un_data", "--from-dir", str(DATA), "--no-progress")
+    row("sync_un_data, every source, empty database", seconds, peak, "none set")
+    seconds, peak, out = manage("sync_un_data", "--from-dir", str(DATA), "--no-progress")
+    assert "nothing changed" in out, out
+    row("sync_un_data again (nothing changes)", seconds, peak, "none set")
+
+
+BENCHMARKS = {"import": bench_import}
+
+
+def main(names: list[str]) -> None:
+    if not DATA.is_dir():
+        sys.exit(f"The official datasets are not at {DATA} (set SHARED_DATA_DIR).")
+    print(f"Machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; {DATABASE_URL}")
+    for name in names or BENCHMARKS:
+        BENCHMARKS[name]()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

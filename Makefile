@@ -49,3 +49,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Every public page at desktop and phone width into docs/screenshots/ (needs Chromium;
+# load the whole record first with `manage.py sync_un_data` for screenshots worth keeping).
+screenshots: install
+	$(BIN)/python scripts/screenshots.py

@@ -1,4 +1,6 @@
-from django.urls import path
+"""Public URLs about drafts. The whole scheme is documented in the README ("URLs")."""
+
+from django.urls import path, re_path
 
 from resolutions import views
 
@@ -6,5 +8,12 @@ app_name = "resolutions"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("votes/", views.DraftListView.as_view(), name="list"),
+    path("votes.csv", views.draft_csv, name="csv"),
+    # The permanent address of a vote; never reused.
     path("votes/<int:pk>/", views.detail, name="detail"),
+    path("vetoes/", views.VetoListView.as_view(), name="vetoes"),
+    # Document symbols as addresses: /S/2022/431, /S/RES/2627(2022), /S/PV.9048.
+    re_path(r"^S/(?P<rest>.+)$", views.symbol_redirect, name="symbol"),
 ]

@@ -3,15 +3,17 @@
 ``sync_un_data --from-dir ../shared/data`` runs once before the first test
 here and the tables are emptied after the last one, so the rest of the suite
 still starts from an empty database. Tests in this package must not use
-``transaction=True`` (a transactional test empties every table when it ends);
-browser tests here use ``django_db`` with ``live_server``, which reads the
-committed record.
+``transaction=True`` or pytest-django's ``live_server`` (both empty every table
+when a test ends); browser tests here use ``site``, a server thread of the
+package's own that serves the committed record.
 """
 
 from io import StringIO
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
+from django.test.testcases import LiveServerThread
 
 
 @pytest.fixture(scope="package")
@@ -28,3 +30,18 @@ def full_history(django_db_setup, django_db_blocker, shared_data):
 def history(full_history, db):
     """The whole record, inside a test transaction that is rolled back afterwards."""
     return full_history
+
+
+@pytest.fixture(scope="package")
+def site(full_history, django_db_blocker):
+    """The address of a server thread serving the whole record."""
+    with django_db_blocker.unblock():
+        server = LiveServerThread("localhost", StaticFilesHandler, port=0)
+        server.daemon = True
+        server.start()
+        server.is_ready.wait()
+        if server.error:
+            raise server.error
+        yield f"http://localhost:{server.port}"
+        server.terminate()
+        server.join()

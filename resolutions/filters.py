@@ -1,0 +1,313 @@
+"""The one FilterSet for drafts, used by every list, download and (later) the API.
+
+``DraftFilter(request.GET).qs`` is always a queryset of *published* drafts,
+newest first, with what a table row needs (meeting, agenda item, vetoes with
+their seats) already joined or prefetched. Give it ``state=`` to build a
+country's history: the member state is then fixed, "how it voted" refers to
+that state, and each row carries its position as ``state_position``.
+
+Every parameter lives in the URL, so any filtered list is a permalink:
+``/votes/?country=ghana&position=N`` is "Ghana voted no".
+"""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+
+from resolutions.models import Draft, Subject
+from resolutions.sources.records import parse_resolution_symbol
+from votes import analytics
+from votes.choices import Modality, Outcome, Position
+from votes.models import MemberState, MemberVote, Veto
+
+FIRST_YEAR = 1946
+LAST_YEAR = 2100
+
+# "Ghana voted no": how a member voted, worded for the filter form.
+VOTED_CHOICES = [
+    (Position.YES, "voted yes"),
+    (Position.NO, "voted no"),
+    (Position.ABSTAIN, "abstained"),
+    (Position.NON_VOTING, "did not vote"),
+]
+VOTED_WORDS = dict(VOTED_CHOICES)
+
+OUTCOME_CHOICES = [
+    ("adopted", "Adopted (with or without a vote)"),
+    ("adopted_vote", "Adopted by a recorded vote"),
+    ("without_vote", "Adopted without a vote"),
+    ("vetoed", "Vetoed"),
+    ("not_adopted", "Not adopted (too few votes)"),
+    ("unknown", "Outcome unknown"),
+]
+
+# The seat, with the predecessors whose vetoes it includes.
+SEAT_LABELS = {
+    "CHN": "China (with the Republic of China to 1971)",
+    "FRA": "France",
+    "RUS": "Russian Federation (with the USSR to 1991)",
+    "GBR": "United Kingdom",
+    "USA": "United States",
+}
+SHORT_SEAT_LABELS = {"CHN": "China", "FRA": "France", "RUS": "Russia", "GBR": "UK", "USA": "US"}
+PAIR_CHOICES = [
+    (f"{a}-{b}", f"{SHORT_SEAT_LABELS[a]} and {SHORT_SEAT_LABELS[b]}") for a, b in analytics.PAIRS
+]
+
+
+def symbol_query(text: str) -> Q | None:
+    """The drafts a UN document symbol names, or None if the text is not a symbol.
+
+    Accepts ``S/2022/431``, ``2627``, ``S/RES/2627 (2022)``, ``S/RES/2627(2022)``,
+    ``resolution 2627``, ``S/PV.9048`` and press releases like ``SC/14911``.
+    """
+    cleaned = " ".join(text.replace("\xa0", " ").split()).strip().rstrip(".,;")
+    upper = cleaned.upper()
+    if re.fullmatch(r"(?:RES(?:OLUTION)?\.?\s*)?\d{1,4}", upper):
+        return Q(resolution_number=int(re.sub(r"\D", "", upper)))
+    parsed = parse_resolution_symbol(upper)
+    if parsed:
+        return Q(resolution_number=parsed[0], resolution_year=parsed[1])
+    if re.fullmatch(r"S/RES/\d{1,4}", upper):
+        return Q(resolution_number=int(upper.rsplit("/", 1)[1]))
+    if re.fullmatch(r"S/PV\.\d+(?:\s*\(.*\))?", upper):
+        return Q(meeting__symbol__iexact=cleaned)
+    if re.fullmatch(r"SC/\d+", upper):
+        return Q(press_release__iexact=cleaned)
+    if re.fullmatch(r"S/(?:\d{4}/)?\d+(?:/REV\.\d+)?", upper):
+        return Q(draft_symbol__iexact=cleaned)
+    return None
+
+
+def public_drafts():
+    """Published drafts with everything a table row shows, newest first."""
+    vetoes = Prefetch("vetoes", queryset=Veto.objects.select_related("seat"))
+    return (
+        Draft.objects.published()
+        .select_related("meeting", "agenda_item")
+        .prefetch_related(vetoes)
+        .newest_first()
+    )
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class DraftFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Text or symbol", method="filter_text", max_length=200, strip=True
+    )
+    country = django_filters.ModelChoiceFilter(
+        label="Member state",
+        queryset=MemberState.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label="Any member",
+        method="filter_none",  # applied with `position` in filter_queryset
+    )
+    position = django_filters.ChoiceFilter(
+        label="How it voted", choices=VOTED_CHOICES, empty_label="any way", method="filter_none"
+    )
+    year_from = YearFilter(
+        label="From year",
+        field_name="date",
+        lookup_expr="year__gte",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+    )
+    year_to = YearFilter(
+        label="To year",
+        field_name="date",
+        lookup_expr="year__lte",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+    )
+    outcome = django_filters.ChoiceFilter(
+        label="Outcome", choices=OUTCOME_CHOICES, empty_label="Any outcome", method="filter_outcome"
+    )
+    vetoed_by = django_filters.ChoiceFilter(
+        label="Vetoed by",
+        choices=list(SEAT_LABELS.items()),
+        empty_label="Any or none",
+        method="filter_vetoed_by",
+    )
+    topic = django_filters.CharFilter(
+        label="Agenda item or subject", method="filter_topic", max_length=200, strip=True
+    )
+    # Set by links (the vote page's agenda item, the search box, the P5 charts),
+    # shown as removable notes rather than form fields.
+    agenda_item = django_filters.NumberFilter(field_name="agenda_item_id", widget=forms.HiddenInput)
+    meeting = django_filters.CharFilter(
+        field_name="meeting__symbol", lookup_expr="iexact", widget=forms.HiddenInput
+    )
+    pair = django_filters.ChoiceFilter(
+        choices=PAIR_CHOICES, method="filter_none", widget=forms.HiddenInput
+    )
+    pair_agreed = django_filters.ChoiceFilter(
+        choices=[("yes", "voted alike"), ("no", "voted differently")],
+        method="filter_none",
+        widget=forms.HiddenInput,
+    )
+    divided = django_filters.ChoiceFilter(
+        choices=[("yes", "the five did not all vote alike"), ("no", "the five voted alike")],
+        method="filter_divided",
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Draft
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, state=None):
+        self.state = state
+        queryset = public_drafts() if queryset is None else queryset.published()
+        if not queryset.ordered:
+            queryset = queryset.newest_first()
+        if state is not None:
+            voted = MemberVote.objects.filter(draft=OuterRef("pk"), state=state)
+            queryset = queryset.filter(Exists(voted)).annotate(
+                state_position=analytics.state_position(state)
+            )
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        if state is not None:
+            del self.filters["country"]
+            self.form.fields.pop("country", None)
+
+    # Form-wide checks: a message for the page, never a server error --------------
+
+    def get_form_class(self):
+        base = super().get_form_class()
+        needs_country = self.state is None
+
+        class DraftFilterForm(base):
+            def clean(self):
+                data = super().clean()
+                if needs_country and data.get("position") and not data.get("country"):
+                    self.add_error("position", "Choose a member state to say how it voted.")
+                first, last = data.get("year_from"), data.get("year_to")
+                if first and last and first > last:
+                    self.add_error("year_to", "The last year comes before the first.")
+                if data.get("pair_agreed") and not data.get("pair"):
+                    self.add_error("pair_agreed", "Agreement needs a pair of permanent members.")
+                return data
+
+        return DraftFilterForm
+
+    # Filters ------------------------------------------------------------------------
+
+    def filter_none(self, queryset, name, value):
+        return queryset  # combined with another field in filter_queryset
+
+    def filter_text(self, queryset, name, value):
+        by_symbol = symbol_query(value)
+        if by_symbol is not None:
+            return queryset.filter(by_symbol)
+        words = Q()
+        for word in value.split()[:8]:
+            words &= (
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(draft_symbol__icontains=word)
+                | Q(agenda_item__name__icontains=word)
+                | Q(meeting__symbol__icontains=word)
+            )
+        return queryset.filter(words)
+
+    def filter_outcome(self, queryset, name, value):
+        recorded = Q(modality=Modality.RECORDED_VOTE)
+        conditions = {
+            "adopted": Q(outcome=Outcome.ADOPTED),
+            "adopted_vote": Q(outcome=Outcome.ADOPTED) & recorded,
+            "without_vote": Q(outcome=Outcome.ADOPTED) & ~recorded,
+            "vetoed": Q(outcome=Outcome.VETOED),
+            "not_adopted": Q(outcome=Outcome.NOT_ADOPTED),
+            "unknown": Q(outcome=Outcome.UNKNOWN),
+        }
+        return queryset.filter(conditions[value])
+
+    def filter_vetoed_by(self, queryset, name, value):
+        vetoes = Veto.objects.filter(draft=OuterRef("pk"), seat__code=value)
+        return queryset.filter(Exists(vetoes))
+
+    def filter_topic(self, queryset, name, value):
+        subjects = Subject.objects.filter(drafts=OuterRef("pk"), name__icontains=value)
+        return queryset.filter(Q(agenda_item__name__icontains=value) | Exists(subjects))
+
+    def filter_divided(self, queryset, name, value):
+        divided = analytics.with_divisions(queryset.filter(modality=Modality.RECORDED_VOTE))
+        return (
+            divided.filter(p5_distinct__gt=1) if value == "yes" else divided.filter(p5_distinct=1)
+        )
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        country = self.state or data.get("country")
+        position = data.get("position")
+        if self.state is not None and position:
+            queryset = queryset.filter(state_position=position)
+        elif country is not None:
+            votes = MemberVote.objects.filter(draft=OuterRef("pk"), state=country)
+            if position:
+                votes = votes.filter(position=position)
+            queryset = queryset.filter(Exists(votes))
+        if data.get("pair"):
+            first, second = data["pair"].split("-")
+            queryset = analytics.with_pair(
+                queryset.filter(modality=Modality.RECORDED_VOTE), first, second
+            )
+            if data.get("pair_agreed") == "yes":
+                queryset = queryset.filter(pair_first=F("pair_second"))
+            elif data.get("pair_agreed") == "no":
+                queryset = queryset.exclude(pair_first=F("pair_second"))
+        return queryset
+
+    # Words for the page ---------------------------------------------------------------
+
+    def pair_description(self) -> str:
+        data = getattr(self.form, "cleaned_data", {})
+        if not data.get("pair"):
+            return ""
+        pair = dict(PAIR_CHOICES)[data["pair"]]
+        agreed = {"yes": "voted alike", "no": "voted differently"}
+        return f"{pair} {agreed.get(data.get('pair_agreed'), 'both voted')}"
+
+    def description(self) -> str:
+        """The active filters in words: 'Ghana voted no, 2011–2022, vetoed by …'."""
+        if not self.is_bound or not hasattr(self.form, "cleaned_data"):
+            return ""
+        data = self.form.cleaned_data
+        parts = []
+        country = self.state or data.get("country")
+        if country is not None and data.get("position"):
+            parts.append(f"{country} {VOTED_WORDS[data['position']]}")
+        elif data.get("country") is not None:
+            parts.append(f"{data['country']} voted")
+        first, last = data.get("year_from"), data.get("year_to")
+        if first and last:
+            parts.append(str(first) if first == last else f"{first}–{last}")
+        elif first:
+            parts.append(f"from {first}")
+        elif last:
+            parts.append(f"to {last}")
+        if data.get("outcome"):
+            parts.append(dict(OUTCOME_CHOICES)[data["outcome"]].lower())
+        if data.get("vetoed_by"):
+            parts.append(f"vetoed by {SHORT_SEAT_LABELS[data['vetoed_by']]}")
+        if data.get("topic"):
+            parts.append(f"on “{data['topic']}”")
+        if data.get("q"):
+            parts.append(f"matching “{data['q']}”")
+        if data.get("meeting"):
+            parts.append(f"at meeting {data['meeting']}")
+        if data.get("agenda_item"):
+            parts.append("on one agenda item")
+        if data.get("pair"):
+            parts.append(self.pair_description())
+        if data.get("divided"):
+            parts.append(dict(self.filters["divided"].extra["choices"])[data["divided"]])
+        return ", ".join(parts)

@@ -1,0 +1,116 @@
+"""The public pages against the whole official record (loaded once, tests/fullhistory).
+
+Every count is recounted here with a
+direct query; the query budgets are those of test_pages_budget.py, where each
+query is named, now at the full size.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from resolutions.models import Draft
+from votes.choices import Position
+from votes.models import MemberVote, Veto
+
+pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
+
+
+@pytest.fixture
+def record(history):
+    return Draft.objects.published()
+
+
+# (url, budget): the budgets and their queries are spelled out in test_pages_budget.py.
+PAGES = [
+    ("/", 6),
+    ("/votes/", 5),
+    ("/votes/?country=ghana&position=N", 6),
+    ("/votes/?year_from=2011&vetoed_by=RUS&sort=-date", 5),
+    ("/vetoes/", 7),
+    ("/countries/", 2),
+    ("/countries/ghana/", 9),
+    ("/countries/russian-federation/", 9),
+    ("/countries/china/", 9),
+    ("/p5/", 6),
+    ("/p5/agreement.json", 2),
+]
+
+
+@pytest.mark.parametrize(("url", "budget"), PAGES)
+def test_every_page_keeps_its_query_budget_and_size(
+    client, record, url, budget, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.content) < 180 * 1024, url  # plus ~15 KB of CSS: under 200 KB
+
+
+def test_vote_page_budget(client, record, django_assert_max_num_queries):
+    draft = record.get(draft_symbol="S/2022/431")
+    with django_assert_max_num_queries(8):
+        response = client.get(draft.get_absolute_url())
+    html = response.content.decode()
+    assert "13–2–0" in html
+    assert "Vetoed by China and the Russian Federation" in html
+
+
+def test_ghana_voted_no_is_exactly_the_direct_query(client, record):
+    expected = set(
+        MemberVote.objects.filter(
+            state__code="GHA", position=Position.NO, draft__is_published=True
+        ).values_list("draft_id", flat=True)
+    )
+    shown = set()
+    page = 1
+    while True:
+        html = client.get(f"/votes/?country=ghana&position=N&per_page=100&page={page}").content
+        shown |= {
+            int(pk) for pk in re.findall(rb'data-label="Symbols"><a href="/votes/(\d+)/"', html)
+        }
+        if f"page={page + 1}".encode() not in html:
+            break
+        page += 1
+    assert shown == expected
+
+
+def test_russian_vetoes_since_2011(client, record):
+    expected = Veto.objects.filter(
+        seat__code="RUS", draft__is_published=True, draft__date__year__gte=2011
+    ).count()
+    html = client.get("/votes/?year_from=2011&vetoed_by=RUS").content.decode()
+    count = re.search(r'role="status"><strong>(\d+)</strong>', html).group(1)
+    assert int(count) == expected > 10
+
+
+def test_vetoes_page_counts_recount(client, record):
+    html = client.get(reverse("resolutions:vetoes")).content.decode()
+    for code in ("CHN", "FRA", "RUS", "GBR", "USA"):
+        shown = re.search(
+            rf'vetoed_by={code}">[^<]+</a></th>\s*<td>.*?</td>\s*<td class="num">(\d+)', html
+        )
+        assert (
+            int(shown.group(1))
+            == Veto.objects.filter(seat__code=code, draft__is_published=True).count()
+        )
+    drafts = re.search(r'role="status"><strong>([\d,]+)</strong> vetoed draft', html).group(1)
+    assert int(drafts.replace(",", "")) == record.vetoed().count()
+
+
+def test_home_figures_recount(client, record):
+    html = client.get("/").content.decode()
+    votes = re.search(r"<strong>([\d,]+)</strong> votes recorded", html).group(1)
+    assert int(votes.replace(",", "")) == record.count()
+    vetoes = re.search(r"([\d,]+) vetoes by seat", html).group(1)
+    assert int(vetoes.replace(",", "")) == Veto.objects.filter(draft__is_published=True).count()
+
+
+def test_symbol_permalinks_on_the_record(client, record):
+    assert (
+        client.get("/S/RES/2627(2022)")["Location"]
+        == record.get(resolution_number=2627).get_absolute_url()
+    )
+    seed = record.get(draft_symbol="S/2022/431")
+    assert client.get("/S/2022/431")["Location"] == seed.get_absolute_url()

@@ -1,0 +1,112 @@
+"""The vote page: symbols, record, tally, member votes by position, outcome, provenance."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from resolutions.models import Disagreement
+from resolutions.starter import load_starter_data
+from tests.resolutions.test_pages_data import large_history
+from votes.choices import Source
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, draft) -> str:
+    response = client.get(reverse("resolutions:detail", args=[draft.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_seed_case_shows_its_documents_tally_and_both_vetoes(client):
+    draft = load_starter_data()
+    html = page(client, draft)
+    for symbol in ("S/2022/431", "S/PV.9048", "SC/14911"):
+        assert f'href="https://undocs.org/en/{symbol}"' in html
+    assert "13–2–0" in html
+    assert "Vetoed by China and the Russian Federation." in html
+    assert "Thursday 26 May 2022" in html
+    assert "Non-proliferation – Democratic People" in html
+    assert "Recorded vote" in html
+
+
+def test_member_votes_are_grouped_by_position_with_the_permanent_members_marked(client):
+    draft = load_starter_data()
+    html = page(client, draft)
+    yes = html[html.index('id="group-Y"') : html.index('id="group-N"')]
+    no = html[html.index('id="group-N"') :]
+    assert 'Yes <span class="count">(13)</span>' in yes
+    assert 'No <span class="count">(2)</span>' in no
+    assert "Ghana" in yes and "Ghana" not in no[: no.index("</section>")]
+    no_group = no[: no.index("</section>")]
+    assert "China" in no_group and "Russian Federation" in no_group
+    assert no_group.count('title="permanent member">P5') == 2
+    assert yes.count('title="permanent member">P5') == 3
+    assert 'href="/countries/ghana/"' in yes
+
+
+def test_a_member_is_shown_under_its_name_on_the_day(client):
+    named = large_history(extra=0)
+    html = page(client, named["ussr_veto"])
+    assert "USSR" in html
+    assert 'href="/countries/ussr/"' in html
+    assert "Vetoed by the USSR" in html
+
+
+def test_not_adopted_states_votes_in_favour_and_required(client):
+    named = large_history(extra=0)
+    html = page(client, named["failed"])
+    assert "Not adopted: 7 votes in favour, 9 required." in html
+
+
+def test_adopted_without_a_vote_is_not_shown_as_a_recorded_tally(client):
+    named = large_history(extra=0)
+    html = page(client, named["without_vote"])
+    assert "Adopted without a vote" in html
+    assert "15–0–0" not in html
+    assert 'id="group-Y"' not in html
+
+
+def test_provenance_and_disagreements_between_sources(client):
+    draft = load_starter_data()
+    draft.sources = {
+        "dhl_veto": {
+            "version": "2024-01-10",
+            "location": "table row 3",
+            "url": "https://example.org/veto",
+            "values": {"outcome": "vetoed", "vetoed_by": ["CHN", "RUS"]},
+            "flags": [],
+        }
+    }
+    draft.field_sources = {"date": "dhl_veto"}
+    draft.save()
+    Disagreement.objects.create(
+        draft=draft,
+        kind=Disagreement.Kind.TALLY,
+        field="tally",
+        values={"dhl_meetings": "13-0-2", "dhl_veto": "13-2-0"},
+        detail="The meetings table writes the tally in another order.",
+        detected_by=Source.DHL_MEETINGS,
+    )
+    html = page(client, draft)
+    assert "Dag Hammarskjöld Library, Veto List</strong>, version 2024-01-10" in html
+    assert "outcome: vetoed by CHN, RUS" in html
+    assert "Sources disagree on this record" in html
+    assert "Dag Hammarskjöld Library, meetings tables gives 13-0-2" in html
+
+
+def test_previous_and_next_vote_on_the_same_agenda_item(client):
+    named = large_history(extra=0)
+    html = page(client, named["failed"])  # Middle East, 1988
+    assert f'href="{named["ussr_veto"].get_absolute_url()}"' in html
+    assert re.search(r'rel="next"', html) is None
+    html = page(client, named["ussr_veto"])
+    assert f'rel="next" href="{named["failed"].get_absolute_url()}"' in html
+    assert "No earlier vote" in html
+
+
+def test_unpublished_drafts_have_no_page(client):
+    named = large_history(extra=0)
+    response = client.get(reverse("resolutions:detail", args=[named["unpublished"].pk]))
+    assert response.status_code == 404

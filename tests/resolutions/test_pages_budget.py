@@ -1,0 +1,162 @@
+"""Every public page stays within a fixed number of queries, and under 200 KB.
+
+Each budget is checked at two data sizes (the starter vote alone, and 47 votes
+of every kind over six years), so a query per row cannot hide. The same pages
+are checked against the whole official history in test_pages_full_history.py.
+"""
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+from tests.resolutions.test_pages_data import large_history, small_history
+
+pytestmark = pytest.mark.django_db
+
+PAGE_LIMIT = 200 * 1024
+
+
+@pytest.fixture(params=["small", "large"])
+def history(request):
+    if request.param == "small":
+        return {"seed": small_history()}
+    return large_history(extra=40)
+
+
+def _get(client, url, budget, assert_max):
+    with assert_max(budget):
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response
+
+
+def test_home(client, history, django_assert_max_num_queries):
+    # 1: headline figures (one aggregate)
+    # 2: the latest votes with meeting and agenda item
+    # 3: their vetoes with seats (prefetch)
+    # 4: the latest veto
+    # 5: its vetoes with seats (prefetch)
+    # 6: the source versions cited in the footer
+    _get(client, reverse("resolutions:home"), 6, django_assert_max_num_queries)
+
+
+def test_votes_list(client, history, django_assert_max_num_queries):
+    # 1: member-state choices for the filter form
+    # 2: count of matching drafts
+    # 3: the page of drafts with meeting and agenda item
+    # 4: their vetoes with seats (prefetch)
+    # 5: the source versions cited in the footer
+    _get(client, reverse("resolutions:list"), 5, django_assert_max_num_queries)
+
+
+def test_votes_list_filtered_by_a_members_vote(client, history, django_assert_max_num_queries):
+    url = reverse("resolutions:list") + "?country=ghana&position=N&year_from=1980&sort=-tally"
+    # 1: the chosen member state (form validation)
+    # 2: member-state choices for the filter form
+    # 3: count of matching drafts
+    # 4: the page of drafts
+    # 5: their vetoes (prefetch)
+    # 6: the source versions cited
+    _get(client, url, 6, django_assert_max_num_queries)
+
+
+def test_votes_csv(client, history, django_assert_max_num_queries):
+    url = reverse("resolutions:csv") + "?country=ghana"
+    # 1: the chosen member state (form validation)
+    # 2: every matching draft with meeting and agenda item
+    # 3: their vetoes (prefetch)
+    # 4: the source versions cited in the file's first line
+    _get(client, url, 4, django_assert_max_num_queries)
+
+
+def test_vote_page(client, history, django_assert_max_num_queries):
+    url = history["seed"].get_absolute_url()
+    # 1: the draft with meeting and agenda item
+    # 2: its vetoes with seats (prefetch)
+    # 3: its subjects (prefetch)
+    # 4: its member votes with their states
+    # 5: disagreements recorded about it
+    # 6: the previous vote on its agenda item
+    # 7: the next vote on its agenda item
+    # 8: the source versions cited
+    _get(client, url, 8, django_assert_max_num_queries)
+
+
+def test_vetoes_page(client, history, django_assert_max_num_queries):
+    url = reverse("resolutions:vetoes") + "?year_from=1946"
+    # 1: member-state choices for the filter form
+    # 2: count of vetoed drafts
+    # 3: the page of vetoed drafts
+    # 4: their vetoes (prefetch)
+    # 5: vetoes by seat and holder
+    # 6: vetoes by decade and seat
+    # 7: the source versions cited
+    _get(client, url, 7, django_assert_max_num_queries)
+
+
+def test_countries_page(client, history, django_assert_max_num_queries):
+    # 1: the states with their terms aggregated
+    # 2: the source versions cited
+    _get(client, reverse("votes:countries"), 2, django_assert_max_num_queries)
+
+
+@pytest.mark.parametrize("slug", ["ghana", "russian-federation"])
+def test_country_page(client, history, slug, django_assert_max_num_queries):
+    url = reverse("votes:country", args=[slug]) + "?position=Y"
+    # 1: the state
+    # 2: count of its votes
+    # 3: the page of its votes, with its position
+    # 4: their vetoes (prefetch)
+    # 5: its terms with seats
+    # 6: its counts by position and names
+    # 7: its agreement with each permanent seat
+    # 8: vetoes cast from its permanent seat (permanent members only)
+    # 9: the source versions cited
+    _get(client, url, 9, django_assert_max_num_queries)
+
+
+def test_p5_page(client, history, django_assert_max_num_queries):
+    url = reverse("votes:p5") + "?pair=FRA-RUS&div_from=1980"
+    # 1: vetoes per year and seat
+    # 2: the agreement matrix
+    # 3: the chosen pair by year
+    # 4: divisions by year
+    # 5: first and last years
+    # 6: the source versions cited
+    _get(client, url, 6, django_assert_max_num_queries)
+
+
+@pytest.mark.parametrize("chart", ["vetoes", "agreement", "pair", "divisions"])
+def test_p5_downloads(client, history, chart, django_assert_max_num_queries):
+    for fmt in ("csv", "json"):
+        # 1: the chart's aggregate
+        # 2: the source versions cited
+        _get(client, reverse("votes:p5_data", args=[chart, fmt]), 2, django_assert_max_num_queries)
+
+
+def test_search_by_symbol(client, history, django_assert_max_num_queries):
+    # 1: the ids of at most two matching drafts
+    with django_assert_max_num_queries(1):
+        response = client.get(reverse("resolutions:search") + "?q=S/2022/431")
+    assert response.status_code == 302
+
+
+def _css_size() -> int:
+    return len(open(finders.find("css/site.css"), "rb").read())  # noqa: PTH123
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/votes/",
+        "/votes/?country=ghana&position=N",
+        "/vetoes/",
+        "/countries/",
+        "/countries/russian-federation/",
+        "/p5/",
+    ],
+)
+def test_pages_stay_under_200_kb_with_their_css(client, history, url):
+    response = client.get(url)
+    assert len(response.content) + _css_size() < PAGE_LIMIT

@@ -1,0 +1,84 @@
+"""The vetoes page: the list like the Library's, counts by seat and decade, the rule stated."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from resolutions.models import Draft
+from tests.resolutions.test_pages_data import large_history
+from votes.models import Veto
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def named():
+    return large_history(extra=40)
+
+
+def test_lists_every_published_vetoed_draft_once(client, named):
+    html = client.get(reverse("resolutions:vetoes") + "?per_page=100").content.decode()
+    shown = re.findall(r'<td data-label="Draft"><a href="/votes/(\d+)/"', html)
+    expected = Draft.objects.published().vetoed().values_list("pk", flat=True)
+    assert sorted(map(int, shown)) == sorted(expected)
+    assert str(named["unpublished"].pk) not in shown
+
+
+def test_counts_by_seat_recount_the_veto_rows(client, named):
+    html = client.get(reverse("resolutions:vetoes")).content.decode()
+    for code in ("CHN", "FRA", "RUS", "GBR", "USA"):
+        expected = Veto.objects.filter(seat__code=code, draft__is_published=True).count()
+        row = re.search(
+            rf'vetoed_by={code}">[^<]+</a></th>\s*<td>(.*?)</td>\s*<td class="num">(\d+)', html
+        )
+        assert row, code
+        assert int(row.group(2)) == expected, code
+    # The USSR's vetoes are under the Russian seat, labelled.
+    russia = re.search(r'vetoed_by=RUS">[^<]+</a></th>\s*<td>(.*?)</td>', html).group(1)
+    ussr = Veto.objects.filter(state__code="SUN", draft__is_published=True).count()
+    assert f"USSR: {ussr}" in russia
+    assert "Russian Federation: 1" in russia
+
+
+def test_counts_by_decade_recount_the_veto_rows(client, named):
+    html = client.get(reverse("resolutions:vetoes")).content.decode()
+    for decade in (1980, 2020):
+        expected = Veto.objects.filter(
+            draft__is_published=True,
+            draft__date__year__gte=decade,
+            draft__date__year__lte=decade + 9,
+        ).count()
+        row = re.search(rf"{decade}s</a></th>((?:<td class=\"num\">\d+</td>)+)", html)
+        assert row, decade
+        cells = [int(n) for n in re.findall(r">(\d+)<", row.group(1))]
+        assert cells[-1] == expected == sum(cells[:-1])
+
+
+def test_counts_follow_the_filters(client, named):
+    html = client.get(reverse("resolutions:vetoes") + "?year_from=2022").content.decode()
+    assert "1980s" not in html
+    row = re.search(r'vetoed_by=CHN">[^<]+</a></th>\s*<td>.*?</td>\s*<td class="num">(\d+)', html)
+    assert (
+        int(row.group(1))
+        == Veto.objects.filter(
+            seat__code="CHN", draft__date__year=2022, draft__is_published=True
+        ).count()
+    )
+
+
+def test_the_counting_rule_is_stated(client, named):
+    html = client.get(reverse("resolutions:vetoes")).content.decode()
+    assert "How vetoes are counted here" in html
+    assert "one row per vetoed draft" in html
+    assert "counts once for each" in html
+
+
+def test_sortable_and_downloadable(client, named):
+    html = client.get(reverse("resolutions:vetoes") + "?sort=date").content.decode()
+    shown = re.findall(r'<td data-label="Draft"><a href="/votes/(\d+)/"', html)
+    assert int(shown[0]) == Draft.objects.published().vetoed().order_by("date").first().pk
+    csv_link = re.search(r'href="(/votes\.csv\?[^"]*)"', html).group(1).replace("&amp;", "&")
+    assert "outcome=vetoed" in csv_link
+    lines = client.get(csv_link).content.decode().splitlines()
+    assert len(lines) - 2 == Draft.objects.published().vetoed().count()

@@ -1,0 +1,137 @@
+"""The P5 page: four charts with period filters, tables, downloads, and marks that link."""
+
+import csv
+import io
+import json
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from tests.resolutions.test_pages_data import large_history
+from votes import analytics
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def named():
+    return large_history(extra=40)
+
+
+def p5(client, query="") -> str:
+    response = client.get(reverse("votes:p5") + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def count_listed(client, url: str) -> int:
+    html = client.get(unescape(url)).content.decode()
+    return int(
+        re.search(r'<p class="result-count" role="status"><strong>(\d+)</strong>', html).group(1)
+    )
+
+
+def test_four_charts_with_titles_axes_and_rules(client, named):
+    html = p5(client)
+    assert html.count('<svg class="chart') == 4
+    for title in (
+        "1. Vetoes per year",
+        "2. How often each pair voted alike",
+        "3. China and US",
+        "4. Share of recorded votes",
+    ):
+        assert title in html
+    assert html.count('class="axis-label"') == 6  # x and y on the three time charts
+    assert "<strong>Agreement</strong> of two members is the share of recorded votes" in html
+    assert "Russia</strong> includes the USSR" in html
+
+
+def test_veto_bars_link_to_the_vetoes_behind_them(client, named):
+    html = p5(client)
+    links = re.findall(
+        r'<a href="(/vetoes/\?vetoed_by=(\w+)&amp;year_from=(\d+)&amp;year_to=\d+)" tabindex="-1">'
+        r'<rect class="mark seat--\w+"[^>]*><title>\d+: (\d+) by',
+        html,
+    )
+    assert links
+    for url, _seat, _year, count in links:
+        assert count_listed(client, url) == int(count)
+
+
+def test_matrix_cells_link_to_the_votes_where_the_pair_differed(client, named):
+    html = p5(client, "?matrix_from=1986&matrix_to=1990")
+    matrix = analytics.agreement_matrix(1986, 1990)
+    cells = re.findall(
+        r'<a href="(/votes/\?pair=(\w+)-(\w+)&amp;pair_agreed=no[^"]*)" tabindex="-1">', html
+    )
+    assert len(cells) == 20
+    for url, a, b in cells[:4]:
+        result = matrix[(a, b)]
+        assert count_listed(client, url) == result.both - result.same
+
+
+def test_pair_points_and_division_bars_link_to_their_votes(client, named):
+    html = p5(client, "?pair=RUS-USA")
+    points = re.findall(
+        r'<a href="(/votes/\?pair=RUS-USA&amp;year_from=\d+[^"]*)" tabindex="-1">'
+        r"<circle[^>]*><title>\d+: \d+% \(\d+ of (\d+)\)",
+        html,
+    )
+    assert points
+    for url, both in points:
+        assert count_listed(client, url) == int(both)
+    bars = re.findall(
+        r'<a href="(/votes/\?divided=yes[^"]*)" tabindex="-1">'
+        r'<rect class="mark mark--divided"[^>]*><title>\d+: \d+% \((\d+) of',
+        html,
+    )
+    assert bars
+    for url, divided in bars:
+        assert count_listed(client, url) == int(divided)
+
+
+def test_each_chart_has_a_data_table(client, named):
+    html = p5(client)
+    assert html.count("<details>") == 4
+    assert html.count("<caption>") == 4
+
+
+def test_period_filter_limits_a_chart_and_keeps_the_others(client, named):
+    html = p5(client, "?veto_from=2022&pair=FRA-GBR")
+    veto_section = html[html.index('id="vetoes"') : html.index('id="agreement"')]
+    assert "1986" not in re.sub(r"<form.*?</form>", "", veto_section, flags=re.S)
+    # The matrix's form carries the other charts' choices along.
+    matrix_form = html[html.index('aria-label="Period for the agreement matrix"') :]
+    matrix_form = matrix_form[: matrix_form.index("</form>")]
+    assert 'name="veto_from" value="2022"' in matrix_form
+    assert 'name="pair" value="FRA-GBR"' in matrix_form
+
+
+def test_invalid_periods_show_a_message(client, named):
+    html = p5(client, "?veto_from=abc&pair=XXX-YYY")
+    assert "could not be used and were ignored" in html
+    assert html.count('<svg class="chart') == 4
+
+
+@pytest.mark.parametrize("chart", ["vetoes", "agreement", "pair", "divisions"])
+def test_downloads_match_the_analytics(client, named, chart):
+    data = json.loads(client.get(reverse("votes:p5_data", args=[chart, "json"])).content)
+    assert data["rule"] and data["source"].startswith("Source: UN Dag Hammarskjöld Library")
+    lines = client.get(reverse("votes:p5_data", args=[chart, "csv"])).content.decode().splitlines()
+    rows = list(
+        csv.DictReader(io.StringIO("\n".join(line for line in lines if not line.startswith("#"))))
+    )
+    assert len(rows) == len(data["rows"])
+    if chart == "vetoes":
+        assert data["rows"] == analytics.vetoes_per_year()
+    if chart == "divisions":
+        assert [(r["divided"], r["total"]) for r in data["rows"]] == [
+            (r["divided"], r["total"]) for r in analytics.divisions_per_year()
+        ]
+
+
+def test_downloads_with_a_bad_period_say_why(client, named):
+    response = client.get(reverse("votes:p5_data", args=["vetoes", "csv"]) + "?veto_from=abc")
+    assert response.status_code == 400

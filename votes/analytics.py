@@ -1,0 +1,302 @@
+"""How the permanent members vote together: agreement, divisions and veto counts.
+
+Every figure here is one database aggregate over published drafts; nothing
+loops over votes in Python. The public pages, the CSV/JSON downloads and (later)
+the API all read these functions, so a rule changes in one place.
+
+The rules, stated on the P5 page too:
+
+* **Agreement** of two members: the share of recorded votes on which both cast
+  a vote (yes, no or abstention) and cast the same one. Absence and
+  non-participation are not votes, so such a draft is left out for that pair.
+* **Division**: a recorded vote with all five permanent seats in the
+  member-by-member record, on which they did not all take the same position
+  (not voting counts as a position of its own).
+* **Vetoes** are the ``Veto`` rows the outcome engine stored: one per vetoing
+  seat per draft.
+* A seat includes its predecessors: the Russian seat counts the USSR's votes
+  (to 23 December 1991) and China's seat the Republic of China's (to
+  24 October 1971).
+
+``votes`` does not import ``resolutions``; drafts are reached through the app
+registry and the ``member_votes``/``vetoes`` relations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from django.apps import apps
+from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, ExtractYear
+
+from votes.choices import Modality, Position
+from votes.models import MemberVote, Veto
+from votes.outcome import SEAT_ORDER
+
+VOTED = (Position.YES, Position.NO, Position.ABSTAIN)
+PAIRS: tuple[tuple[str, str], ...] = tuple(combinations(SEAT_ORDER, 2))
+
+
+def _drafts() -> QuerySet:
+    return apps.get_model("resolutions", "Draft").objects.published()
+
+
+def recorded_votes(first_year: int | None = None, last_year: int | None = None) -> QuerySet:
+    """Published drafts decided by a recorded vote, within a period of years."""
+    drafts = _drafts().filter(modality=Modality.RECORDED_VOTE)
+    return _in_years(drafts, "date", first_year, last_year)
+
+
+def _in_years(queryset: QuerySet, field: str, first: int | None, last: int | None) -> QuerySet:
+    if first is not None:
+        queryset = queryset.filter(**{f"{field}__year__gte": first})
+    if last is not None:
+        queryset = queryset.filter(**{f"{field}__year__lte": last})
+    return queryset
+
+
+# Expressions, shared with resolutions.filters so the list's links select exactly
+# the votes a chart counted --------------------------------------------------------
+
+
+def seat_position(seat_code: str) -> Subquery:
+    """The position the holder of a permanent seat took on the outer draft (or NULL)."""
+    votes = MemberVote.objects.filter(draft=OuterRef("pk"), seat__code=seat_code)
+    return Subquery(votes.values("position")[:1])
+
+
+def state_position(state) -> Subquery:
+    """The position a member state took on the outer draft (or NULL)."""
+    votes = MemberVote.objects.filter(draft=OuterRef("pk"), state=state)
+    return Subquery(votes.values("position")[:1])
+
+
+def _p5_rows() -> QuerySet:
+    # order_by() and values("draft") make the count a GROUP BY draft, one row.
+    return (
+        MemberVote.objects.filter(draft=OuterRef("pk"), seat__isnull=False)
+        .order_by()
+        .values("draft")
+    )
+
+
+def p5_recorded() -> Subquery:
+    """How many of the five seats have a member vote on the outer draft."""
+    return Subquery(_p5_rows().annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
+def p5_positions() -> Subquery:
+    """How many different positions the five seats took on the outer draft."""
+    distinct = _p5_rows().annotate(n=Count("position", distinct=True)).values("n")
+    return Subquery(distinct, output_field=IntegerField())
+
+
+def with_divisions(drafts: QuerySet) -> QuerySet:
+    """Drafts with all five seats recorded, annotated ``p5_divided`` (bool filterable)."""
+    return drafts.annotate(p5_count=p5_recorded(), p5_distinct=p5_positions()).filter(
+        p5_count=len(SEAT_ORDER)
+    )
+
+
+def with_pair(drafts: QuerySet, first: str, second: str) -> QuerySet:
+    """Drafts on which both seats voted, annotated with their positions."""
+    return drafts.annotate(
+        pair_first=seat_position(first), pair_second=seat_position(second)
+    ).filter(pair_first__in=VOTED, pair_second__in=VOTED)
+
+
+def year_of(field: str = "date") -> Cast:
+    # EXTRACT gives a numeric on PostgreSQL; an integer groups and divides the same everywhere.
+    return Cast(ExtractYear(field), IntegerField())
+
+
+# Queries: one database aggregate each --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Agreement:
+    same: int
+    both: int
+
+    @property
+    def share(self) -> float | None:
+        return self.same / self.both if self.both else None
+
+
+def vetoes_per_year(first_year=None, last_year=None, drafts: QuerySet | None = None) -> list[dict]:
+    """``[{"year", "seat", "count"}]``: Veto rows of published drafts, by year and seat."""
+    vetoes = Veto.objects.filter(draft__in=drafts) if drafts is not None else Veto.objects
+    vetoes = vetoes.filter(draft__is_published=True)
+    vetoes = _in_years(vetoes, "draft__date", first_year, last_year)
+    rows = (
+        vetoes.annotate(year=year_of("draft__date"))
+        .values("year", "seat__code")
+        .annotate(count=Count("pk"))
+        .order_by("year", "seat__position")
+    )
+    return [{"year": r["year"], "seat": r["seat__code"], "count": r["count"]} for r in rows]
+
+
+def vetoes_per_decade(drafts: QuerySet | None = None) -> list[dict]:
+    """``[{"decade", "seat", "count"}]``: Veto rows of published drafts, by decade and seat."""
+    vetoes = Veto.objects.filter(draft__in=drafts) if drafts is not None else Veto.objects
+    rows = (
+        vetoes.filter(draft__is_published=True)
+        .annotate(decade=year_of("draft__date") / 10 * 10)
+        .values("decade", "seat__code")
+        .annotate(count=Count("pk"))
+        .order_by("decade", "seat__position")
+    )
+    return [{"decade": r["decade"], "seat": r["seat__code"], "count": r["count"]} for r in rows]
+
+
+def vetoes_by_holder(drafts: QuerySet | None = None, seat_code: str | None = None) -> list[dict]:
+    """``[{"seat", "state", "name", "count"}]``: vetoes by seat and by the state casting them.
+
+    Keeps the USSR apart from the Russian Federation, and the Republic of China
+    apart from the People's Republic (same state code, told apart by name).
+    """
+    vetoes = Veto.objects.filter(draft__in=drafts) if drafts is not None else Veto.objects
+    vetoes = vetoes.filter(draft__is_published=True)
+    if seat_code:
+        vetoes = vetoes.filter(seat__code=seat_code)
+    rows = (
+        vetoes.values("seat__code", "state__code", "state__slug", "name_at_vote")
+        .annotate(count=Count("pk"), first=Min("draft__date"))
+        .order_by("seat__position", "first")
+    )
+    return [
+        {
+            "seat": r["seat__code"],
+            "state": r["state__code"],
+            "slug": r["state__slug"],
+            "name": r["name_at_vote"],
+            "count": r["count"],
+        }
+        for r in rows
+    ]
+
+
+def _pairs_of_votes(first_year=None, last_year=None, **conditions) -> QuerySet:
+    """Two votes cast on one published recorded draft: the row's and an ``other``'s.
+
+    ``MemberVote`` rows joined to the other member votes on the same draft
+    (``draft__member_votes``), both restricted to cast votes (yes, no,
+    abstention). ``conditions`` go into the same ``filter()`` call, because
+    Django joins a multi-valued relation afresh for each call. One join,
+    grouped in the database: no query per draft.
+    """
+    votes = MemberVote.objects.filter(
+        draft__is_published=True,
+        draft__modality=Modality.RECORDED_VOTE,
+        position__in=VOTED,
+        draft__member_votes__position__in=VOTED,
+        **conditions,
+    )
+    return _in_years(votes, "draft__date", first_year, last_year)
+
+
+def _agreement_counts() -> dict:
+    return {
+        "both": Count("pk"),
+        "same": Count("pk", filter=Q(position=F("draft__member_votes__position"))),
+    }
+
+
+def agreement_matrix(first_year=None, last_year=None) -> dict[tuple[str, str], Agreement]:
+    """Agreement of every pair of permanent seats over a period, in one query."""
+    rows = (
+        _pairs_of_votes(
+            first_year,
+            last_year,
+            seat__isnull=False,
+            draft__member_votes__seat__isnull=False,
+        )
+        .values("seat__code", "draft__member_votes__seat__code")
+        .annotate(**_agreement_counts())
+        .order_by()
+    )
+    found = {
+        (r["seat__code"], r["draft__member_votes__seat__code"]): Agreement(r["same"], r["both"])
+        for r in rows
+    }
+    return {pair: found.get(pair, Agreement(0, 0)) for pair in PAIRS}
+
+
+def pair_per_year(first: str, second: str, first_year=None, last_year=None) -> list[dict]:
+    """``[{"year", "same", "both"}]``: a pair's agreement year by year."""
+    rows = (
+        _pairs_of_votes(
+            first_year, last_year, seat__code=first, draft__member_votes__seat__code=second
+        )
+        .annotate(year=year_of("draft__date"))
+        .values("year")
+        .annotate(**_agreement_counts())
+        .order_by("year")
+    )
+    return [{"year": r["year"], "same": r["same"], "both": r["both"]} for r in rows]
+
+
+def divisions_per_year(first_year=None, last_year=None) -> list[dict]:
+    """``[{"year", "divided", "total"}]``: recorded votes on which the five split."""
+    rows = (
+        with_divisions(recorded_votes(first_year, last_year))
+        .annotate(year=year_of())
+        .values("year")
+        .annotate(total=Count("pk"), divided=Count("pk", filter=Q(p5_distinct__gt=1)))
+        .order_by("year")
+    )
+    return [{"year": r["year"], "divided": r["divided"], "total": r["total"]} for r in rows]
+
+
+def country_agreement(state) -> dict[str, Agreement]:
+    """How often a state voted as each permanent seat did, over all its recorded votes."""
+    rows = (
+        _pairs_of_votes(state=state, draft__member_votes__seat__isnull=False)
+        # Not the state with itself (a permanent member's own seat); an annotation
+        # keeps the comparison on the one join instead of a subquery.
+        .annotate(other_state=F("draft__member_votes__state"))
+        .exclude(other_state=state.pk)
+        .values("draft__member_votes__seat__code")
+        .annotate(**_agreement_counts())
+        .order_by()
+    )
+    found = {r["draft__member_votes__seat__code"]: Agreement(r["same"], r["both"]) for r in rows}
+    return {code: found.get(code, Agreement(0, 0)) for code in SEAT_ORDER}
+
+
+@dataclass
+class PositionCounts:
+    recorded: dict[str, int]  # position -> recorded votes
+    without_vote: int  # resolutions adopted without a vote while a member
+    names: list[str]  # the names it voted under, oldest first
+
+    @property
+    def total_recorded(self) -> int:
+        return sum(self.recorded.values())
+
+
+def position_counts(state) -> PositionCounts:
+    """A state's votes on published drafts, by position, and the names it voted under."""
+    rows = (
+        MemberVote.objects.filter(state=state, draft__is_published=True)
+        .values("draft__modality", "position", "name_at_vote")
+        .annotate(count=Count("pk"), first=Min("draft__date"))
+        .order_by("first")
+    )
+    counts = PositionCounts(dict.fromkeys(Position.values, 0), 0, [])
+    for row in rows:
+        if row["draft__modality"] == Modality.RECORDED_VOTE:
+            counts.recorded[row["position"]] += row["count"]
+        else:
+            counts.without_vote += row["count"]
+        if row["name_at_vote"] not in counts.names:
+            counts.names.append(row["name_at_vote"])
+    return counts
+
+
+def year_span() -> dict:
+    """The first and last year with a published draft (for period filters' defaults)."""
+    return _drafts().aggregate(first=Min(year_of()), last=Max(year_of()))

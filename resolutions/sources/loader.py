@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from resolutions.bulk import bulk_update
@@ -245,7 +246,13 @@ class _Loader:
         created = new
         Draft.objects.bulk_create(created, batch_size=500)
         changed = [d for d, _r, before in entries if d.pk and before and _snapshot(d) != before]
-        bulk_update(changed, DRAFT_WRITE_FIELDS)
+        now = timezone.now()
+        for draft in changed:
+            # An editor with the draft open must learn that an import changed it
+            # (optimistic locking in the admin compares versions).
+            draft.version += 1
+            draft.updated_at = now
+        bulk_update(changed, [*DRAFT_WRITE_FIELDS, "version", "updated_at"])
 
         touched = {d.pk for d, _r, _b in entries}
         subjects_changed = refs.write_subjects(entries)

@@ -90,6 +90,9 @@ def test_a_newer_file_changes_only_what_changed(council, excerpt, tmp_path):
     assert f"created 0, updated 1, unchanged {n - 1}" in output
     changed = Draft.objects.get(resolution_number=511)
     assert changed.sources["undl"]["version"] == "2026-03-01"
+    # An editor holding the draft open will see the import's change as a conflict.
+    assert changed.version == 2
+    assert Draft.objects.get(resolution_number=504).version == 1
     assert Draft.objects.get(resolution_number=504).sources["undl"]["version"] == "2026-02-06"
 
 

@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "django_tables2",
     "csp",
     "simple_history",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "votes",
     "resolutions",
 ]
@@ -77,6 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -221,3 +226,41 @@ UN_SOURCES = {
     # CSV, so this stays empty until an operator sets it.
     "dppa_membership": os.environ.get("UN_DPPA_MEMBERSHIP_URL", ""),
 }
+
+# The read-only JSON API (resolutions/api/). No authentication: everything it
+# serves is public, and without session auth there is no CSRF to worry about.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "resolutions.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "resolutions.api.schema.Schema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SC Votes API",
+    "DESCRIPTION": (
+        "Read-only data on how the UN Security Council votes: every draft put to the vote, "
+        "each member's vote, vetoes, member states and the agreement among the permanent "
+        "members. United Nations data: free for non-commercial use with attribution; every "
+        "response carries the licence and the versions of the sources."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the drf-spectacular-sidecar package, served by us: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OutcomeEnum": "votes.choices.Outcome",
+        "PositionEnum": "votes.choices.Position",
+    },
+}
+# Anyone may read the API from a browser on another site; nothing else is shared.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "X-Licence"]

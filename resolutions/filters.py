@@ -17,6 +17,7 @@ import re
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from drf_spectacular.utils import extend_schema_field
 
 from resolutions.models import Draft, Subject
 from resolutions.sources.records import parse_resolution_symbol
@@ -94,7 +95,15 @@ def public_drafts():
     )
 
 
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
 class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
+class IdFilter(django_filters.NumberFilter):
+    """A record id: a whole number in the database's range (never a huge float)."""
+
     field_class = forms.IntegerField
 
 
@@ -140,7 +149,9 @@ class DraftFilter(django_filters.FilterSet):
     )
     # Set by links (the vote page's agenda item, the search box, the P5 charts),
     # shown as removable notes rather than form fields.
-    agenda_item = django_filters.NumberFilter(field_name="agenda_item_id", widget=forms.HiddenInput)
+    agenda_item = IdFilter(
+        field_name="agenda_item_id", widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1
+    )
     meeting = django_filters.CharFilter(
         field_name="meeting__symbol", lookup_expr="iexact", widget=forms.HiddenInput
     )
@@ -199,7 +210,7 @@ class DraftFilter(django_filters.FilterSet):
 
     # Filters ------------------------------------------------------------------------
 
-    def filter_none(self, queryset, name, value):
+    def filter_none(self, queryset, name, value: str):
         return queryset  # combined with another field in filter_queryset
 
     def filter_text(self, queryset, name, value):

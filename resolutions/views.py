@@ -8,7 +8,6 @@ data sizes. The footer's source citation adds one query to every page
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Prefetch, Q
@@ -18,7 +17,7 @@ from django.urls import reverse
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from resolutions.context_processors import latest_versions
+from resolutions import exports
 from resolutions.filters import SEAT_LABELS, DraftFilter, public_drafts, symbol_query
 from resolutions.models import Disagreement, Draft, undocs_url
 from resolutions.tables import CappedPaginator, DraftTable, VetoTable
@@ -82,11 +81,11 @@ class DraftListView(SingleTableMixin, FilterView):
         return context
 
 
-def draft_csv(request):
-    """The filtered list as CSV: every row, no pagination.
+def _download(request, fmt: str):
+    """The filtered list in the open-data format (resolutions.exports), streamed.
 
-    Queries: the rows (1), their vetoes (2), the source versions cited (3); plus
-    one to check a chosen member state (4).
+    Queries: per chunk of 100 drafts, the drafts (1) and their member votes,
+    vetoes and subjects (3); plus one to check a chosen member state.
     """
     drafts = DraftFilter(request.GET or None)
     if drafts.is_bound and not drafts.is_valid():
@@ -94,63 +93,21 @@ def draft_csv(request):
         return HttpResponse(
             f"Invalid filter: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
         )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="sc-votes.csv"'
-    write_drafts_csv(response, drafts.qs, request)
-    return response
+    if fmt == "json":
+        return exports.json_response(drafts.qs, "sc-votes.json")
+    per_vote = request.GET.get("rows") == "votes"
+    name = "sc-votes-member-votes.csv" if per_vote else "sc-votes.csv"
+    return exports.csv_response(drafts.qs, name, per_vote=per_vote)
 
 
-CSV_COLUMNS = [
-    "date",
-    "draft_symbol",
-    "resolution",
-    "meeting",
-    "press_release",
-    "title",
-    "agenda_item",
-    "modality",
-    "yes",
-    "no",
-    "abstain",
-    "non_voting",
-    "outcome",
-    "vetoed_by",
-    "url",
-]
+def draft_csv(request):
+    """CSV: one row per draft, or per member vote with ``rows=votes``."""
+    return _download(request, "csv")
 
 
-def write_drafts_csv(out, drafts, request) -> None:
-    """CSV of drafts, its first line citing the sources and their versions (# comment)."""
-    writer = csv.writer(out)
-    out.write(f"# {citation_text(latest_versions())}\n")
-    writer.writerow(CSV_COLUMNS)
-    for draft in drafts:
-        writer.writerow(
-            [
-                draft.date.isoformat(),
-                draft.draft_symbol,
-                draft.resolution_symbol,
-                draft.meeting.symbol if draft.meeting else "",
-                draft.press_release,
-                draft.title,
-                draft.agenda_item.name if draft.agenda_item else "",
-                draft.get_modality_display(),
-                draft.tally_yes if draft.tally_yes is not None else "",
-                draft.tally_no if draft.tally_no is not None else "",
-                draft.tally_abstain if draft.tally_abstain is not None else "",
-                draft.tally_non_voting if draft.tally_non_voting is not None else "",
-                draft.get_outcome_display(),
-                "; ".join(draft.vetoing_names()),
-                request.build_absolute_uri(draft.get_absolute_url()),
-            ]
-        )
-
-
-def citation_text(citations) -> str:
-    if not citations:
-        return "Source: UN Dag Hammarskjöld Library and UN documents; starter data only."
-    versions = "; ".join(f"{c.label}, version {c.version or 'undated'}" for c in citations)
-    return f"Source: UN Dag Hammarskjöld Library and other UN sources: {versions}."
+def draft_json(request):
+    """JSON: the drafts with their member votes."""
+    return _download(request, "json")
 
 
 def detail(request, pk: int):
@@ -385,3 +342,19 @@ def _query(request, drop=(), add=None) -> str:
         params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else ""
+
+
+def data_dictionary(request):
+    """What the exports, the dumps, the API and the feeds hold, column by column.
+
+    Queries: the source versions cited in the footer (1).
+    """
+    columns = [
+        {
+            "name": name,
+            "description": exports.DESCRIPTIONS[name],
+            "per_vote": name in exports.VOTE_COLUMNS,
+        }
+        for name in exports.VOTES_COLUMNS
+    ]
+    return render(request, "resolutions/data.html", {"columns": columns})

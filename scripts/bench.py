@@ -95,15 +95,93 @@ def bench_import() -> None:
     row("sync_un_data again (nothing changes)", seconds, peak, "none set")
 
 
-BENCHMARKS = {"import": bench_import}
+def loaded_database() -> None:
+    """A scratch database holding the whole record, as production would."""
+    fresh_database()
+    manage("sync_un_data", "--from-dir", str(DATA), "--no-progress")
+
+
+def bench_export() -> None:
+    print("\n### Streamed export of the whole record (PostgreSQL)\n")
+    print("| what | wall time | peak memory | target |")
+    print("|---|---|---|---|")
+    for fmt, rows in (("csv", "one row per member vote"), ("json", "drafts with their votes")):
+        seconds, peak, _ = manage("export_votes", "--format", fmt, "--output", os.devnull)
+        row(f"full dump, {fmt.upper()}, {rows}", seconds, peak, "< 100 MB")
+    seconds, peak, _ = manage("check")
+    row("baseline: Django started, nothing exported", seconds, peak, "")
+
+
+PAGES = [
+    ("/", "home"),
+    ("/votes/", "votes list, unfiltered"),
+    ("/votes/?country=ghana&position=N", "votes list, Ghana voted no"),
+    ("/p5/", "P5 divisions"),
+    ("/vetoes/", "vetoes"),
+    ("/countries/russian-federation/", "country page"),
+    ("/api/v1/votes/", "API votes list"),
+]
+TIMED = 15
+
+
+def bench_pages() -> None:
+    print(f"\n### Pages with the whole record (PostgreSQL; median of {TIMED} requests)\n")
+    print("| page | median | slowest | queries | HTML | target |")
+    print("|---|---|---|---|---|---|")
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    code = (
+        "import django, statistics, time, json, sys\n"
+        "django.setup()\n"
+        "from django.db import connection\n"
+        "from django.test import Client\n"
+        "from django.test.utils import CaptureQueriesContext\n"
+        "client = Client()\n"
+        "for path in json.loads(sys.argv[1]):\n"
+        "    client.get(path)  # warm the caches once\n"
+        "    times = []\n"
+        f"    for _ in range({TIMED}):\n"
+        "        start = time.perf_counter(); response = client.get(path)\n"
+        "        times.append(time.perf_counter() - start)\n"
+        "    with CaptureQueriesContext(connection) as queries:\n"
+        "        client.get(path)\n"
+        "    print(json.dumps([path, statistics.median(times), max(times), len(queries),"
+        " len(response.content)]))\n"
+    )
+    import json
+
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps([p for p, _ in PAGES])],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    names = dict(PAGES)
+    for line in done.stdout.splitlines():
+        path, median, slowest, queries, size = json.loads(line)
+        target = "< 300 ms" if path in ("/", "/votes/", "/p5/") else ""
+        print(
+            f"| {names[path]} (`{path}`) | {median * 1000:.0f} ms | {slowest * 1000:.0f} ms "
+            f"| {queries} | {size / 1024:.0f} KB | {target} |"
+        )
+
+
+BENCHMARKS = {"import": bench_import, "export": bench_export, "pages": bench_pages}
+# export and pages need the record loaded; import leaves it loaded last.
+NEEDS_RECORD = {"export", "pages"}
 
 
 def main(names: list[str]) -> None:
     if not DATA.is_dir():
         sys.exit(f"The official datasets are not at {DATA} (set SHARED_DATA_DIR).")
     print(f"Machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; {DATABASE_URL}")
+    loaded = False
     for name in names or BENCHMARKS:
+        if name in NEEDS_RECORD and not loaded:
+            loaded_database()
         BENCHMARKS[name]()
+        loaded = loaded or name == "import"
 
 
 if __name__ == "__main__":

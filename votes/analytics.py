@@ -300,3 +300,42 @@ def position_counts(state) -> PositionCounts:
 def year_span() -> dict:
     """The first and last year with a published draft (for period filters' defaults)."""
     return _drafts().aggregate(first=Min(year_of()), last=Max(year_of()))
+
+
+# The charts of the P5 page, as plain rows (the page, its downloads and the API) ---
+
+RULES = {
+    "vetoes": "Veto rows stored by the outcome engine: one per vetoing seat per published draft. "
+    "The Russian seat includes the USSR to 1991; China's seat the Republic of China to 1971.",
+    "agreement": "Share of recorded votes on which both seats voted (yes, no or abstention) "
+    "and cast the same vote. Absence and non-participation are left out.",
+    "pair": "Agreement of one pair, year by year, counted as for the matrix.",
+    "divisions": "Share of recorded votes with all five seats in the member-by-member record "
+    "on which they did not all take the same position (not voting counts as a position).",
+}
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def chart_rows(chart: str, first_year=None, last_year=None, pair=("CHN", "USA")) -> list[dict]:
+    """One chart's rows over a period: vetoes, agreement, pair or divisions."""
+    if chart == "vetoes":
+        return vetoes_per_year(first_year, last_year)
+    if chart == "agreement":
+        return [
+            {
+                "first": a,
+                "second": b,
+                "same": result.same,
+                "both": result.both,
+                "share": share(result.same, result.both),
+            }
+            for (a, b), result in agreement_matrix(first_year, last_year).items()
+        ]
+    if chart == "pair":
+        rows = pair_per_year(pair[0], pair[1], first_year, last_year)
+        return [{**row, "share": share(row["same"], row["both"])} for row in rows]
+    rows = divisions_per_year(first_year, last_year)
+    return [{**row, "share": share(row["divided"], row["total"])} for row in rows]

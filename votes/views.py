@@ -18,10 +18,9 @@ from django.urls import reverse
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from resolutions.context_processors import latest_versions
 from resolutions.filters import PAIR_CHOICES, SEAT_LABELS, SHORT_SEAT_LABELS, DraftFilter
+from resolutions.provenance import citation_text, latest_versions
 from resolutions.tables import CappedPaginator, CountryDraftTable
-from resolutions.views import citation_text
 from votes import analytics
 from votes.choices import TermKind
 from votes.models import MembershipTerm, MemberState
@@ -202,32 +201,13 @@ def _period_form(request) -> PeriodForm:
     return form
 
 
+# Which period fields of the P5 page belong to which chart.
+PERIOD_OF = {"vetoes": "veto", "agreement": "matrix", "pair": "pair", "divisions": "div"}
+
+
 def chart_rows(chart: str, form: PeriodForm) -> list[dict]:
-    """One chart's data as plain rows: what the table, CSV and JSON all show."""
-    if chart == "vetoes":
-        return analytics.vetoes_per_year(*form.period("veto"))
-    if chart == "agreement":
-        matrix = analytics.agreement_matrix(*form.period("matrix"))
-        return [
-            {
-                "first": a,
-                "second": b,
-                "same": result.same,
-                "both": result.both,
-                "share": share(result.same, result.both),
-            }
-            for (a, b), result in matrix.items()
-        ]
-    if chart == "pair":
-        first, second = form.chosen_pair()
-        rows = analytics.pair_per_year(first, second, *form.period("pair"))
-        return [{**row, "share": share(row["same"], row["both"])} for row in rows]
-    rows = analytics.divisions_per_year(*form.period("div"))
-    return [{**row, "share": share(row["divided"], row["total"])} for row in rows]
-
-
-def share(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+    """One chart's data as plain rows: what the table, CSV, JSON and API all show."""
+    return analytics.chart_rows(chart, *form.period(PERIOD_OF[chart]), pair=form.chosen_pair())
 
 
 def p5(request):
@@ -259,17 +239,6 @@ def p5(request):
     return render(request, "votes/p5.html", context)
 
 
-RULES = {
-    "vetoes": "Veto rows stored by the outcome engine: one per vetoing seat per published draft. "
-    "The Russian seat includes the USSR to 1991; China's seat the Republic of China to 1971.",
-    "agreement": "Share of recorded votes on which both seats voted (yes, no or abstention) "
-    "and cast the same vote. Absence and non-participation are left out.",
-    "pair": "Agreement of one pair, year by year, counted as for the matrix.",
-    "divisions": "Share of recorded votes with all five seats in the member-by-member record "
-    "on which they did not all take the same position (not voting counts as a position).",
-}
-
-
 def p5_data(request, chart: str, fmt: str):
     """A chart's rows as CSV or JSON, with the rule and the sources cited.
 
@@ -286,14 +255,14 @@ def p5_data(request, chart: str, fmt: str):
     rows = chart_rows(chart, form)
     citation = citation_text(latest_versions())
     if fmt == "json":
-        body = {"chart": chart, "rule": RULES[chart], "source": citation, "rows": rows}
+        body = {"chart": chart, "rule": analytics.RULES[chart], "source": citation, "rows": rows}
         return HttpResponse(
             json.dumps(body, ensure_ascii=False, indent=1),
             content_type="application/json; charset=utf-8",
         )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="p5-{chart}.csv"'
-    response.write(f"# {citation}\n# {RULES[chart]}\n")
+    response.write(f"# {citation}\n# {analytics.RULES[chart]}\n")
     columns = list(rows[0]) if rows else ["year"]
     writer = csv.DictWriter(response, fieldnames=columns)
     writer.writeheader()

@@ -193,6 +193,12 @@ class _Loader:
                 continue
             if draft is None:
                 draft = Draft(source=self.source, is_published=True, sources={}, field_sources={})
+                record_id = (record.extra or {}).get("record_id")
+                if record_id and record_id not in index.by_pk:
+                    # Keep a record's id when it is free, so permalinks survive a
+                    # dump restored into another database.
+                    draft.pk = record_id
+                    index.by_pk[record_id] = draft
                 new.append(draft)
                 index.add(draft, record)
             matched[id(draft)] = record
@@ -245,6 +251,8 @@ class _Loader:
 
         created = new
         Draft.objects.bulk_create(created, batch_size=500)
+        if any(d.pk for d in created):
+            _reset_id_sequence()
         changed = [d for d, _r, before in entries if d.pk and before and _snapshot(d) != before]
         now = timezone.now()
         for draft in changed:
@@ -287,6 +295,17 @@ class _Loader:
         self.summary.conflicts = conflicts
 
 
+def _reset_id_sequence() -> None:
+    """After rows were inserted with their own ids, the next new row must not collide."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    statements = connection.ops.sequence_reset_sql(no_style(), [Draft])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 def version_key(version: str) -> tuple[int, ...]:
     """'2026-02-06' > '2022-01-29 (reconstructed)' > '1946-2022' (a range counts by its end)."""
     match = re.match(r"(\d{4})(?:-(\d{2})-(\d{2}))?(?:-(\d{4}))?", version or "")
@@ -323,6 +342,7 @@ class _Index:
         self.by_symbol: dict[str, list[Draft]] = defaultdict(list)
         self.by_meeting: dict[tuple[str, str], list[Draft]] = defaultdict(list)
         self.claimed: set[int] = set()
+        self.by_pk = {draft.pk: draft for draft in drafts}
         for draft in drafts:
             self._add(draft, draft.meeting.symbol if draft.meeting_id else "")
 
@@ -348,6 +368,10 @@ class _Index:
         return found
 
     def _find_exact(self, record: DraftRecord) -> Draft | None:
+        record_id = (record.extra or {}).get("record_id")
+        if record_id and record_id in self.by_pk:
+            # The site's own export names its records; read back, they match themselves.
+            return self.by_pk[record_id]
         if record.resolution_number:
             return self.by_resolution.get(record.resolution_number)
         symbol = record.draft_symbol
@@ -490,9 +514,11 @@ class _References:
             have[draft_id].add(subject_id)
         add, remove, changed = [], [], set()
         for draft, _record, _before in entries:
-            if draft.field_sources.get("subjects") == Source.EDITOR:
-                continue
             origin = draft.field_sources.get("subjects")
+            if origin == Source.EDITOR and "subjects" not in draft.sources.get(origin, {}).get(
+                "values", {}
+            ):
+                continue  # chosen in the admin: an editor's subjects stay as they are
             names = draft.sources.get(origin, {}).get("values", {}).get("subjects", [])
             want = {self.subjects[n] for n in names}
             if want != have[draft.pk]:

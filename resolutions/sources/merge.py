@@ -15,25 +15,32 @@ from votes.choices import Modality, Outcome, Source
 
 EDITOR = Source.EDITOR.value
 
-# Which source to trust first, per field. The Library's voting data and the
-# DGACM XML are per-member records; the meetings tables and the Veto List are
-# summaries typed by hand, so they come after.
+# Which source to trust first, per field. An editor's spreadsheet (import_votes)
+# comes first, as an editor's change in the admin does. The Library's voting
+# data and the DGACM XML are per-member records; the meetings tables and the
+# Veto List are summaries typed by hand, so they come after.
 PRIORITY: dict[str, tuple[str, ...]] = {
-    "date": ("undl", "unxml", "dhl_meetings", "dhl_veto", "seed"),
-    "draft_symbol": ("unxml", "undl", "dhl_veto", "dhl_meetings", "seed"),
-    "resolution": ("undl", "dhl_meetings", "seed"),
-    "meeting": ("unxml", "undl", "dhl_meetings", "dhl_veto", "seed"),
-    "press_release": ("dhl_meetings", "seed"),
-    "title": ("unxml", "undl", "seed"),
-    "description": ("undl",),
-    "agenda": ("undl", "unxml", "dhl_meetings", "dhl_veto", "seed"),
-    "subjects": ("undl", "unxml"),
-    "modality": ("undl", "unxml", "dhl_meetings", "seed"),
-    "procedural": ("undl", "unxml", "dhl_meetings", "dhl_veto", "seed"),
-    "totals": ("undl", "unxml", "dhl_meetings", "seed"),
-    "outcome": ("unxml", "undl", "dhl_veto", "dhl_meetings", "seed"),
-    "vetoed_by": ("dhl_veto", "unxml", "dhl_meetings", "seed"),
-    "undl_record_id": ("undl",),
+    "date": ("editor", "undl", "unxml", "dhl_meetings", "dhl_veto", "seed"),
+    "draft_symbol": ("editor", "unxml", "undl", "dhl_veto", "dhl_meetings", "seed"),
+    "resolution": ("editor", "undl", "dhl_meetings", "seed"),
+    "meeting": ("editor", "unxml", "undl", "dhl_meetings", "dhl_veto", "seed"),
+    "press_release": ("editor", "dhl_meetings", "seed"),
+    "title": ("editor", "unxml", "undl", "seed"),
+    "description": (
+        "editor",
+        "undl",
+    ),
+    "agenda": ("editor", "undl", "unxml", "dhl_meetings", "dhl_veto", "seed"),
+    "subjects": ("editor", "undl", "unxml"),
+    "modality": ("editor", "undl", "unxml", "dhl_meetings", "seed"),
+    "procedural": ("editor", "undl", "unxml", "dhl_meetings", "dhl_veto", "seed"),
+    "totals": ("editor", "undl", "unxml", "dhl_meetings", "seed"),
+    "outcome": ("editor", "unxml", "undl", "dhl_veto", "dhl_meetings", "seed"),
+    "vetoed_by": ("editor", "dhl_veto", "unxml", "dhl_meetings", "seed"),
+    "undl_record_id": (
+        "editor",
+        "undl",
+    ),
 }
 FIELDS = tuple(PRIORITY)
 

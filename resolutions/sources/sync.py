@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from resolutions.sources import dhl_meetings, dhl_veto, dppa, undl, unxml
+from resolutions.sources import dhl_meetings, dhl_veto, dppa, spreadsheet, undl, unxml
 from resolutions.sources.loader import ImportSummary, load_drafts
 from resolutions.sources.membership import load_membership
 from resolutions.sources.records import ParsedSource, SourceError
@@ -52,6 +52,8 @@ def parse(item: Input) -> ParsedSource:
         return unxml.parse(item.path, name=item.path.name)
     if item.source == Source.DHL_MEETINGS:
         return dhl_meetings.parse(item.path)
+    if item.source == Source.EDITOR:
+        return spreadsheet.parse(item.path, name=item.path.name)
     raise ValueError(f"no parser for {item.source}")
 
 

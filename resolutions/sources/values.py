@@ -77,6 +77,9 @@ def record_values(record: DraftRecord, permanent_no: set[str] | None = None) -> 
             [yes, no, abstain, rest, None],
             [yes, abstain, no, rest, None],
         ]
+    if (record.extra or {}).get("provenance"):
+        # Where an editor's file says its data came from (an export read back).
+        values["provenance"] = list(record.extra["provenance"])
     if record.outcome:
         values["outcome"] = record.outcome
     if record.vetoed_by:

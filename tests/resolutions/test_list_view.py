@@ -102,7 +102,7 @@ def test_free_text_and_symbols(client, named):
 def test_unpublished_drafts_never_appear(client, named):
     assert str(named["unpublished"].pk) not in listed(client, "")
     assert listed(client, "q=S/21111") == []
-    csv_text = client.get(reverse("resolutions:csv")).content.decode()
+    csv_text = b"".join(client.get(reverse("resolutions:csv")).streaming_content).decode()
     assert "S/21111" not in csv_text
 
 
@@ -137,6 +137,7 @@ def test_pages_keep_the_filters_in_their_links(client, named):
         "outcome=maybe",
         "vetoed_by=XXX",
         "pair=CHN-CHN",
+        "agenda_item=-6.4e72",  # found by schemathesis: once a database overflow
         "page=zz",
         "page=999",
         "sort=nonsense",
@@ -156,12 +157,12 @@ def test_invalid_filters_show_a_message_never_a_server_error(client, named, quer
 def test_csv_gives_the_filtered_set_and_cites_the_source(client, named):
     response = client.get(reverse("resolutions:csv") + "?vetoed_by=USA")
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().splitlines()
-    assert lines[0].startswith("# Source: UN Dag Hammarskjöld Library")
-    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+    text = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
     expected = Veto.objects.filter(seat__code="USA", draft__is_published=True).count()
     assert len(rows) == expected
-    assert {"United States"} <= {name for r in rows for name in r["vetoed_by"].split("; ")}
+    assert all("USA" in r["vetoed_by"].split("|") for r in rows)
+    assert all(r["source"] for r in rows)  # each row names where it came from
 
 
 def test_csv_with_a_bad_filter_says_why(client, named):

@@ -63,10 +63,11 @@ def test_votes_list_filtered_by_a_members_vote(client, history, django_assert_ma
 def test_votes_csv(client, history, django_assert_max_num_queries):
     url = reverse("resolutions:csv") + "?country=ghana"
     # 1: the chosen member state (form validation)
-    # 2: every matching draft with meeting and agenda item
-    # 3: their vetoes (prefetch)
-    # 4: the source versions cited in the file's first line
-    _get(client, url, 4, django_assert_max_num_queries)
+    # 2: when the record last changed (ETag and Last-Modified)
+    # then per chunk of 100 drafts (one chunk here):
+    # 3: the matching drafts with meeting and agenda item
+    # 4: their member votes, 5: their vetoes, 6: their subjects (prefetch)
+    _get(client, url, 6, django_assert_max_num_queries)
 
 
 def test_vote_page(client, history, django_assert_max_num_queries):

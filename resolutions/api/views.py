@@ -1,0 +1,189 @@
+"""The read-only JSON API, /api/v1/. Each endpoint's queries are here.
+
+Lists use the site's own filter (``resolutions.filters.DraftFilter``), so the
+API answers exactly what the public list shows for the same query string.
+Every response can be revalidated (ETag and Last-Modified, dated by
+``resolutions.provenance.data_last_modified``) and carries the licence and
+the versions of the sources.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils.decorators import method_decorator
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from resolutions.api.serializers import (
+    DraftDetailSerializer,
+    DraftSerializer,
+    MemberStateDetailSerializer,
+    MemberStateSerializer,
+    VetoSerializer,
+)
+from resolutions.filters import DraftFilter, public_drafts
+from resolutions.provenance import LICENCE, latest_versions, revalidated
+from votes import analytics
+from votes.models import MemberState, MemberVote, Veto
+from votes.outcome import SEAT_ORDER
+
+conditional = method_decorator(revalidated)
+YEAR = {"type": "integer", "minimum": 1900, "maximum": 2100}
+
+
+def year_param(params, name: str) -> int | None:
+    """A year from the query string, or a 400 that says what is wrong with it."""
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        year = int(value)
+    except ValueError as exc:
+        raise ValidationError({name: "a year, e.g. 2011"}) from exc
+    if not YEAR["minimum"] <= year <= YEAR["maximum"]:
+        raise ValidationError({name: "a year between 1900 and 2100"})
+    return year
+
+
+class Conditional:
+    """Answer 304 Not Modified when the client's copy is current."""
+
+    @conditional
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Licence"] = "UN data: non-commercial use with attribution"
+        return response
+
+
+def _drafts():
+    vetoes = Prefetch("vetoes", queryset=Veto.objects.select_related("seat", "state"))
+    return public_drafts().prefetch_related(None).prefetch_related(vetoes)
+
+
+class VoteViewSet(Conditional, viewsets.ReadOnlyModelViewSet):
+    """Drafts put to the vote, newest first; filters as on the public list."""
+
+    filterset_class = DraftFilter
+    serializer_class = DraftSerializer
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            votes = Prefetch(
+                "member_votes",
+                queryset=MemberVote.objects.select_related("state", "seat").order_by(
+                    "seat__position", "name_at_vote"
+                ),
+            )
+            return _drafts().prefetch_related("subjects", votes, "disagreements")
+        return _drafts()
+
+    def get_serializer_class(self):
+        return DraftDetailSerializer if self.action == "retrieve" else DraftSerializer
+
+
+class MemberStateViewSet(Conditional, viewsets.ReadOnlyModelViewSet):
+    """Every state that has sat on the Council, with its names over time and its terms."""
+
+    lookup_field = "slug"
+    serializer_class = MemberStateSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return (
+            MemberState.objects.filter(terms__isnull=False)
+            .distinct()
+            .prefetch_related("names", "terms__seat")
+            .order_by("name", "code")
+        )
+
+    def get_serializer_class(self):
+        return MemberStateDetailSerializer if self.action == "retrieve" else MemberStateSerializer
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("seat", str, enum=list(SEAT_ORDER), description="a permanent seat"),
+        OpenApiParameter("year_from", YEAR),
+        OpenApiParameter("year_to", YEAR),
+    ]
+)
+class VetoViewSet(Conditional, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every veto, one per vetoing seat per draft, as the outcome engine decided it."""
+
+    serializer_class = VetoSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        vetoes = (
+            Veto.objects.filter(draft__is_published=True)
+            .select_related("draft__meeting", "draft__agenda_item", "seat", "state")
+            .order_by("-draft__date", "-draft_id", "seat__position")
+        )
+        params = self.request.query_params
+        seat = params.get("seat")
+        if seat:
+            if seat not in SEAT_ORDER:
+                raise ValidationError({"seat": f"one of {', '.join(SEAT_ORDER)}"})
+            vetoes = vetoes.filter(seat__code=seat)
+        for name, lookup in (("year_from", "gte"), ("year_to", "lte")):
+            year = year_param(params, name)
+            if year is not None:
+                vetoes = vetoes.filter(**{f"draft__date__year__{lookup}": year})
+        return vetoes
+
+
+CHARTS = {
+    "vetoes": "vetoes per year by seat",
+    "agreement": "pairwise agreement of the five seats",
+    "pair": "agreement of one pair, year by year",
+    "divisions": "recorded votes each year on which the five did not all vote alike",
+}
+
+
+class P5View(Conditional, APIView):
+    """The figures behind the P5 charts: vetoes per year, agreement, a pair over time, divisions."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("chart", str, OpenApiParameter.PATH, enum=list(CHARTS)),
+            OpenApiParameter("year_from", YEAR),
+            OpenApiParameter("year_to", YEAR),
+            OpenApiParameter(
+                "pair",
+                str,
+                enum=[f"{a}-{b}" for a, b in analytics.PAIRS],
+                description="two seats for the 'pair' chart (default CHN-USA)",
+            ),
+        ],
+        responses=inline_serializer(
+            "P5Chart",
+            {
+                "licence": serializers.CharField(),
+                "data_sources": serializers.ListField(child=serializers.DictField()),
+                "chart": serializers.CharField(),
+                "rule": serializers.CharField(),
+                "rows": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+    )
+    def get(self, request, chart: str):
+        if chart not in CHARTS:
+            raise NotFound(f"No such chart; the charts are {', '.join(CHARTS)}.")
+        params = request.query_params
+        first, last = year_param(params, "year_from"), year_param(params, "year_to")
+        pair = request.query_params.get("pair") or "CHN-USA"
+        if chart == "pair" and f"{pair}" not in {f"{a}-{b}" for a, b in analytics.PAIRS}:
+            raise ValidationError({"pair": "two seats in the order CHN, FRA, RUS, GBR, USA"})
+        rows = analytics.chart_rows(chart, first, last, tuple(pair.split("-")))
+        return Response(
+            {
+                "licence": LICENCE,
+                "data_sources": [c.as_dict() for c in latest_versions()],
+                "chart": chart,
+                "rule": analytics.RULES[chart],
+                "rows": rows,
+            }
+        )

@@ -1,0 +1,174 @@
+"""Exports: the open-data format, streamed, safe in a spreadsheet, and read back by import_votes."""
+
+import csv
+import io
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from resolutions import exports
+from resolutions.models import Draft
+from resolutions.starter import load_starter_data
+from tests.resolutions.test_pages_data import large_history
+from votes.choices import Position
+from votes.models import MemberVote
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sample(db):
+    load_starter_data()
+    large_history()
+
+
+def body(response) -> str:
+    assert response.streaming, "exports are streamed, never built in memory"
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_has_one_row_per_draft_or_per_member_vote(client, sample):
+    published = Draft.objects.published()
+    per_draft = rows(body(client.get("/votes.csv")))
+    assert len(per_draft) == published.count()
+    per_vote = rows(body(client.get("/votes.csv?rows=votes")))
+    without_votes = published.filter(member_votes__isnull=True).count()
+    votes = MemberVote.objects.filter(draft__is_published=True).count()
+    assert len(per_vote) == votes + without_votes
+    assert per_vote[0]["source"]  # provenance on every row
+
+
+def test_the_filtered_list_downloads_exactly_its_rows(client, sample):
+    ghana_no = set(
+        Draft.objects.published()
+        .filter(member_votes__state__code="GHA", member_votes__position=Position.YES)
+        .values_list("pk", flat=True)
+    )
+    got = {
+        int(r["record_id"]) for r in rows(body(client.get("/votes.csv?country=ghana&position=Y")))
+    }
+    assert got == ghana_no and got
+
+
+def test_json_nests_each_drafts_member_votes_and_cites_the_licence(client, sample):
+    document = json.loads(body(client.get("/votes.json")))
+    assert "non-commercial use with attribution" in document["licence"]
+    seed = next(d for d in document["drafts"] if d["draft_symbol"] == "S/2022/431")
+    assert seed["outcome"] == "vetoed" and seed["vetoed_by"] == "CHN|RUS"
+    assert sorted(v["ms_code"] for v in seed["votes"] if v["ms_vote"] == "N") == ["CHN", "RUS"]
+
+
+def test_an_invalid_filter_is_a_400_not_an_empty_file(client, sample):
+    response = client.get("/votes.csv?year_from=soon")
+    assert response.status_code == 400
+    assert "year_from" in response.content.decode()
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tx"])
+def test_spreadsheet_formulas_are_neutralised_and_restored_on_import(client, sample, text):
+    draft = Draft.objects.get(draft_symbol="S/2022/431")
+    draft.title = text
+    draft.save()
+    row = next(r for r in rows(body(client.get("/votes.csv"))) if r["draft_symbol"] == "S/2022/431")
+    assert row["title"] == "'" + text
+    assert exports.restore(row["title"]) == text
+
+
+def test_harmless_text_is_left_alone():
+    assert exports.neutralise("Non-proliferation") == "Non-proliferation"
+    assert exports.restore("'quoted' title") == "'quoted' title"
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_export_queries_grow_by_chunk_not_by_row(client, db, django_assert_max_num_queries, extra):
+    load_starter_data()
+    if extra:
+        large_history(extra)
+    chunks = -(-Draft.objects.published().count() // exports.CHUNK)
+    # 1 when the record last changed (ETag); then per chunk: the drafts, their
+    # member votes, vetoes and subjects.
+    with django_assert_max_num_queries(1 + 4 * chunks):
+        body(client.get("/votes.csv?rows=votes"))
+
+
+def export_all() -> str:
+    out = StringIO()
+    call_command("export_votes", stdout=out)
+    return out.getvalue()
+
+
+def test_export_import_export_gives_the_same_file(sample, tmp_path):
+    first = export_all()
+    path = tmp_path / "dump.csv"
+    path.write_text(first, encoding="utf-8")
+    Draft.objects.all().delete()
+    call_command("import_votes", str(path), stdout=StringIO(), no_progress=True)
+    assert export_all() == first
+
+
+def test_import_votes_refuses_bad_rows_and_writes_nothing(sample, tmp_path):
+    lines = export_all().splitlines()
+    header = lines[0].split(",")
+    code = header.index("ms_vote")
+    bad = lines[5].split(",")
+    bad[code] = "Maybe"
+    lines[5] = ",".join(bad)
+    path = tmp_path / "votes.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = Draft.objects.count()
+    Draft.objects.all().delete()
+    with pytest.raises(CommandError) as error:
+        call_command("import_votes", str(path), stdout=StringIO(), no_progress=True)
+    assert "votes.csv, line 6" in str(error.value)
+    assert "ms_vote 'Maybe'" in str(error.value)
+    assert not Draft.objects.exists()
+    assert before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"draft_symbol,ms_code\nS/1,GHA\n", "missing columns: date"),
+        (b"date,title\n2022-01-01,x\n", "missing columns: record_id or resolution or draft_symbol"),
+        (b"date,draft_symbol,colour\n2022-01-01,S/1,red\n", "unknown columns: colour"),
+        (b"date,draft_symbol\n2022-13-01,S/1\n", "is not YYYY-MM-DD"),
+        ("date,draft_symbol,title\n2022-01-01,S/1,Zaïre\n".encode("latin-1"), "not UTF-8"),
+        (b"date,draft_symbol,ms_code,ms_vote\n2022-05-26,S/1,XXX,Y\n", "unknown member state"),
+        (b"date,draft_symbol,ms_code,ms_vote\n1995-05-26,S/1,GHA,Y\n", "not on the Council"),
+    ],
+)
+def test_import_votes_errors_name_the_reason(sample, tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    before = Draft.objects.count()
+    with pytest.raises(CommandError, match=message):
+        call_command("import_votes", str(path), stdout=StringIO(), no_progress=True)
+    assert Draft.objects.count() == before
+
+
+def test_a_spreadsheet_of_new_votes_creates_a_draft_the_engine_decides(sample, tmp_path):
+    from datetime import date
+
+    from votes.calendar import CouncilCalendar
+
+    on = date(2022, 6, 30)
+    lines = ["date,draft_symbol,meeting,title,ms_code,ms_vote"]
+    for seat in CouncilCalendar().sitting(on):
+        vote = "N" if seat.code == "USA" else "Y"
+        lines.append(f"{on},S/2022/999,S/PV.9999,A test draft,{seat.code},{vote}")
+    path = tmp_path / "new.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    output = StringIO()
+    call_command("import_votes", str(path), stdout=output, no_progress=True)
+    draft = Draft.objects.get(draft_symbol="S/2022/999")
+    assert "created 1" in output.getvalue()
+    assert draft.outcome == "vetoed"
+    assert list(draft.vetoes.values_list("seat__code", flat=True)) == ["USA"]
+    assert draft.field_sources["title"] == "editor"

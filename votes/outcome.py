@@ -142,6 +142,9 @@ def decide(decision: Decision) -> Result:
         known_no |= decision.permanent_no
         basis = Basis.RECORDED_TOTALS
     else:
+        settled = _from_partial_ballots(decision, required, members, known_no)
+        if settled is not None:
+            return settled
         return _from_statement(decision, required, known_no | decision.permanent_no)
 
     if tally.yes < required:
@@ -150,6 +153,35 @@ def decide(decision: Decision) -> Result:
         vetoed_by = tuple(sorted(known_no, key=seat_sort_key))
         return Result(Outcome.VETOED, vetoed_by, tally, required, basis)
     return Result(Outcome.ADOPTED, (), tally, required, basis)
+
+
+PERMANENT_SEATS = 5
+
+
+def _from_partial_ballots(
+    decision: Decision, required: int, members: int, known_no: set[str]
+) -> Result | None:
+    """Some members' votes are missing and no totals were recorded: decide only what
+    the known votes settle whatever the missing members did, else return None."""
+    if not decision.ballots:
+        return None
+    tally = Tally.count(b.position for b in decision.ballots)
+    missing = members - len(decision.ballots)
+    if tally.yes + missing < required:
+        return Result(Outcome.NOT_ADOPTED, (), tally, required, Basis.MEMBER_VOTES)
+    if tally.yes < required:
+        return None  # the missing votes could still carry it
+    if decision.procedural:
+        return Result(Outcome.ADOPTED, (), tally, required, Basis.MEMBER_VOTES)
+    if known_no:
+        # Vetoed whatever the others did; a missing permanent member could only
+        # add itself to the vetoing seats, which are those known to have voted no.
+        vetoed_by = tuple(sorted(known_no, key=seat_sort_key))
+        return Result(Outcome.VETOED, vetoed_by, tally, required, Basis.MEMBER_VOTES)
+    permanent_present = sum(1 for b in decision.ballots if b.seat)
+    if permanent_present == PERMANENT_SEATS:
+        return Result(Outcome.ADOPTED, (), tally, required, Basis.MEMBER_VOTES)
+    return None  # a missing permanent member might have vetoed it
 
 
 def _from_statement(decision: Decision, required: int, known_no: set[str]) -> Result:

@@ -12,21 +12,37 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from resolutions import admin_views
-from resolutions.forms import DraftForm, MemberVoteFormSet, check_votes, stored_rows
-from resolutions.models import AgendaItem, Disagreement, Draft, Meeting, SourceImport, Subject
+from resolutions.forms import (
+    DraftForm,
+    MemberVoteFormSet,
+    SingleVoteForm,
+    check_votes,
+    stored_rows,
+)
+from resolutions.models import (
+    AgendaItem,
+    Disagreement,
+    Draft,
+    Meeting,
+    RecordVersion,
+    SourceImport,
+    Subject,
+)
 from resolutions.outcomes import refresh_outcomes
 from votes.admin import MemberStateFilter, StateFilterForm, YearFilter
 from votes.calendar import CouncilCalendar
 from votes.choices import Source
-from votes.forms import MemberVoteForm, VoteRowForm
+from votes.forms import VoteRowForm
 from votes.models import MemberVote, Veto
 
 admin.site.site_header = "SC Votes: editors"
@@ -117,9 +133,14 @@ class DraftAdmin(SimpleHistoryAdmin):
                 "classes": ["collapse"],
                 "description": "Leave blank when every member's vote is entered below: "
                 "the tally is computed from the votes.",
+                # One field per line: Django opens a collapsed section with an error
+                # in it only when its fields are not grouped on a line.
                 "fields": [
-                    ("recorded_yes", "recorded_no", "recorded_abstain"),
-                    ("recorded_non_voting", "recorded_members"),
+                    "recorded_yes",
+                    "recorded_no",
+                    "recorded_abstain",
+                    "recorded_non_voting",
+                    "recorded_members",
                     "recorded_outcome",
                     "recorded_vetoed_by",
                 ],
@@ -275,16 +296,33 @@ class DraftAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context=extra)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        records = list(historical_records)
+        # simple_history diffs many-to-many fields with two queries per version;
+        # the subjects of every listed version are read here in one instead.
+        subjects = admin_views.subjects_by_version([r.history_id for r in records])
         previous = None
-        for current in historical_records:
+        for current in records:
             if previous is not None:
                 delta = previous.diff_against(
                     current,
-                    excluded_fields=["version", "updated_at", "created_at"],
+                    excluded_fields=["version", "updated_at", "created_at", "subjects"],
                     foreign_keys_are_objs=foreign_keys_are_objs,
                 )
                 helper = self.get_historical_record_context_helper(request, previous)
-                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+                changes = helper.context_for_delta_changes(delta)
+                old = subjects.get(current.history_id, ())
+                new = subjects.get(previous.history_id, ())
+                if old != new:
+                    # Already names, so added after the helper, which expects
+                    # simple_history's own many-to-many rows.
+                    changes.append(
+                        {
+                            "field": capfirst(Draft._meta.get_field("subjects").verbose_name),
+                            "old": ", ".join(old) or "—",
+                            "new": ", ".join(new) or "—",
+                        }
+                    )
+                previous.history_delta_changes = changes
             previous = current
 
 
@@ -344,7 +382,7 @@ def rename_votes(draft: Draft) -> None:
 
 @admin.register(MemberVote)
 class MemberVoteAdmin(SimpleHistoryAdmin):
-    form = MemberVoteForm
+    form = SingleVoteForm
     object_history_list_template = "admin/history_list.html"
     list_display = ["draft", "name_at_vote", "position", "non_voting", "source"]
     list_filter = ["position", "source"]
@@ -354,6 +392,32 @@ class MemberVoteAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["state"]
     readonly_fields = ["name_at_vote", "seat", "source"]
     show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        # A saved vote belongs to one member on one draft: moving it elsewhere would
+        # leave the first draft's outcome stale. Change its position instead.
+        if obj is not None:
+            return [*self.readonly_fields, "draft", "state"]
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if is_revert(request):
+            form = type(form.__name__, (form,), {"reverting": True})
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        # A vote of a record that is or was published goes only with a superuser.
+        if obj is not None and not request.user.is_superuser and ever_published(obj.draft):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if not request.user.is_superuser and any(
+            ever_published(v.draft) for v in queryset.select_related("draft")
+        ):
+            raise PermissionDenied
+        self._delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -377,7 +441,7 @@ class MemberVoteAdmin(SimpleHistoryAdmin):
         votes_changed(request, obj.draft_id, f"Vote of {obj.name_at_vote} deleted")
 
     @method_decorator(transaction.atomic)
-    def delete_queryset(self, request, queryset):
+    def _delete_queryset(self, request, queryset):
         drafts = set(queryset.values_list("draft_id", flat=True))
         super().delete_queryset(request, queryset)
         for draft_id in sorted(drafts):
@@ -421,11 +485,13 @@ class MeetingAdmin(admin.ModelAdmin):
 @admin.register(AgendaItem)
 class AgendaItemAdmin(admin.ModelAdmin):
     search_fields = ["name"]
+    ordering = ["name"]  # autocomplete pages need a stable order
 
 
 @admin.register(Subject)
 class SubjectAdmin(admin.ModelAdmin):
     search_fields = ["name"]
+    ordering = ["name"]
 
 
 @admin.register(Disagreement)
@@ -435,6 +501,22 @@ class DisagreementAdmin(admin.ModelAdmin):
     list_select_related = ["draft"]
     raw_id_fields = ["draft"]
     show_full_result_count = False
+
+
+@admin.register(RecordVersion)
+class RecordVersionAdmin(admin.ModelAdmin):
+    """When the record last changed (read-only): what ETags and Last-Modified follow."""
+
+    list_display = ["changed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SourceImport)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET
 from resolutions.models import Draft
 from resolutions.outcomes import COMPUTED_FIELDS
 from resolutions.sources.records import parse_resolution_symbol
+from resolutions.sources.values import value_key
 from votes.calendar import CouncilCalendar
 from votes.choices import Source
 from votes.forms import (
@@ -55,10 +57,15 @@ DRAFT_FIELDS_SHOWN_IN_HISTORY = (
     "recorded_abstain",
     "recorded_non_voting",
     "recorded_outcome",
+    "recorded_vetoed_by",
+    "recorded_members",
+    "description",
+    "agenda_item",
+    "party_to_dispute_abstained",
     "is_published",
 )
 VOTE_FIELDS = ("position", "non_voting", "note", "state_id", "name_at_vote", "source")
-DRAFT_COMPARED = (*DRAFT_FIELDS_SHOWN_IN_HISTORY, "description", "agenda_item", "version")
+DRAFT_COMPARED = (*DRAFT_FIELDS_SHOWN_IN_HISTORY, "version")
 
 
 class DateQuery(forms.Form):
@@ -115,6 +122,10 @@ def preview(request, model_admin, object_id=None):
             prefix = f"{label}: " if label else ""
             problems += [f"{prefix}{error}" for error in errors]
     draft = form.instance
+    # What the editor states counts as the editor's, as it will once saved, so the
+    # preview shows any disagreement with the votes exactly as the public page will.
+    stated = [f for f in ("recorded_outcome", "recorded_vetoed_by") if f in form.changed_data]
+    draft.field_sources = {**(draft.field_sources or {}), **dict.fromkeys(stated, Source.EDITOR)}
     inline = next(i for i in model_admin.get_inline_instances(request, obj))
     formset_class = inline.get_formset(request, obj)
     formset = formset_class(request.POST, instance=draft, prefix=formset_class.get_default_prefix())
@@ -275,32 +286,13 @@ def vote_history(draft_id: int) -> list[dict]:
 
 # Provenance: what each source said ------------------------------------------------
 
-# Draft field -> the key under which the importers keep a source's value
-# (Draft.sources[source]["values"]), with the item for fields kept in a list.
-SOURCE_VALUE_KEYS = {
-    "date": ("date", None),
-    "draft_symbol": ("draft_symbol", None),
-    "resolution_number": ("resolution", 0),
-    "resolution_year": ("resolution", 1),
-    "meeting_symbol": ("meeting", None),
-    "press_release": ("press_release", None),
-    "title": ("title", None),
-    "description": ("description", None),
-    "modality": ("modality", None),
-    "procedural": ("procedural", None),
-    "recorded_yes": ("totals", 0),
-    "recorded_no": ("totals", 1),
-    "recorded_abstain": ("totals", 2),
-    "recorded_non_voting": ("totals", 3),
-    "recorded_members": ("totals", 4),
-    "recorded_outcome": ("outcome", None),
-    "recorded_vetoed_by": ("vetoed_by", None),
-}
+# The draft form names the meeting by its symbol; the importers keep it as "meeting".
+FORM_FIELD_ALIASES = {"meeting_symbol": "meeting"}
 
 
 def source_values(draft: Draft, form_field: str) -> list[str]:
     """'Dag Hammarskjöld Library … (2026-02-06): 13' for each source giving the field."""
-    key, item = SOURCE_VALUE_KEYS.get(form_field, (None, None))
+    key, item = value_key(FORM_FIELD_ALIASES.get(form_field, form_field))
     said = []
     for source, info in sorted((draft.sources or {}).items()):
         values = (info or {}).get("values", {})
@@ -314,7 +306,7 @@ def source_values(draft: Draft, form_field: str) -> list[str]:
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
         version = f" ({info['version']})" if info.get("version") else ""
-        said.append(f"{source}{version}: “{value}”")
+        said.append(f"{SOURCE_SHORT.get(source, source)}{version}: “{value}”")
     return said
 
 
@@ -374,3 +366,14 @@ def rows_for(on: date, calendar: CouncilCalendar | None = None) -> list[dict]:
         }
         for seat in calendar.sitting(on)
     ]
+
+
+def subjects_by_version(history_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The subjects each listed version of a draft had, in one query."""
+    through = apps.get_model("resolutions", "HistoricalDraft_subjects")
+    found: dict[int, list[str]] = {}
+    for history_id, name in through.objects.filter(history_id__in=history_ids).values_list(
+        "history_id", "subject__name"
+    ):
+        found.setdefault(history_id, []).append(name)
+    return {key: tuple(sorted(names)) for key, names in found.items()}

@@ -167,7 +167,9 @@ class Draft(models.Model):
 
     objects = DraftQuerySet.as_manager()
     # Who changed what and when; imports are logged by SourceImport instead.
-    history = HistoricalRecords(excluded_fields=["sources", "field_sources"])
+    history = HistoricalRecords(
+        excluded_fields=["sources", "field_sources"], m2m_fields=["subjects"]
+    )
 
     class Meta:
         constraints = [
@@ -290,6 +292,8 @@ class Draft(models.Model):
             if tally is None:
                 return "Adopted"
             return f"Adopted with {tally.yes} votes in favour ({self.required_votes} required)"
+        if self.outcome_disputed:
+            return "Outcome unknown: the sources' tally and result contradict each other"
         return "Outcome unknown: no source gives a tally or a result"
 
 
@@ -386,3 +390,18 @@ def join_names(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class RecordVersion(models.Model):
+    """When anything in the record last changed through the ORM (one row, pk=1).
+
+    Bumped by signals (resolutions.signals) on every save and delete of the
+    record's models, so that an edited meeting symbol or agenda item also
+    changes the ETag and Last-Modified of every page built from it. Bulk
+    imports do not send signals; their SourceImport row dates them instead.
+    """
+
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Record changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"

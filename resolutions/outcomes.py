@@ -41,7 +41,9 @@ def decision_for(draft: Draft, ballots: Iterable[Ballot]) -> Decision:
         procedural=draft.procedural,
         modality=draft.modality,
         ballots=tuple(ballots),
-        members=draft.recorded_members if draft.recorded_members else None,
+        # The Charter's number of members, not a source's count: a source that
+        # lists 14 members (one row missing) must not make 14 votes look complete.
+        members=None,
         recorded=draft.recorded_tally,
         permanent_no=frozenset(draft.recorded_vetoed_by or ()),
         stated=draft.recorded_outcome or None,

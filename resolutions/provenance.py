@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, Subquery
 from django.views.decorators.http import condition
 
 from resolutions.models import Draft, SourceImport
@@ -36,10 +36,21 @@ class Citation:
 
 
 def latest_versions() -> list[Citation]:
-    """The newest import of each source, in one query (empty with only the starter data)."""
-    newest = SourceImport.objects.filter(source=OuterRef("source")).order_by("-finished_at", "-pk")
-    rows = SourceImport.objects.filter(pk=Subquery(newest.values("pk")[:1])).order_by("source")
-    return [Citation(row.source, row.get_source_display(), row.version) for row in rows]
+    """Each source loaded, citing every version of it the record holds, newest first.
+
+    One query over the imports (a few dozen rows); empty with only the starter data.
+    The voting data, for instance, is cited as the official v6 excerpt and the
+    reconstruction of 1946-2021 that most adopted resolutions still come from.
+    """
+    versions: dict[str, list[str]] = {}
+    labels = {}
+    for run in SourceImport.objects.order_by("source", "-finished_at", "-pk"):
+        labels[run.source] = run.get_source_display()
+        if run.version not in versions.setdefault(run.source, []):
+            versions[run.source].append(run.version)
+    return [
+        Citation(s, labels[s], "; ".join(v for v in versions[s] if v)) for s in sorted(versions)
+    ]
 
 
 def citation_text(citations) -> str:
@@ -51,20 +62,28 @@ def citation_text(citations) -> str:
 
 def data_last_modified() -> datetime | None:
     """When the published record last changed: an import, or an editor's save."""
-    from votes.models import MembershipTerm, MemberVote
+    from resolutions.models import RecordVersion
 
     def newest(rows, field):
-        return Max(Subquery(rows.order_by(f"-{field}").values(field)[:1]))
+        return Subquery(rows.order_by(f"-{field}").values(field)[:1])
 
-    # One query: the newest draft change, with the newest import and editor
-    # changes to votes and terms as scalar subqueries beside it.
-    stamps = Draft.objects.aggregate(
-        draft=Max("updated_at"),
-        imported=newest(SourceImport.objects, "finished_at"),
-        vote=newest(MemberVote.history, "history_date"),
-        term=newest(MembershipTerm.history, "history_date"),
+    # One query: the last change through the ORM (any model of the record,
+    # deletions included), with the newest import and draft change beside it.
+    row = (
+        RecordVersion.objects.filter(pk=1)
+        .values("changed_at")
+        .annotate(
+            imported=newest(SourceImport.objects, "finished_at"),
+            draft=newest(Draft.objects, "updated_at"),
+        )
+        .first()
     )
-    found = [s for s in stamps.values() if s is not None]
+    if row is None:  # nothing saved since the tables were emptied
+        row = {
+            "imported": SourceImport.objects.aggregate(at=Max("finished_at"))["at"],
+            "draft": Draft.objects.aggregate(at=Max("updated_at"))["at"],
+        }
+    found = [s for s in row.values() if s is not None]
     return max(found) if found else None
 
 

@@ -56,6 +56,7 @@ class Source(models.TextChoices):
     DHL_VETO = "dhl_veto", "Dag Hammarskjöld Library, Veto List"
     DHL_MEETINGS = "dhl_meetings", "Dag Hammarskjöld Library, meetings tables"
     UNXML = "unxml", "UN DGACM machine-readable drafts not adopted"
+    UNXML_ADOPTED = "unxml_adopted", "UN DGACM machine-readable resolutions"
     DPPA = "dppa", "UN DPPA, Security Council membership"
     CHARTER = "charter", "UN Charter and succession (reference data)"
     SEED = "seed", "Starter data"

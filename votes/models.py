@@ -159,9 +159,34 @@ class MembershipTerm(models.Model):
         if self.state_id and self.start:
             from votes.council import check_new_term
 
-            problems = check_new_term(self)
+            problems = check_new_term(self) + self._stranded_votes()
             if problems:
                 raise ValidationError(problems)
+
+    def _stranded_votes(self) -> list[str]:
+        """Recorded votes a changed term would leave outside any of the state's terms."""
+        if self.pk is None:
+            return []
+        before = MembershipTerm.objects.get(pk=self.pk)
+        others = MembershipTerm.objects.filter(state_id=self.state_id).exclude(pk=self.pk)
+        votes = MemberVote.objects.filter(
+            state_id=before.state_id,
+            draft__date__gte=before.start,
+            **({"draft__date__lte": before.end} if before.end else {}),
+        ).select_related("draft")
+        stranded = [
+            v
+            for v in votes
+            if not (self.state_id == before.state_id and self.covers(v.draft.date))
+            and not any(t.covers(v.draft.date) for t in others)
+        ]
+        if not stranded:
+            return []
+        first = min(stranded, key=lambda v: v.draft.date)
+        return [
+            f"{len(stranded)} recorded vote(s) of {before.state} would fall outside its "
+            f"terms, e.g. on {first.draft} of {first.draft.date}: correct those first."
+        ]
 
 
 class MemberVoteQuerySet(models.QuerySet):
@@ -237,6 +262,7 @@ class Veto(models.Model):
     name_at_vote = models.CharField(max_length=100)
 
     class Meta:
+        verbose_name_plural = "vetoes"
         constraints = [
             models.UniqueConstraint(fields=["draft", "seat"], name="one_veto_per_seat_per_draft"),
         ]

@@ -281,11 +281,13 @@ def _record(d: Decision, cell, meeting: _Meeting, year, where, row_flags, displa
         )
         if reading.ambiguous:
             flags.append(
-                f"tally {d.tally_text!r} is ambiguous: {reading.reason}; totals left empty"
+                f"tally {d.tally_text!r} is ambiguous: {reading.reason}; the order is taken "
+                "from another source that agrees, else read as yes-no-abstain"
             )
         elif reading.inconsistent:
             flags.append(
-                f"tally {d.tally_text!r} is inconsistent: {reading.reason}; totals left empty"
+                f"tally {d.tally_text!r} is inconsistent: {reading.reason}; neither the tally "
+                "nor this row's outcome is relied on"
             )
         elif reading.kind == UNANIMOUS:
             flags.append(f"the table says {d.tally_text!r} without numbers; totals unknown")

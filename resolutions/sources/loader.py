@@ -5,13 +5,15 @@ it was:
 
 1. **Validate** every record before writing anything: dates, and member votes
    by states that sat on the Council that day (``votes.calendar``).
-2. **Match** each record to the draft it describes: by resolution number, by
-   draft symbol and date, or by meeting and date for early drafts that have no
-   symbol. Unmatched records become new drafts: merge, never duplicate.
+2. **Match** each record to the draft it describes (``matching.py``): by
+   resolution number, by draft symbol and date, or by meeting and date for
+   early drafts that have no symbol. Unmatched records become new drafts:
+   merge, never duplicate.
 3. **Merge** (``resolutions.sources.merge``): the record's values are stored
    under its source; the draft's fields follow the most trusted source per
    field; an editor's fields are never overwritten; disagreements are recorded.
-4. **Write** in bulk, then recompute outcomes (``resolutions.outcomes``).
+4. **Write** in bulk (``writes.py``, ``votes.py``, ``resolutions.bulk``), then
+   recompute outcomes (``resolutions.outcomes``).
 
 Counts are returned in an :class:`ImportSummary`: created, updated, unchanged,
 conflicts. ``dry_run`` does all the work and rolls it back.
@@ -22,17 +24,20 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
 from resolutions.bulk import bulk_update
-from resolutions.models import AgendaItem, Disagreement, Draft, Meeting, SourceImport, Subject
+from resolutions.models import Draft, SourceImport
 from resolutions.outcomes import refresh_outcomes
+from resolutions.signals import record_changed
+from resolutions.sources.matching import DraftIndex
 from resolutions.sources.merge import merge
 from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
 from resolutions.sources.values import (
@@ -40,12 +45,11 @@ from resolutions.sources.values import (
     apply_merged,
     current_values,
     editor_owned,
-    meeting_number,
     record_values,
-    seat_codes,
     source_entry,
 )
 from resolutions.sources.votes import VoteWriter, validate_votes
+from resolutions.sources.writes import References, write_disagreements
 from votes.calendar import CouncilCalendar
 from votes.choices import Source, TermKind
 from votes.models import MembershipTerm
@@ -74,9 +78,6 @@ DRAFT_WRITE_FIELDS = [
     "sources",
     "field_sources",
 ]
-# How far apart two sources' dates for the same draft symbol may be and still
-# be matched (the Veto List gives the first day of a multi-day meeting).
-DATE_SLACK = timedelta(days=31)
 
 
 @dataclass
@@ -118,9 +119,10 @@ def load_drafts(
     """Load one parsed source of draft records. Raises SourceError on bad input."""
     summary = ImportSummary(parsed.source, parsed.version, dry_run=dry_run)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _refused_as_bad_input(parsed):
             _Loader(parsed, summary, progress).run()
             if not dry_run:
+                record_changed(Draft)  # the record's version moves on with every import
                 SourceImport.objects.create(
                     source=parsed.source,
                     version=parsed.version,
@@ -136,6 +138,25 @@ def load_drafts(
     except _DryRun:
         pass
     return summary
+
+
+def _link(record: DraftRecord) -> str:
+    """Where a reader finds the record at its source."""
+    if record.source == Source.DHL_MEETINGS and record.date:
+        return settings.UN_SOURCES["dhl_meetings"].format(year=record.date.year)
+    if record.source == Source.DHL_VETO:
+        return settings.UN_SOURCES["dhl_veto"]
+    return record.url
+
+
+@contextmanager
+def _refused_as_bad_input(parsed: ParsedSource):
+    """What the database itself refuses is bad input too: say so, in plain words."""
+    try:
+        yield
+    except (IntegrityError, DataError) as exc:
+        reason = str(exc).strip().splitlines()[0]
+        raise SourceError(str(parsed.location), "", f"the database refused it: {reason}") from exc
 
 
 def _digest(parsed: ParsedSource) -> str:
@@ -154,9 +175,18 @@ class _Loader:
     # 1. validate ------------------------------------------------------------
     def run(self) -> None:
         records = [r for r in self.parsed.records if isinstance(r, DraftRecord)]
+        drafts = list(Draft.objects.select_related("meeting", "agenda_item").order_by("pk"))
+        index = DraftIndex(drafts)
+        # A record whose source left its date out (a date that contradicts its own
+        # symbol) is dated by the draft it describes; with none, it is bad input.
+        dates = {}
         for record in records:
-            if record.date is None:
+            on = record.date
+            if on is None and record.resolution_number in index.by_resolution:
+                on = index.by_resolution[record.resolution_number].date
+            if on is None:
                 raise SourceError(str(self.parsed.location), record.location, "no date")
+            dates[id(record)] = on
         if (
             any(r.votes for r in records)
             and not MembershipTerm.objects.filter(kind=TermKind.ELECTED).exists()
@@ -167,16 +197,14 @@ class _Loader:
                 "the Council's membership is not loaded, so no vote can be checked; "
                 "import DPPA's membership first (manage.py import_dppa, or sync_un_data)",
             )
-        ballots = validate_votes(records, self.calendar, str(self.parsed.location))
+        ballots = validate_votes(records, self.calendar, str(self.parsed.location), dates)
         self.summary.warnings += ballots.warnings
 
-        drafts = list(Draft.objects.select_related("meeting", "agenda_item").order_by("pk"))
-        index = _Index(drafts)
+        self.resolution_dates = {d.resolution_number: d.date for d in drafts if d.resolution_number}
         # 2. match. Exact matches (resolution number; symbol and day) go first so
         # that looser ones (by meeting, or a nearby day) only take what is left.
         exact = {id(r): index.match(r, exact=True) for r in records}
         ordered = [r for r in records if exact[id(r)]] + [r for r in records if not exact[id(r)]]
-        matched: dict[int, DraftRecord] = {}  # by id() of the draft, new ones included
         entries, new, duplicates = [], [], []
         bar = tqdm(
             ordered,
@@ -185,12 +213,12 @@ class _Loader:
             disable=None if self.progress is None else not self.progress,
             file=sys.stderr,
         )
-        # 3. merge: store this source's values on the draft.
+        # 3. assign each record to its draft. One source listing a draft twice
+        # (the 1990 table puts S/RES/663 on two rows) keeps the listing that agrees
+        # with the other sources, and the other is reported, not counted.
+        chosen: dict[int, list] = {}  # id(draft) -> [draft, record, other listings]
         for record in bar:
             draft = exact[id(record)] or index.match(record)
-            if draft is not None and id(draft) in matched:
-                duplicates.append((draft, record, matched[id(draft)]))
-                continue
             if draft is None:
                 draft = Draft(source=self.source, is_published=True, sources={}, field_sources={})
                 record_id = (record.extra or {}).get("record_id")
@@ -201,14 +229,24 @@ class _Loader:
                     index.by_pk[record_id] = draft
                 new.append(draft)
                 index.add(draft, record)
-            matched[id(draft)] = record
+            if id(draft) not in chosen:
+                chosen[id(draft)] = [draft, record, []]
+                continue
+            kept = chosen[id(draft)]
+            if agreement(draft, record, self.source) > agreement(draft, kept[1], self.source):
+                kept[1], record = record, kept[1]
+            kept[2].append(record)
+        bar.close()
+        # 4. merge: store this source's values on each draft.
+        for draft, record, others in chosen.values():
+            duplicates += [(draft, other, record) for other in others]
             before = _snapshot(draft)
             values = record_values(record, ballots.permanent_no(record))
             if ballots.for_record(record):
                 # A fingerprint of the member votes, so that a changed vote alone
                 # also marks the record as coming from the newer version.
                 values["votes"] = ballots.fingerprint(record)
-            entry = source_entry(record, self.parsed.version, values)
+            entry = source_entry(record, self.parsed.version, values, _link(record))
             previous = (draft.sources or {}).get(self.source, {})
             if previous.get("values") == values and previous.get("location") == entry["location"]:
                 # Same values as last time: keep the version they first came from.
@@ -223,7 +261,6 @@ class _Loader:
                 entry = previous
             draft.sources = {**(draft.sources or {}), self.source: entry}
             entries.append((draft, record, before))
-        bar.close()
         for draft, record, first in duplicates:
             self.summary.warnings.append(
                 f"{record.location}: lists {draft.symbol} again ({record.date}); "
@@ -231,23 +268,50 @@ class _Loader:
             )
         self._write(entries, new, ballots, duplicates)
 
+    def _check_like_the_admin(self, draft, record, before, ballots) -> None:
+        problems, gaps = _editor_problems(draft, record, before, ballots, self.calendar)
+        if problems:
+            raise SourceError(str(self.parsed.location), record.location, "; ".join(problems))
+        for gap in gaps:
+            self.summary.warnings.append(
+                f"{record.location}: kept as the file's totals record it, shown as disputed: {gap}"
+            )
+
     # 4. write ----------------------------------------------------------------
     def _write(self, entries: list, new: list, ballots, duplicates: list) -> None:
-        refs = _References.ensure(entries)
+        refs = References.ensure(entries)
         merged_by_draft = {}
-        for draft, _record, _before in entries:
+        for draft, record, _before in entries:
             owned = editor_owned(draft) if draft.pk else set()
+            if self.source == Source.EDITOR:
+                # A newer editor's file replaces what an earlier editor set.
+                owned -= set(draft.sources[self.source].get("values", {}))
             editor_values = current_values(draft, owned) if owned else {}
             merged = merge(draft.sources, editor_values)
             if "date" not in merged.values:
                 raise SourceError(
-                    str(self.parsed.location), _record.location, "no source gives a date"
+                    str(self.parsed.location), record.location, "no source gives a date"
                 )
+            merged_by_draft[id(draft)] = merged
+        keep_resolution_order(entries, merged_by_draft, self.resolution_dates)
+        for draft, record, before in entries:
+            merged = merged_by_draft[id(draft)]
             apply_merged(draft, merged.values, refs)
+            if self.source == Source.EDITOR:
+                self._check_like_the_admin(draft, record, before, ballots)
+            # How each source's values were read, kept with that source's entry.
+            notes: dict[str, list[str]] = {}
+            for key, note in merged.notes:
+                notes.setdefault(key, []).append(note)
+            draft.sources = {
+                key: {**info, "notes": notes[key]}
+                if key in notes
+                else {k: v for k, v in info.items() if k != "notes"}
+                for key, info in draft.sources.items()
+            }
             for name, origin in merged.origin.items():
                 for model_field in DRAFT_FIELDS[name]:
                     draft.field_sources[model_field] = origin
-            merged_by_draft[id(draft)] = merged
 
         created = new
         Draft.objects.bulk_create(created, batch_size=500)
@@ -284,7 +348,7 @@ class _Loader:
                     ),
                 }
             )
-        conflicts = _write_disagreements(self.source, entries, merged_by_draft)
+        conflicts = write_disagreements(self.source, entries, merged_by_draft)
         refresh_outcomes(sorted(touched), calendar=self.calendar)
 
         updated = {d.pk for d in changed} | subjects_changed | votes_changed
@@ -293,6 +357,110 @@ class _Loader:
         self.summary.updated = len(updated)
         self.summary.unchanged = len(touched) - len(created) - len(updated)
         self.summary.conflicts = conflicts
+
+
+def _editor_problems(
+    draft: Draft, record: DraftRecord, before: dict | None, ballots, calendar
+) -> tuple[list[str], list[str]]:
+    """What the admin would refuse in a record an editor's file gives (import_votes),
+    and the gaps accepted because the file records its totals (council_problems)."""
+    from resolutions.forms import Row, check_votes  # the editors' rules, in one place
+
+    problems = []
+    if before is not None:
+        # Matched by its record id or resolution number: it must be the same vote.
+        stored_day, stored_symbol = before["date"], before["draft_symbol"]
+        if record.date and abs((record.date - stored_day).days) > 1:
+            problems.append(
+                f"it matches {draft.symbol}, recorded on {stored_day}, but gives {record.date}: "
+                "check its record_id or resolution (a date is corrected in the admin)"
+            )
+        if record.draft_symbol and stored_symbol and record.draft_symbol != stored_symbol:
+            problems.append(
+                f"it matches {draft.symbol}, recorded as draft {stored_symbol}, but gives "
+                f"{record.draft_symbol}"
+            )
+    rows = [Row(b.state_id, b.name, b.position, b.non_voting) for b in ballots.for_record(record)]
+    gaps = []
+    if rows or draft.recorded_tally is None:
+        check = check_votes(draft, rows, calendar, as_recorded=True)
+        problems += check.problems
+        gaps = check.gaps
+    return problems, gaps
+
+
+def keep_resolution_order(entries, merged_by_draft: dict, known: dict) -> None:
+    """Where sources disagree on a resolution's date, keep resolution numbers in date order.
+
+    Resolutions are numbered as they are adopted, so a date that puts a
+    resolution before the one numbered just below it, or after the one just
+    above, is wrong (the reconstructed file has S/RES/727 (1992) on 1 August,
+    day and month swapped; its meeting was on 8 January). When another source
+    gives a date that fits the order, that date is used and the choice noted;
+    the disagreement stays on record either way.
+    """
+    dates = dict(known)
+    for draft, _record, _before in entries:
+        merged = merged_by_draft[id(draft)]
+        if merged.values.get("resolution"):
+            dates[merged.values["resolution"][0]] = date.fromisoformat(merged.values["date"])
+    numbers = sorted(dates)
+    position = {n: i for i, n in enumerate(numbers)}
+    for draft, _record, _before in entries:
+        merged = merged_by_draft[id(draft)]
+        resolution = merged.values.get("resolution")
+        if not resolution or merged.origin.get("date") == Source.EDITOR:
+            continue
+        said = {
+            key: date.fromisoformat(info["values"]["date"])
+            for key, info in draft.sources.items()
+            if info.get("values", {}).get("date")
+        }
+        if len(set(said.values())) < 2:
+            continue
+        i = position[resolution[0]]
+        low = dates[numbers[i - 1]] if i > 0 else None
+        high = dates[numbers[i + 1]] if i + 1 < len(numbers) else None
+
+        def fits(day, low=low, high=high) -> bool:
+            return (low is None or day >= low) and (high is None or day <= high)
+
+        current = dates[resolution[0]]
+        if fits(current):
+            continue
+        for key, day in said.items():
+            if fits(day):
+                merged.values["date"] = day.isoformat()
+                merged.origin["date"] = key
+                merged.notes.append(
+                    (
+                        key,
+                        f"its date is used: {current} would put S/RES/{resolution[0]} out "
+                        "of the order of resolution numbers",
+                    )
+                )
+                dates[resolution[0]] = day
+                break
+
+
+def agreement(draft: Draft, record: DraftRecord, source: str) -> int:
+    """How well a record agrees with what the other sources say of the draft."""
+    score = 0
+    for key, info in (draft.sources or {}).items():
+        if key == source:
+            continue
+        values = info.get("values", {})
+        if values.get("date") == (record.date.isoformat() if record.date else None):
+            score += 2
+        totals = values.get("totals")
+        reading = (record.extra or {}).get("tally_reading") or {}
+        if totals and reading.get("yes") is not None:
+            ours = {(reading["yes"], reading["no"], reading["abstain"])}
+            ours.add((reading["yes"], reading["abstain"], reading["no"]))
+            score += tuple(totals[:3]) in ours
+        if values.get("outcome") and values["outcome"] == record.outcome:
+            score += 1
+    return score
 
 
 def _reset_id_sequence() -> None:
@@ -332,250 +500,3 @@ def _copy(value):
     import copy
 
     return copy.deepcopy(value or {})
-
-
-class _Index:
-    """Existing drafts by resolution number, draft symbol and meeting."""
-
-    def __init__(self, drafts: list[Draft]):
-        self.by_resolution: dict[int, Draft] = {}
-        self.by_symbol: dict[str, list[Draft]] = defaultdict(list)
-        self.by_meeting: dict[tuple[str, str], list[Draft]] = defaultdict(list)
-        self.claimed: set[int] = set()
-        self.by_pk = {draft.pk: draft for draft in drafts}
-        for draft in drafts:
-            self._add(draft, draft.meeting.symbol if draft.meeting_id else "")
-
-    def _add(self, draft: Draft, meeting: str) -> None:
-        if draft.resolution_number:
-            self.by_resolution[draft.resolution_number] = draft
-        if draft.draft_symbol:
-            self.by_symbol[draft.draft_symbol].append(draft)
-        if meeting and draft.date:
-            self.by_meeting[(meeting, draft.date.isoformat())].append(draft)
-
-    def add(self, draft: Draft, record: DraftRecord) -> None:
-        draft.draft_symbol = record.draft_symbol
-        draft.resolution_number = record.resolution_number
-        draft.date = record.date
-        self._add(draft, record.meeting_symbol)
-        self.claimed.add(id(draft))
-
-    def match(self, record: DraftRecord, *, exact: bool = False) -> Draft | None:
-        found = self._find_exact(record) if exact else self._find(record)
-        if found is not None:
-            self.claimed.add(id(found))
-        return found
-
-    def _find_exact(self, record: DraftRecord) -> Draft | None:
-        record_id = (record.extra or {}).get("record_id")
-        if record_id and record_id in self.by_pk:
-            # The site's own export names its records; read back, they match themselves.
-            return self.by_pk[record_id]
-        if record.resolution_number:
-            return self.by_resolution.get(record.resolution_number)
-        symbol = record.draft_symbol
-        if symbol and not symbol.startswith("S/PV."):
-            for draft in self.by_symbol.get(symbol, []):
-                if id(draft) not in self.claimed and draft.date == record.date:
-                    return draft
-        return None
-
-    def _find(self, record: DraftRecord) -> Draft | None:
-        if record.resolution_number:
-            return self.by_resolution.get(record.resolution_number)
-        symbol = record.draft_symbol
-        if symbol and not symbol.startswith("S/PV."):
-            known = self.by_symbol.get(symbol, [])
-            candidates = [d for d in known if id(d) not in self.claimed]
-            same_day = [d for d in candidates if d.date == record.date]
-            if same_day:
-                return same_day[0]
-            near = [d for d in candidates if abs(d.date - record.date) <= DATE_SLACK]
-            if len(near) == 1:
-                return near[0]
-            if not any(d.date == record.date for d in known):
-                # One symbol listed again on another day by the same source is a
-                # duplicate listing, not a second vote: hand back the draft so the
-                # loader reports it instead of creating a phantom record.
-                listed = [d for d in known if id(d) in self.claimed]
-                if listed:
-                    return listed[0]
-        return self._find_in_meeting(record)
-
-    def _find_in_meeting(self, record: DraftRecord) -> Draft | None:
-        """Drafts known by their meeting (early drafts, or symbols written differently).
-
-        Within the meeting and day, only a draft with the same stated outcome (and
-        the same vetoers) can be the same vote; among those, the note naming it
-        (e.g. "(Transjordan)") decides, else the order in which they are listed.
-        """
-        symbol = record.draft_symbol
-        meeting = record.meeting_symbol or (symbol if symbol.startswith("S/PV.") else "")
-        if not meeting:
-            return None
-        candidates = [
-            d
-            for d in self.by_meeting.get((meeting, record.date.isoformat()), [])
-            if id(d) not in self.claimed
-            and not d.resolution_number
-            and _same_statement(d, record, vetoers=False)
-            and _related_symbols(d.draft_symbol, symbol)
-        ]
-        # Same outcome and the same vetoers first; a draft whose vetoers differ is
-        # only taken when nothing else fits (the difference is then reported).
-        candidates.sort(key=lambda d: not _same_statement(d, record, vetoers=True))
-        note = str((record.extra or {}).get("draft_note", "")).strip("() ").lower()
-        if note:
-            for draft in candidates:
-                if note in _describing_text(draft).lower():
-                    return draft
-        return candidates[0] if candidates else None
-
-
-def _same_statement(draft: Draft, record: DraftRecord, *, vetoers: bool) -> bool:
-    """Whether a draft's sources state the same outcome (and vetoers) as the record."""
-    for info in (draft.sources or {}).values():
-        values = info.get("values", {})
-        if values.get("outcome") and values["outcome"] != record.outcome:
-            return False
-        if (
-            vetoers
-            and record.vetoed_by
-            and values.get("vetoed_by")
-            and sorted(values["vetoed_by"]) != seat_codes(record.vetoed_by)
-        ):
-            return False
-    return True
-
-
-def _related_symbols(a: str, b: str) -> bool:
-    """Whether two symbols can name one draft: S/18087 and S/18087/Rev.1 do.
-
-    A meeting record written in the draft column (S/PV.n) or no symbol at all
-    says nothing either way.
-    """
-    if not a or not b or a.startswith("S/PV.") or b.startswith("S/PV."):
-        return True
-    return a.split("/Rev")[0].split("/Corr")[0] == b.split("/Rev")[0].split("/Corr")[0]
-
-
-def _describing_text(draft: Draft) -> str:
-    parts = []
-    for info in (draft.sources or {}).values():
-        values = info.get("values", {})
-        parts += [values.get("agenda", ""), values.get("title", "")]
-    return " ".join(parts)
-
-
-class _References:
-    """Meetings, agenda items and subjects named by the records, created in bulk."""
-
-    def __init__(self, meeting: dict, agenda: dict, subjects: dict):
-        self.meeting, self.agenda, self.subjects = meeting, agenda, subjects
-
-    def __getitem__(self, key: str) -> dict:
-        return {"meeting": self.meeting, "agenda": self.agenda}[key]
-
-    @classmethod
-    def ensure(cls, entries) -> _References:
-        meetings, agendas, subjects = {}, set(), set()
-        for draft, _record, _before in entries:
-            for info in draft.sources.values():
-                values = info["values"]
-                if values.get("meeting"):
-                    meetings.setdefault(values["meeting"], values.get("date"))
-                if values.get("agenda"):
-                    agendas.add(values["agenda"][:1000])
-                subjects.update(values.get("subjects", []))
-        existing = dict(Meeting.objects.filter(symbol__in=meetings).values_list("symbol", "id"))
-        Meeting.objects.bulk_create(
-            [
-                Meeting(symbol=s, number=meeting_number(s), date=d)
-                for s, d in meetings.items()
-                if s not in existing
-            ],
-            batch_size=500,
-        )
-        return cls(
-            dict(Meeting.objects.filter(symbol__in=meetings).values_list("symbol", "id")),
-            _get_or_create_names(AgendaItem, agendas),
-            _get_or_create_names(Subject, subjects),
-        )
-
-    def write_subjects(self, entries) -> set[int]:
-        """Set each draft's subjects from its merged values; returns drafts changed."""
-        through = Draft.subjects.through
-        ids = [d.pk for d, _r, _b in entries]
-        have = defaultdict(set)
-        for draft_id, subject_id in through.objects.filter(draft_id__in=ids).values_list(
-            "draft_id", "subject_id"
-        ):
-            have[draft_id].add(subject_id)
-        add, remove, changed = [], [], set()
-        for draft, _record, _before in entries:
-            origin = draft.field_sources.get("subjects")
-            if origin == Source.EDITOR and "subjects" not in draft.sources.get(origin, {}).get(
-                "values", {}
-            ):
-                continue  # chosen in the admin: an editor's subjects stay as they are
-            names = draft.sources.get(origin, {}).get("values", {}).get("subjects", [])
-            want = {self.subjects[n] for n in names}
-            if want != have[draft.pk]:
-                changed.add(draft.pk)
-                add += [through(draft_id=draft.pk, subject_id=s) for s in want - have[draft.pk]]
-                remove += [(draft.pk, s) for s in have[draft.pk] - want]
-        for draft_id, subject_id in remove:
-            through.objects.filter(draft_id=draft_id, subject_id=subject_id).delete()
-        through.objects.bulk_create(add, batch_size=1000)
-        return changed
-
-
-def _get_or_create_names(model, names: set[str]) -> dict[str, int]:
-    existing = dict(model.objects.filter(name__in=names).values_list("name", "id"))
-    model.objects.bulk_create(
-        [model(name=n) for n in sorted(names - existing.keys())], batch_size=500
-    )
-    return dict(model.objects.filter(name__in=names).values_list("name", "id"))
-
-
-def _write_disagreements(source: str, entries, merged_by_draft) -> int:
-    """Replace the disagreements of the drafts this source touched; return how many."""
-    ids = [d.pk for d, _r, _b in entries]
-    wanted = {}
-    for draft, _record, _before in entries:
-        for item in merged_by_draft[id(draft)].disagreements:
-            key = (draft.pk, item["kind"], item["field"], item["detected_by"])
-            wanted[key] = item
-    # Source-against-source disagreements follow from the sources' values and are
-    # recomputed whole; duplicate listings and kept editor votes belong to the
-    # source that found them.
-    existing = {
-        (d.draft_id, d.kind, d.field, d.detected_by): d
-        for d in Disagreement.objects.filter(draft_id__in=ids).exclude(
-            kind=Disagreement.Kind.MEMBERSHIP
-        )
-        if d.detected_by == source
-        or not (d.kind == Disagreement.Kind.MATCH or d.field.startswith("vote:"))
-    }
-    stale = [d.pk for key, d in existing.items() if key not in wanted]
-    fresh = []
-    for key, item in wanted.items():
-        old = existing.get(key)
-        if old is None or old.values != item["values"] or old.detail != item["detail"]:
-            if old is not None:
-                stale.append(old.pk)
-            fresh.append(
-                Disagreement(
-                    draft_id=key[0],
-                    kind=item["kind"],
-                    field=item["field"],
-                    values=item["values"],
-                    detail=item["detail"],
-                    detected_by=item["detected_by"],
-                )
-            )
-    Disagreement.objects.filter(pk__in=stale).delete()
-    Disagreement.objects.bulk_create(fresh, batch_size=500)
-    # Conflicts of this source: those it found or in which it is one of the sides.
-    return sum(1 for key, item in wanted.items() if key[3] == source or source in item["values"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from resolutions.models import Disagreement, SourceImport
+from resolutions.signals import record_changed
 from resolutions.sources.dppa import build_terms
 from resolutions.sources.loader import ImportSummary
 from resolutions.sources.records import ParsedSource, SourceError
@@ -44,6 +45,7 @@ def load_membership(
             _apply(plan, parsed, summary)
             if dry_run:
                 raise _DryRun
+            record_changed(MembershipTerm)
             SourceImport.objects.create(
                 source=Source.DPPA,
                 version=parsed.version,
@@ -128,7 +130,31 @@ def _apply(plan, parsed: ParsedSource, summary: ImportSummary) -> None:
         raise SourceError(
             str(parsed.location), "", "the Council's terms break the seat limits: " + problems[0]
         )
+    stranded = _votes_outside_terms()
+    if stranded:
+        raise SourceError(
+            str(parsed.location),
+            "",
+            f"{len(stranded)} recorded votes would fall outside the Council's terms, e.g. "
+            f"{stranded[0]}; a name this file could not map may be the cause",
+        )
     summary.conflicts = _record_reports(plan)
+
+
+def _votes_outside_terms() -> list[str]:
+    """Votes already recorded by states the new terms no longer seat that day."""
+    from votes.models import MemberVote
+
+    spans: dict[int, list[tuple]] = {}
+    for state_id, start, end in MembershipTerm.objects.values_list("state_id", "start", "end"):
+        spans.setdefault(state_id, []).append((start, end))
+    outside = []
+    for state_id, name, on, symbol in MemberVote.objects.values_list(
+        "state_id", "name_at_vote", "draft__date", "draft__draft_symbol"
+    ):
+        if not any(s <= on and (e is None or on <= e) for s, e in spans.get(state_id, ())):
+            outside.append(f"{name} on {on}{f' ({symbol})' if symbol else ''}")
+    return outside
 
 
 def _record_reports(plan) -> int:

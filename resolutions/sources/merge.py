@@ -20,22 +20,30 @@ EDITOR = Source.EDITOR.value
 # data and the DGACM XML are per-member records; the meetings tables and the
 # Veto List are summaries typed by hand, so they come after.
 PRIORITY: dict[str, tuple[str, ...]] = {
-    "date": ("editor", "undl", "unxml", "dhl_meetings", "dhl_veto", "seed"),
-    "draft_symbol": ("editor", "unxml", "undl", "dhl_veto", "dhl_meetings", "seed"),
-    "resolution": ("editor", "undl", "dhl_meetings", "seed"),
-    "meeting": ("editor", "unxml", "undl", "dhl_meetings", "dhl_veto", "seed"),
+    "date": ("editor", "undl", "unxml_adopted", "unxml", "dhl_meetings", "dhl_veto", "seed"),
+    "draft_symbol": (
+        "editor",
+        "unxml",
+        "undl",
+        "unxml_adopted",
+        "dhl_veto",
+        "dhl_meetings",
+        "seed",
+    ),
+    "resolution": ("editor", "undl", "unxml_adopted", "dhl_meetings", "seed"),
+    "meeting": ("editor", "unxml", "undl", "unxml_adopted", "dhl_meetings", "dhl_veto", "seed"),
     "press_release": ("editor", "dhl_meetings", "seed"),
-    "title": ("editor", "unxml", "undl", "seed"),
+    "title": ("editor", "unxml", "undl", "unxml_adopted", "seed"),
     "description": (
         "editor",
         "undl",
     ),
-    "agenda": ("editor", "undl", "unxml", "dhl_meetings", "dhl_veto", "seed"),
-    "subjects": ("editor", "undl", "unxml"),
-    "modality": ("editor", "undl", "unxml", "dhl_meetings", "seed"),
-    "procedural": ("editor", "undl", "unxml", "dhl_meetings", "dhl_veto", "seed"),
-    "totals": ("editor", "undl", "unxml", "dhl_meetings", "seed"),
-    "outcome": ("editor", "unxml", "undl", "dhl_veto", "dhl_meetings", "seed"),
+    "agenda": ("editor", "undl", "unxml_adopted", "unxml", "dhl_meetings", "dhl_veto", "seed"),
+    "subjects": ("editor", "undl", "unxml_adopted", "unxml"),
+    "modality": ("editor", "undl", "unxml_adopted", "unxml", "dhl_meetings", "seed"),
+    "procedural": ("editor", "undl", "unxml_adopted", "unxml", "dhl_meetings", "dhl_veto", "seed"),
+    "totals": ("editor", "undl", "unxml_adopted", "unxml", "dhl_meetings", "seed"),
+    "outcome": ("editor", "unxml", "undl", "unxml_adopted", "dhl_veto", "dhl_meetings", "seed"),
     "vetoed_by": ("editor", "dhl_veto", "unxml", "dhl_meetings", "seed"),
     "undl_record_id": (
         "editor",
@@ -43,6 +51,8 @@ PRIORITY: dict[str, tuple[str, ...]] = {
     ),
 }
 FIELDS = tuple(PRIORITY)
+# Whose member-by-member votes a draft shows when several sources list them.
+VOTE_PRIORITY = ("editor", "undl", "unxml_adopted", "unxml", "seed")
 
 # The fields whose disagreement between sources is recorded, with its kind.
 COMPARED = {
@@ -61,7 +71,7 @@ class Merged:
     values: dict = field(default_factory=dict)  # field -> merged value
     origin: dict = field(default_factory=dict)  # field -> source that gave it
     disagreements: list[dict] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (source, note)
 
 
 def _present(value) -> bool:
@@ -73,45 +83,51 @@ def reconcile_totals(sources: dict) -> dict[str, dict]:
 
     The meetings tables write tallies in an inconsistent order. When their reading
     is ambiguous, another source's totals that equal one of the two readings
-    settle it; otherwise the Library's usual order (yes-no-abstain) is used and
-    the assumption is noted. Returns per source {"totals": [...], "note": str}.
+    settle it; with no other source, the Library's usual order (yes-no-abstain)
+    is used and the assumption noted. Totals a source counted over fewer members
+    than sat ("incomplete") settle nothing and yield to any other totals.
+    Returns per source {"totals": [...] or None, "note": str, and "unsettled" or
+    "incomplete" where they apply}.
     """
     settled: dict[str, dict] = {}
-    others = {
+    complete = {
         key: info["values"]["totals"]
         for key, info in sources.items()
         if _present(info.get("values", {}).get("totals"))
+        and not info["values"].get("totals_incomplete")
     }
     for key, info in sources.items():
         values = info.get("values", {})
-        if _present(values.get("totals")):
-            settled[key] = {"totals": values["totals"], "note": ""}
-            continue
         candidates = values.get("tally_candidates")
-        if not candidates:
-            continue
-        confirmed = [
-            (other, cand)
-            for cand in candidates
-            for other, totals in others.items()
-            if other != key and list(totals[:3]) == list(cand[:3])
-        ]
-        if confirmed:
-            other, cand = confirmed[0]
-            settled[key] = {
-                "totals": cand,
-                "note": f"tally order of {values.get('tally_text', '')!r} settled by {other}",
-            }
-        elif not others:
-            settled[key] = {
-                "totals": candidates[0],
-                "note": (
-                    f"tally {values.get('tally_text', '')!r} can be read two ways; "
-                    "read in the Library's usual order, yes-no-abstain"
-                ),
-            }
-        else:
-            settled[key] = {"totals": None, "note": "", "unsettled": candidates}
+        if key in complete:
+            settled[key] = {"totals": complete[key], "note": ""}
+        elif candidates:
+            confirmed = [
+                (other, cand)
+                for cand in candidates
+                for other, totals in complete.items()
+                if list(totals[:3]) == list(cand[:3])
+            ]
+            text = values.get("tally_text", "")
+            if confirmed:
+                other, cand = confirmed[0]
+                settled[key] = {
+                    "totals": cand,
+                    "note": f"tally order of {text!r} settled by {other}",
+                }
+            elif not complete:
+                settled[key] = {
+                    "totals": candidates[0],
+                    "note": f"tally {text!r} can be read two ways; read in the Library's "
+                    "usual order, yes-no-abstain",
+                }
+            else:
+                settled[key] = {"totals": None, "note": "", "unsettled": candidates}
+    for key, info in sources.items():
+        values = info.get("values", {})
+        if _present(values.get("totals")) and key not in complete:
+            usable_elsewhere = any(s.get("totals") for s in settled.values())
+            settled[key] = {"totals": values["totals"], "note": "", "incomplete": usable_elsewhere}
     return settled
 
 
@@ -145,16 +161,26 @@ def merge(sources: dict, editor_fields: dict | None = None) -> Merged:
                         "detail": f"the editor's value is kept over {best[0]}'s",
                     }
                 )
-        elif said:
-            key, value = next(iter(said.items()))
+        elif usable := {k: v for k, v in said.items() if _usable(name, k, sources, totals)}:
+            key, value = next(iter(usable.items()))
             result.values[name] = value
             result.origin[name] = key
         if name in COMPARED and name not in editor_fields:
             result.disagreements += _compare(name, said, totals, sources)
-    for info in totals.values():
+    for key, info in totals.items():
         if info.get("note"):
-            result.notes.append(info["note"])
+            result.notes.append((key, info["note"]))
     return result
+
+
+def _usable(name: str, key: str, sources: dict, totals: dict) -> bool:
+    """Whether a source's value may become the draft's (it is compared either way)."""
+    if name == "totals":
+        return not totals.get(key, {}).get("incomplete")
+    if name in ("outcome", "vetoed_by"):
+        # A statement its own row's tally contradicts decides nothing.
+        return not sources[key].get("values", {}).get("tally_inconsistent")
+    return True
 
 
 def _comparable(name: str, value):

@@ -14,7 +14,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from resolutions.sources import dhl_meetings, dhl_veto, dppa, spreadsheet, undl, unxml
+from resolutions.sources import (
+    dhl_meetings,
+    dhl_veto,
+    dppa,
+    spreadsheet,
+    undl,
+    unxml,
+    unxml_adopted,
+)
 from resolutions.sources.loader import ImportSummary, load_drafts
 from resolutions.sources.membership import load_membership
 from resolutions.sources.records import ParsedSource, SourceError
@@ -50,6 +58,8 @@ def parse(item: Input) -> ParsedSource:
         return dhl_veto.parse(item.path, name=item.path.name)
     if item.source == Source.UNXML:
         return unxml.parse(item.path, name=item.path.name)
+    if item.source == Source.UNXML_ADOPTED:
+        return unxml_adopted.parse(item.path, name=item.path.name)
     if item.source == Source.DHL_MEETINGS:
         return dhl_meetings.parse(item.path)
     if item.source == Source.EDITOR:
@@ -59,6 +69,14 @@ def parse(item: Input) -> ParsedSource:
 
 def load(item: Input, *, dry_run: bool = False, progress: bool | None = None) -> ImportSummary:
     parsed = parse(item)
+    if item.source == Source.UNDL and not parsed.version:
+        # Every record carries the version of the data it came from.
+        raise SourceError(
+            item.path.name,
+            "",
+            "the file's name carries no dataset date (like 2026_02_06_sc_voting.csv); "
+            "give it with --data-version",
+        )
     if item.source == Source.DPPA:
         return load_membership(parsed, dry_run=dry_run, sha256=digest(item.path))
     summary = load_drafts(parsed, dry_run=dry_run, progress=progress, sha256=digest(item.path))
@@ -99,6 +117,9 @@ def inputs_from_dir(root: Path) -> list[Input]:
             Input(Source.UNDL, path, DERIVED_UNDL_VERSION if "DERIVED" in path.name else "")
         )
 
+    adopted = root / "unxml_sc_resolutions" / "data_extract"
+    if any(adopted.glob("*.json")):
+        found.append(Input(Source.UNXML_ADOPTED, adopted))
     xml = root / "unxml_sc_resolutions" / "not_adopted_english"
     if xml.is_dir():
         found.append(Input(Source.UNXML, xml))

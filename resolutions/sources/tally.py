@@ -16,12 +16,12 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from votes.choices import Outcome
+from votes.outcome import council_size, required_majority
 
 YES_NO_ABSTAIN = "yes-no-abstain"
 YES_ABSTAIN_NO = "yes-abstain-no"
 
 # Article 23 as amended (GA res. 1991 A (XVIII)) applies from 1 January 1966.
-ENLARGEMENT = date(1966, 1, 1)
 
 COUNT = "count"
 UNANIMOUS = "unanimous"
@@ -71,16 +71,6 @@ class TallyReading:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def council_size(on: date) -> int:
-    """Members on the Council on that day: 11 until 1965, 15 from 1966."""
-    return 11 if on < ENLARGEMENT else 15
-
-
-def required_majority(on: date) -> int:
-    """Affirmative votes Article 27 requires: 7 until 1965, 9 from 1966."""
-    return 7 if on < ENLARGEMENT else 9
 
 
 def is_tally_text(text: str) -> bool:

@@ -8,17 +8,42 @@ form (for the fields an editor owns).
 
 from __future__ import annotations
 
+import contextlib
 import re
+import unicodedata
 from datetime import date
 
 from resolutions.models import Draft
 from resolutions.sources.records import DraftRecord
 from votes.choices import Modality, Outcome, Position, Source
+from votes.outcome import council_size
 from votes.reference import permanent_terms
 
 # Which permanent seat a state code votes from (SUN and RUS both hold the Russian seat).
 SEAT_OF_CODE = {row.code: row.seat for row in permanent_terms()}
 _MEETING_NUMBER = re.compile(r"^S/PV\.(\d+)")
+
+
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]")
+
+
+def tidy_text(text: str) -> str:
+    """Repair UTF-8 read as Latin-1 ("Peopleâ\u0080\u0099s"), collapse spaces."""
+    if _MOJIBAKE.search(text):
+        # Not mojibake after all when it does not decode: keep it as written.
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            text = text.encode("latin-1").decode("utf-8")
+    return " ".join(text.split())
+
+
+def agenda_key(name: str) -> str:
+    """One key for an agenda item however a source punctuates it.
+
+    "Non-proliferation/Democratic People's Republic of Korea" and
+    "Non-proliferation - Democratic People’s Republic of Korea." are one item.
+    """
+    plain = unicodedata.normalize("NFKD", tidy_text(name)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^0-9a-z]+", "", plain.casefold())
 
 
 def seat_codes(state_codes) -> list[str]:
@@ -46,9 +71,9 @@ def record_values(record: DraftRecord, permanent_no: set[str] | None = None) -> 
     for key, value in (
         ("meeting", record.meeting_symbol),
         ("press_release", record.press_release),
-        ("title", record.title),
-        ("description", record.description),
-        ("agenda", record.agenda),
+        ("title", tidy_text(record.title)),
+        ("description", tidy_text(record.description)),
+        ("agenda", tidy_text(record.agenda).rstrip(". ")),
         ("modality", record.modality),
         ("undl_record_id", record.undl_id),
         ("tally_text", record.tally_text),
@@ -67,10 +92,22 @@ def record_values(record: DraftRecord, permanent_no: set[str] | None = None) -> 
             record.recorded_non_voting,
             record.recorded_members,
         ]
+        if (
+            record.recorded_members
+            and record.date
+            and (record.recorded_members < council_size(record.date))
+        ):
+            # Totals over fewer members than sat (S/RES/1966 (2010): 14 rows, Mexico
+            # missing) yield to another source's complete totals.
+            values["totals_incomplete"] = True
     reading = (record.extra or {}).get("tally_reading") or {}
-    if (reading.get("ambiguous") or reading.get("inconsistent")) and reading.get("yes") is not None:
-        # Keep both readings: the first number (in favour) is never in doubt, and
-        # another source may settle the other two (resolutions.sources.merge).
+    if reading.get("inconsistent"):
+        # The tally fits no reading of the outcome the same row states, so neither
+        # can be relied on: both are kept for display and disagreement, neither
+        # decides (resolutions.sources.merge). E.g. S/5095 (1962), "not adopted 7-2-1".
+        values["tally_inconsistent"] = reading.get("reason") or "the tally fits no reading"
+    elif reading.get("ambiguous") and reading.get("yes") is not None:
+        # Keep both readings; another source may settle the order (merge).
         yes, no, abstain = reading["yes"], reading["no"], reading["abstain"]
         rest = reading.get("non_voting")
         values["tally_candidates"] = [
@@ -84,15 +121,11 @@ def record_values(record: DraftRecord, permanent_no: set[str] | None = None) -> 
         values["outcome"] = record.outcome
     if record.vetoed_by:
         values["vetoed_by"] = seat_codes(record.vetoed_by)
-    if (
-        record.source == Source.UNDL
-        and record.outcome == Outcome.ADOPTED
-        and permanent_no
-        and record.procedural is None
-    ):
+    if record.outcome == Outcome.ADOPTED and permanent_no and record.procedural is None:
         # Article 27(3): only a procedural decision survives a permanent member's
-        # "no". The Library lists adopted resolutions only, so an adopted one with
-        # a permanent "no" was treated as procedural (e.g. S/RES/87 (1950)).
+        # "no". A source listing the members' votes of a resolution it says was
+        # adopted, with a permanent "no" among them, shows the Council treated it
+        # as procedural (S/RES/87 (1950); S/RES/2623 (2022), Russia against).
         values["procedural"] = True
         values["procedural_inferred"] = (
             "adopted despite a negative vote of "
@@ -102,11 +135,11 @@ def record_values(record: DraftRecord, permanent_no: set[str] | None = None) -> 
     return values
 
 
-def source_entry(record: DraftRecord, version: str, values: dict) -> dict:
+def source_entry(record: DraftRecord, version: str, values: dict, url: str = "") -> dict:
     return {
         "version": version,
         "location": record.location,
-        "url": record.url,
+        "url": url or record.url,
         "values": values,
         "flags": list(record.flags),
     }
@@ -122,7 +155,7 @@ def apply_merged(draft: Draft, merged: dict, refs: dict) -> None:
     draft.press_release = merged.get("press_release", "")
     draft.title = merged.get("title", "")[:1000]
     draft.description = merged.get("description", "")
-    draft.agenda_item_id = refs["agenda"].get(merged.get("agenda", ""))
+    draft.agenda_item_id = refs["agenda"].get(merged.get("agenda", "")[:1000])
     draft.modality = merged.get("modality") or Modality.RECORDED_VOTE
     draft.procedural = bool(merged.get("procedural", False))
     totals = merged.get("totals") or [None] * 5
@@ -198,6 +231,18 @@ DRAFT_FIELDS = {
     "undl_record_id": ["undl_record_id"],
 }
 MODEL_TO_VALUE = {f: name for name, fields in DRAFT_FIELDS.items() for f in fields}
+
+
+def value_key(model_field: str) -> tuple[str | None, int | None]:
+    """Where a source's value for a draft field is kept: (value name, item in its list).
+
+    ``recorded_no`` -> ("totals", 1); ``title`` -> ("title", None).
+    """
+    name = MODEL_TO_VALUE.get(model_field)
+    if name is None:
+        return None, None
+    fields = DRAFT_FIELDS[name]
+    return name, (fields.index(model_field) if len(fields) > 1 else None)
 
 
 def editor_owned(draft: Draft) -> set[str]:

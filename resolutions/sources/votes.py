@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from resolutions.bulk import bulk_insert, bulk_update
+from resolutions.sources.merge import VOTE_PRIORITY
 from resolutions.sources.records import DraftRecord, SourceError, VoteRecord
 from votes.calendar import CouncilCalendar
 from votes.choices import NonVoting, Position, Source
@@ -53,31 +54,33 @@ class Ballots:
         return {b.seat for b in self.for_record(record) if b.seat and b.position == Position.NO}
 
 
-def validate_votes(records, calendar: CouncilCalendar, file: str) -> Ballots:
+def validate_votes(records, calendar: CouncilCalendar, file: str, dates=None) -> Ballots:
+    """Check every vote against the Council of its day (``dates`` by record, else its own)."""
     resolver = default_resolver()
     ballots = Ballots()
     for record in records:
         if not record.votes:
             continue
-        votes = _settle_duplicates(record, resolver, file, ballots.warnings)
+        on = (dates or {}).get(id(record), record.date)
+        votes = _settle_duplicates(record, on, resolver, file, ballots.warnings)
         seen: dict[int, VoteRecord] = {}
         out = []
         for vote, code in votes:
             state = calendar.by_code.get(code)
             if state is None:
                 raise SourceError(file, record.location, f"unknown member state code {code!r}")
-            seat = calendar.seat_of(state.pk, record.date)
+            seat = calendar.seat_of(state.pk, on)
             if seat is None:
-                seat = _successor(state.code, record, calendar, {c for _v, c in votes})
+                seat = _successor(state.code, on, calendar, {c for _v, c in votes})
                 if seat is None:
                     raise SourceError(
                         file,
                         record.location,
                         f"{vote.name or code} ({code}) is recorded as voting on "
-                        f"{record.date:%d %B %Y} but was not on the Council that day",
+                        f"{on:%d %B %Y} but was not on the Council that day",
                     )
                 ballots.warnings.append(
-                    f"{record.location}: {code} voted on {record.date} after its seat passed "
+                    f"{record.location}: {code} voted on {on} after its seat passed "
                     f"to {seat.code}; counted for {seat.code}"
                 )
             if seat.state_id in seen:
@@ -96,17 +99,17 @@ def _name(record: DraftRecord) -> str:
     return record.draft_symbol or f"the vote of {record.date}"
 
 
-def _code(vote: VoteRecord, record: DraftRecord, resolver, file: str) -> str:
+def _code(vote: VoteRecord, record: DraftRecord, on, resolver, file: str) -> str:
     if vote.code:
         return vote.code
-    code = resolver.resolve(vote.name, record.date)
+    code = resolver.resolve(vote.name, on)
     if code is None:
         raise SourceError(file, record.location, f"unknown member state name {vote.name!r}")
     return code
 
 
-def _settle_duplicates(record, resolver, file, warnings) -> list[tuple[VoteRecord, str]]:
-    votes = [(v, _code(v, record, resolver, file)) for v in record.votes]
+def _settle_duplicates(record, on, resolver, file, warnings) -> list[tuple[VoteRecord, str]]:
+    votes = [(v, _code(v, record, on, resolver, file)) for v in record.votes]
     counts = Counter(code for _v, code in votes)
     twice = [code for code, n in counts.items() if n > 1]
     if not twice:
@@ -140,12 +143,12 @@ def _settle_duplicates(record, resolver, file, warnings) -> list[tuple[VoteRecor
     return kept
 
 
-def _successor(code: str, record: DraftRecord, calendar: CouncilCalendar, voting: set[str]):
+def _successor(code: str, on, calendar: CouncilCalendar, voting: set[str]):
     from votes.reference import permanent_terms
 
     seats = {row.seat for row in permanent_terms() if row.code == code}
     for seat_code in seats:
-        holder = calendar.holder(seat_code, record.date)
+        holder = calendar.holder(seat_code, on)
         if holder is not None and holder.code not in voting:
             return holder
     return None
@@ -183,7 +186,7 @@ class VoteWriter:
         wanted: dict[int, dict[int, Ballot]] = {}
         for draft, record, _before in entries:
             own = ballots.for_record(record)
-            if own:
+            if own and not self._outranked(draft):
                 wanted[draft.pk] = {b.state_id: b for b in own}
         existing: dict[int, dict[int, MemberVote]] = defaultdict(dict)
         for vote in MemberVote.objects.filter(draft_id__in=wanted).select_related("state"):
@@ -215,6 +218,17 @@ class VoteWriter:
         bulk_update(update, ["position", "non_voting", "note", "name_at_vote", "seat", "source"])
         bulk_insert(create)
         return changed
+
+    def _outranked(self, draft) -> bool:
+        """Whether a more trusted source already gave this draft's member votes."""
+        rank = (
+            VOTE_PRIORITY.index(self.source) if self.source in VOTE_PRIORITY else len(VOTE_PRIORITY)
+        )
+        return any(
+            (draft.sources or {}).get(key, {}).get("values", {}).get("votes")
+            for key in VOTE_PRIORITY[:rank]
+            if key != Source.EDITOR
+        )
 
     def _editor_kept(self, draft_id: int, vote: MemberVote, ballot: Ballot) -> None:
         self.editor_conflicts.append(

@@ -112,7 +112,8 @@ def test_an_imported_vote_changed_and_undone(editor_client):
     baseline = MemberVote.history.get(history_id=int(entry["undo_url"].rstrip("/").split("/")[-1]))
     assert baseline.history_change_reason == BASELINE_REASON
     form = editor_client.get(entry["undo_url"]).context["adminform"].form
-    data = {name: form[name].value() or "" for name in ("draft", "state", "position", "note")}
+    # The draft and the member of a saved vote are shown, not submitted.
+    data = {name: form[name].value() or "" for name in ("position", "note")}
     data.update(
         non_voting=form["non_voting"].value() or "", loaded_history=form["loaded_history"].value()
     )

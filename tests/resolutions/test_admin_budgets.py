@@ -55,7 +55,8 @@ UNPUBLISHED_CHANGE_BUDGET = CHANGE_BUDGET + 1
 #   7. the number of its versions, 8. one page of versions, with their users
 #   9. the content type of users (links to them)
 #  10. the changes to its member votes, with their users
-HISTORY_BUDGET = LOGIN + 6
+#  11. the subjects each listed version had (one query for the page)
+HISTORY_BUDGET = LOGIN + 7
 
 
 def more_drafts(count: int) -> None:

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from resolutions.models import Draft
+from resolutions.models import Draft, Subject
 from tests.factories import recorded_draft
 from tests.resolutions.test_admin_setup import (
     VOTE_DATE,
@@ -107,8 +107,7 @@ def test_the_history_page_shows_the_vote_change_and_undoes_it(editor_client, imp
     reverted = editor_client.post(
         entry["undo_url"],
         {
-            "draft": fields["draft"].value(),
-            "state": fields["state"].value(),
+            # Draft and member are read-only on a saved vote: it cannot be moved.
             "position": fields["position"].value(),
             "non_voting": fields["non_voting"].value() or "",
             "note": fields["note"].value() or "",
@@ -149,7 +148,7 @@ def test_an_edited_field_is_marked_as_the_editors_and_shows_the_sources_value(
     )
     assert help_text == (
         "Changed by an editor; imports keep this value. "
-        "The source said undl (2026-02-06): “As the Library has it”."
+        "The source said UN Library voting data (2026-02-06): “As the Library has it”."
     )
 
 
@@ -182,3 +181,14 @@ def test_the_history_shows_who_changed_which_field(editor_client, council_2022):
     )
     assert "<strong>Version:</strong>" not in html
     assert "15 members" in html  # the votes entered with the draft, on one line
+
+
+def test_the_history_shows_a_change_of_subjects_by_name(editor_client, council_2022):
+    sanctions = Subject.objects.create(name="Sanctions")
+    draft = enter_seed_vote(editor_client)
+    editor_client.post(change_url(draft), change_post(draft, subjects=[sanctions.pk]))
+    assert list(Draft.objects.get(pk=draft.pk).subjects.all()) == [sanctions]
+    html = editor_client.get(
+        reverse("admin:resolutions_draft_history", args=[draft.pk])
+    ).content.decode()
+    assert "<strong>Subjects:</strong> <del>—</del> → <ins>Sanctions</ins>" in html

@@ -183,10 +183,25 @@ def test_dry_run_reports_what_would_change_and_writes_nothing(council, excerpt):
     assert not SourceImport.objects.filter(source=Source.UNDL).exists()
 
 
-def test_output_without_a_terminal_has_no_progress_bar(council, excerpt):
-    output = run("import_undl", str(excerpt))
-    assert "\r" not in output
-    assert "record/s" not in output
+def test_a_progress_bar_shows_on_a_terminal_and_not_otherwise(council, excerpt, capsys):
+    from resolutions.management.commands._importing import progress_wanted
+    from resolutions.sources.sync import Input, load
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+    class Pipe:
+        def isatty(self):
+            return False
+
+    assert progress_wanted({}, stream=Terminal()) is True
+    assert progress_wanted({}, stream=Pipe()) is False
+    assert progress_wanted({"no_progress": True}, stream=Terminal()) is False
+    load(Input("undl", excerpt), progress=True)
+    assert "record" in capsys.readouterr().err  # tqdm draws on stderr
+    load(Input("undl", excerpt), progress=False)
+    assert capsys.readouterr().err == ""
 
 
 def test_membership_import_reports_every_blank_name(shared_data):

@@ -107,3 +107,12 @@ def test_votes_of_the_russian_seat_include_the_ussrs(seed):
     codes = set(MemberVote.objects.of_seat("RUS").values_list("state__code", flat=True))
     assert codes == {"SUN", "RUS"}
     assert not MemberVote.objects.of_seat("CHN").filter(state=ussr).exists()
+
+
+def test_shortening_a_term_that_would_strand_recorded_votes_is_refused(seed):
+    term = MembershipTerm.objects.get(state__code="GHA", start=date(2022, 1, 1))
+    term.end = date(2022, 3, 1)  # the seed vote of 26 May 2022 would fall outside
+    with pytest.raises(ValidationError, match=r"1 recorded vote.*Ghana.*S/2022/431"):
+        term.full_clean()
+    term.end = date(2023, 6, 30)  # still covers the vote
+    term.full_clean()

@@ -27,11 +27,11 @@ def report(command: BaseCommand, summary: ImportSummary, verbosity: int) -> None
         command.stdout.write(f"  … and {hidden} more notes (run with -v 2 to see them all)")
 
 
-def progress_wanted(options) -> bool | None:
+def progress_wanted(options, stream=None) -> bool:
     """A bar on a terminal only; --no-progress turns it off anyway."""
     if options.get("no_progress"):
         return False
-    return sys.stderr.isatty()
+    return (stream or sys.stderr).isatty()
 
 
 class ImportCommand(BaseCommand):

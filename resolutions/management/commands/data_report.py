@@ -5,6 +5,7 @@ from django.db.models import Count
 
 from resolutions.models import Disagreement, Draft, SourceImport
 from votes.choices import Source
+from votes.names import seat_holder_name
 
 
 class Command(BaseCommand):
@@ -40,11 +41,28 @@ class Command(BaseCommand):
                 self.stdout.write("  " + self.describe(item))
             if limit and counts[key] > limit:
                 self.stdout.write(f"  … {counts[key] - limit} more (--kind {key} --limit 0)")
-        disputed = Draft.objects.filter(outcome_disputed=True).count()
+        disputed = Draft.objects.filter(outcome_disputed=True).order_by("date", "pk")
         self.stdout.write(
-            f"\n{disputed} drafts whose computed outcome differs from what a source states "
-            "(flagged on their pages)."
+            self.style.MIGRATE_HEADING(
+                f"\nComputed outcome differs from what a source states: {disputed.count()}"
+            )
         )
+        for draft in disputed[:limit] if limit else disputed:
+            said = "; ".join(
+                f"{d['source']} says {d['stated']}"
+                + (
+                    " by "
+                    + ", ".join(seat_holder_name(s, draft.date) for s in d["stated_vetoed_by"])
+                    if d["stated_vetoed_by"]
+                    else ""
+                )
+                for d in draft.outcome_disagreements
+            )
+            self.stdout.write(
+                f"  {draft.symbol} ({draft.date}): computed {draft.outcome}"
+                + (f" by {', '.join(draft.vetoing_names())}" if draft.outcome == "vetoed" else "")
+                + f"; {said}"
+            )
 
     def versions(self) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING("Sources loaded"))

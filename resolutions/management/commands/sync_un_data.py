@@ -3,6 +3,7 @@
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -11,6 +12,8 @@ from resolutions.models import Disagreement
 from resolutions.sources.fetch import Fetcher, FetchError
 from resolutions.sources.records import SourceError
 from resolutions.sources.sync import inputs_from_dir, sync
+from votes.choices import TermKind
+from votes.models import MembershipTerm
 
 
 class Command(BaseCommand):
@@ -36,6 +39,16 @@ class Command(BaseCommand):
             if from_dir:
                 self.run(Path(from_dir), dry_run, options, verbosity)
             else:
+                if not settings.UN_SOURCES["dppa_membership"] and not (
+                    MembershipTerm.objects.filter(kind=TermKind.ELECTED).exists()
+                ):
+                    # Votes are checked against the Council of their day, so they cannot
+                    # be loaded before its membership, which DPPA gives no address for.
+                    raise FetchError(
+                        "The Council's membership cannot be downloaded: UN DPPA publishes no "
+                        "stable address for its CSV. Set UN_DPPA_MEMBERSHIP_URL to it, or load "
+                        "local copies with --from-dir (e.g. UN_DATA_DIR=../shared/data make run)."
+                    )
                 with tempfile.TemporaryDirectory(prefix="sc-votes-") as folder:
                     fetcher = Fetcher(timeout, log=self.stdout.write if verbosity > 1 else None)
                     self.stdout.write("Downloading the official sources…")
@@ -46,19 +59,25 @@ class Command(BaseCommand):
             raise CommandError(f"{exc}\nNothing was written.") from exc
 
     # All sources or none: a failure in a later source undoes the earlier ones, so
-    # the database never holds half a synchronisation.
+    # the database never holds half a synchronisation. A dry run does the whole
+    # synchronisation (later sources need the earlier ones, e.g. votes need the
+    # membership) and rolls it all back at the end.
     @transaction.atomic
     def run(self, folder: Path, dry_run: bool, options, verbosity: int) -> None:
         totals = {"created": 0, "updated": 0, "unchanged": 0}
+
+        def shown(summary):
+            summary.dry_run = dry_run
+            report(self, summary, verbosity)
+
         for summary in sync(
-            inputs_from_dir(folder),
-            dry_run=dry_run,
-            progress=progress_wanted(options),
-            report=lambda s: report(self, s, verbosity),
+            inputs_from_dir(folder), progress=progress_wanted(options), report=shown
         ):
             for key in totals:
                 totals[key] += getattr(summary, key)
-        if connection.vendor == "postgresql" and not dry_run:
+        if dry_run:
+            transaction.set_rollback(True)
+        elif connection.vendor == "postgresql":
             # Fresh statistics after a bulk load: the P5 agreement self-join picks a
             # poor plan on the empty-table estimates (131 ms instead of 38 ms).
             with connection.cursor() as cursor:

@@ -1,0 +1,32 @@
+"""Date every change to the record, for ETag and Last-Modified (RecordVersion)."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+WATCHED_APPS = {"votes", "resolutions"}
+IGNORED = {"SourceImport", "RecordVersion"}
+
+
+def _watched(sender) -> bool:
+    meta = sender._meta
+    return (
+        meta.app_label in WATCHED_APPS
+        and meta.object_name not in IGNORED
+        and not meta.object_name.startswith("Historical")
+    )
+
+
+def record_changed(sender, **kwargs) -> None:
+    if kwargs.get("raw") or not _watched(sender):
+        return
+    from resolutions.models import RecordVersion
+
+    now = timezone.now()
+    if not RecordVersion.objects.filter(pk=1).update(changed_at=now):
+        RecordVersion.objects.create(pk=1, changed_at=now)
+
+
+def connect() -> None:
+    post_save.connect(record_changed, dispatch_uid="record_changed_save")
+    post_delete.connect(record_changed, dispatch_uid="record_changed_delete")
+    m2m_changed.connect(record_changed, dispatch_uid="record_changed_m2m")

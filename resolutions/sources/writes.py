@@ -1,0 +1,139 @@
+"""The loader's bulk writes besides drafts: meetings, agenda items, subjects, disagreements."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from resolutions.models import AgendaItem, Disagreement, Draft, Meeting, Subject
+from resolutions.sources.values import agenda_key, meeting_number
+from votes.choices import Source
+
+
+class References:
+    """Meetings, agenda items and subjects named by the records, created in bulk."""
+
+    def __init__(self, meeting: dict, agenda: dict, subjects: dict):
+        self.meeting, self.agenda, self.subjects = meeting, agenda, subjects
+
+    def __getitem__(self, key: str) -> dict:
+        return {"meeting": self.meeting, "agenda": self.agenda}[key]
+
+    @classmethod
+    def ensure(cls, entries) -> References:
+        meetings, agendas, subjects = {}, set(), set()
+        for draft, _record, _before in entries:
+            for info in draft.sources.values():
+                values = info["values"]
+                if values.get("meeting"):
+                    meetings.setdefault(values["meeting"], values.get("date"))
+                if values.get("agenda"):
+                    agendas.add(values["agenda"][:1000])
+                subjects.update(values.get("subjects", []))
+        existing = dict(Meeting.objects.filter(symbol__in=meetings).values_list("symbol", "id"))
+        Meeting.objects.bulk_create(
+            [
+                Meeting(symbol=s, number=meeting_number(s), date=d)
+                for s, d in meetings.items()
+                if s not in existing
+            ],
+            batch_size=500,
+        )
+        return cls(
+            dict(Meeting.objects.filter(symbol__in=meetings).values_list("symbol", "id")),
+            _agenda_items(agendas),
+            _get_or_create_names(Subject, subjects),
+        )
+
+    def write_subjects(self, entries) -> set[int]:
+        """Set each draft's subjects from its merged values; returns drafts changed."""
+        through = Draft.subjects.through
+        ids = [d.pk for d, _r, _b in entries]
+        have = defaultdict(set)
+        for draft_id, subject_id in through.objects.filter(draft_id__in=ids).values_list(
+            "draft_id", "subject_id"
+        ):
+            have[draft_id].add(subject_id)
+        add, remove, changed = [], [], set()
+        for draft, _record, _before in entries:
+            origin = draft.field_sources.get("subjects")
+            if origin == Source.EDITOR and "subjects" not in draft.sources.get(origin, {}).get(
+                "values", {}
+            ):
+                continue  # chosen in the admin: an editor's subjects stay as they are
+            names = draft.sources.get(origin, {}).get("values", {}).get("subjects", [])
+            want = {self.subjects[n] for n in names}
+            if want != have[draft.pk]:
+                changed.add(draft.pk)
+                add += [through(draft_id=draft.pk, subject_id=s) for s in want - have[draft.pk]]
+                remove += [(draft.pk, s) for s in have[draft.pk] - want]
+        for draft_id, subject_id in remove:
+            through.objects.filter(draft_id=draft_id, subject_id=subject_id).delete()
+        through.objects.bulk_create(add, batch_size=1000)
+        return changed
+
+
+def _get_or_create_names(model, names: set[str]) -> dict[str, int]:
+    existing = dict(model.objects.filter(name__in=names).values_list("name", "id"))
+    model.objects.bulk_create(
+        [model(name=n) for n in sorted(names - existing.keys())], batch_size=500
+    )
+    return dict(model.objects.filter(name__in=names).values_list("name", "id"))
+
+
+def _agenda_items(names: set[str]) -> dict[str, int]:
+    """Agenda names -> item ids, one item per agenda_key (punctuation and case aside)."""
+    by_key: dict[str, int] = {}
+    for pk, name in AgendaItem.objects.order_by("pk").values_list("pk", "name"):
+        by_key.setdefault(agenda_key(name), pk)
+    wanted = {}
+    for name in sorted(names):
+        wanted.setdefault(agenda_key(name), name)
+    AgendaItem.objects.bulk_create(
+        [AgendaItem(name=name) for key, name in wanted.items() if key not in by_key],
+        batch_size=500,
+    )
+    for pk, name in AgendaItem.objects.filter(name__in=wanted.values()).values_list("pk", "name"):
+        by_key.setdefault(agenda_key(name), pk)
+    return {name: by_key[agenda_key(name)] for name in names}
+
+
+def write_disagreements(source: str, entries, merged_by_draft) -> int:
+    """Replace the disagreements of the drafts this source touched; return how many."""
+    ids = [d.pk for d, _r, _b in entries]
+    wanted = {}
+    for draft, _record, _before in entries:
+        for item in merged_by_draft[id(draft)].disagreements:
+            key = (draft.pk, item["kind"], item["field"], item["detected_by"])
+            wanted[key] = item
+    # Source-against-source disagreements follow from the sources' values and are
+    # recomputed whole; duplicate listings and kept editor votes belong to the
+    # source that found them.
+    existing = {
+        (d.draft_id, d.kind, d.field, d.detected_by): d
+        for d in Disagreement.objects.filter(draft_id__in=ids).exclude(
+            kind=Disagreement.Kind.MEMBERSHIP
+        )
+        if d.detected_by == source
+        or not (d.kind == Disagreement.Kind.MATCH or d.field.startswith("vote:"))
+    }
+    stale = [d.pk for key, d in existing.items() if key not in wanted]
+    fresh = []
+    for key, item in wanted.items():
+        old = existing.get(key)
+        if old is None or old.values != item["values"] or old.detail != item["detail"]:
+            if old is not None:
+                stale.append(old.pk)
+            fresh.append(
+                Disagreement(
+                    draft_id=key[0],
+                    kind=item["kind"],
+                    field=item["field"],
+                    values=item["values"],
+                    detail=item["detail"],
+                    detected_by=item["detected_by"],
+                )
+            )
+    Disagreement.objects.filter(pk__in=stale).delete()
+    Disagreement.objects.bulk_create(fresh, batch_size=500)
+    # Conflicts of this source: those it found or in which it is one of the sides.
+    return sum(1 for key, item in wanted.items() if key[3] == source or source in item["values"])

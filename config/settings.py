@@ -222,6 +222,14 @@ UN_SOURCES = {
         "UN_UNXML_NOT_ADOPTED_INDEX_URL",
         "https://api.github.com/repos/UNxml/SCresolutions/contents/Not%20adopted/English",
     ),
+    "unxml_adopted": os.environ.get(
+        "UN_UNXML_ADOPTED_URL",
+        "https://raw.githubusercontent.com/UNxml/SCresolutions/main/data_extract/",
+    ),
+    "unxml_adopted_index": os.environ.get(
+        "UN_UNXML_ADOPTED_INDEX_URL",
+        "https://api.github.com/repos/UNxml/SCresolutions/contents/data_extract",
+    ),
     # The Peace and Security Data Hub publishes no stable direct address for the
     # CSV, so this stays empty until an operator sets it.
     "dppa_membership": os.environ.get("UN_DPPA_MEMBERSHIP_URL", ""),
@@ -249,6 +257,10 @@ SPECTACULAR_SETTINGS = {
         "response carries the licence and the versions of the sources."
     ),
     "VERSION": "1",
+    "LICENSE": {
+        "name": "UN data: non-commercial use with attribution",
+        "url": "https://www.un.org/en/about-us/terms-of-use",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from the drf-spectacular-sidecar package, served by us: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -264,3 +276,4 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "X-Licence"]
+CORS_ALLOW_HEADERS = ["accept", "if-none-match", "if-modified-since"]

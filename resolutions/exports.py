@@ -112,34 +112,30 @@ DESCRIPTIONS = {
     "source_version": "Each source's version (the dataset's date), in the same order.",
 }
 
-TEXT_COLUMNS = {
-    "title",
-    "description",
-    "agenda",
-    "subjects",
-    "ms_name",
-    "vote_note",
-    "draft_symbol",
-    "meeting",
-    "press_release",
-    "resolution",
-    "source",
-    "source_version",
-}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula."""
-    if value and value.startswith(FORMULA_STARTS):
+def _formula_like(value: str) -> bool:
+    # Spreadsheets also run "  =1+2" (spaces first) and a line break starts a cell.
+    return value[:1] in ("\t", "\r", "\n") or value.lstrip(" \u00a0").startswith(FORMULA_STARTS)
+
+
+def neutralise(value):
+    """Keep a spreadsheet from running a cell as a formula; reversible by :func:`restore`.
+
+    A text that already starts with an apostrophe gets one more, so that reading
+    the file back gives every value exactly as it was.
+    """
+    if isinstance(value, str) and value and (_formula_like(value) or value.startswith("'")):
         return "'" + value
     return value
 
 
 def restore(value: str) -> str:
     """Undo :func:`neutralise` when reading an export back."""
-    if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
+    rest = value[1:]
+    if value.startswith("'") and rest and (_formula_like(rest) or rest.startswith("'")):
+        return rest
     return value
 
 
@@ -270,7 +266,7 @@ def csv_lines(drafts: QuerySet, *, per_vote: bool = False) -> Iterator[str]:
     writer.writeheader()
     yield flush()
     for row in rows:
-        writer.writerow({k: neutralise(v) if k in TEXT_COLUMNS else v for k, v in row.items()})
+        writer.writerow({k: neutralise(v) for k, v in row.items()})
         yield flush()
 
 

@@ -24,6 +24,14 @@ def _drafts():
 
 class VotesFeed(Feed):
     feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # Django dates a feed by its newest item; revalidation dates it by the
+        # record (resolutions.provenance), which is what clients send back.
+        del response["Last-Modified"]
+        return response
+
     title = "Security Council votes"
     subtitle = "The newest votes of the UN Security Council, with their tallies and outcomes."
     feed_copyright = LICENCE
@@ -90,8 +98,8 @@ class CountryFeed(VotesFeed):
         return drafts
 
     def item_description(self, draft: Draft) -> str:
-        from votes.choices import Position
+        from resolutions.filters import VOTED_WORDS
 
         position, name = self._positions.get(draft.pk, (None, ""))
-        said = f"{name} voted {Position(position).label.lower()}. " if position else ""
+        said = f"{name} {VOTED_WORDS[position]}. " if position else ""
         return said + super().item_description(draft)

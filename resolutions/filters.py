@@ -70,6 +70,9 @@ def symbol_query(text: str) -> Q | None:
     upper = cleaned.upper()
     if re.fullmatch(r"(?:RES(?:OLUTION)?\.?\s*)?\d{1,4}", upper):
         return Q(resolution_number=int(re.sub(r"\D", "", upper)))
+    bare = re.fullmatch(r"(\d{1,4})\s*\((\d{4})\)", upper)
+    if bare:
+        return Q(resolution_number=int(bare.group(1)), resolution_year=int(bare.group(2)))
     parsed = parse_resolution_symbol(upper)
     if parsed:
         return Q(resolution_number=parsed[0], resolution_year=parsed[1])
@@ -259,6 +262,10 @@ class DraftFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         country = self.state or data.get("country")
         position = data.get("position")
+        if position:
+            # How a member voted exists only for recorded votes: a resolution adopted
+            # without a vote records everyone as Y, which is not a vote in favour.
+            queryset = queryset.filter(modality=Modality.RECORDED_VOTE)
         if self.state is not None and position:
             queryset = queryset.filter(state_position=position)
         elif country is not None:

@@ -70,6 +70,20 @@ class DraftQuerySet(models.QuerySet):
     def recorded_votes(self) -> DraftQuerySet:
         return self.filter(modality=Modality.RECORDED_VOTE)
 
+    def resolution_number_gaps(self) -> list[int]:
+        """Resolution numbers up to the highest held that no draft here carries.
+
+        Resolutions are numbered 1, 2, 3... across all years, so a gap is a
+        resolution no loaded source lists (three in 2025 with the copies in
+        ../shared/data), not a number that was never used.
+        """
+        held = set(
+            self.filter(resolution_number__isnull=False).values_list(
+                "resolution_number", flat=True
+            )
+        )
+        return sorted(set(range(1, max(held) + 1)) - held) if held else []
+
     def for_country(self, state) -> DraftQuerySet:
         return self.filter(member_votes__state=state)
 

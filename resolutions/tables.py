@@ -24,7 +24,8 @@ class CappedPaginator(Paginator):
     """Honours ?per_page= up to a limit, so no page grows past the size budget."""
 
     def __init__(self, object_list, per_page, *args, **kwargs):
-        super().__init__(object_list, min(int(per_page), MAX_PER_PAGE), *args, **kwargs)
+        # A page holds 1 to MAX_PER_PAGE rows whatever the query string says.
+        super().__init__(object_list, max(1, min(int(per_page), MAX_PER_PAGE)), *args, **kwargs)
 
 
 def _label(text: str) -> dict:

@@ -23,8 +23,9 @@ from resolutions.models import Disagreement, Draft, undocs_url
 from resolutions.tables import CappedPaginator, DraftTable, VetoTable
 from votes import analytics
 from votes.choices import Modality, Outcome, Position, Source
-from votes.models import MemberVote, Veto
-from votes.outcome import SEAT_ORDER
+from votes.models import MemberState, MemberVote, Veto
+from votes.names import default_resolver, seat_holder_name
+from votes.outcome import SEAT_ORDER, council_size
 
 PER_PAGE = 50
 LATEST = 8
@@ -136,6 +137,7 @@ def detail(request, pk: int):
         if (votes := [v for v in member_votes if v.position == position])
     ]
     disagreements = list(Disagreement.objects.filter(draft=draft).order_by("kind", "field"))
+    missing = _unrecorded_members(draft, member_votes)
     return render(
         request,
         "resolutions/detail.html",
@@ -147,10 +149,28 @@ def detail(request, pk: int):
             "bar": _tally_bar(draft),
             "provenance": _provenance(draft),
             "disagreements": disagreements,
+            "tally_disputed": any(d.kind == Disagreement.Kind.TALLY for d in disagreements),
+            "unrecorded": missing,
             "previous": _neighbour(draft, before=True),
             "next": _neighbour(draft, before=False),
         },
     )
+
+
+def _unrecorded_members(draft: Draft, member_votes: list) -> list[str]:
+    """Members sitting that day whom no source records voting (e.g. Mexico on S/RES/1966).
+
+    Only asked when a breakdown exists but is short of the Council's size: one query.
+    """
+    if not member_votes or len(member_votes) >= council_size(draft.date):
+        return []
+    voted = {v.state_id for v in member_votes}
+    resolver = default_resolver()
+    return [
+        resolver.name_on(state.code, draft.date)
+        for state in MemberState.objects.sitting_on(draft.date).order_by("name")
+        if state.pk not in voted
+    ]
 
 
 def _documents(draft: Draft) -> list[dict]:
@@ -199,17 +219,21 @@ def _provenance(draft: Draft) -> list[dict]:
         values = info.get("values", {})
         said = []
         if values.get("outcome"):
-            vetoed = values.get("vetoed_by") or []
+            vetoed = [seat_holder_name(seat, draft.date) for seat in values.get("vetoed_by") or []]
             said.append(
                 "outcome: "
                 + values["outcome"].replace("_", " ")
                 + (f" by {', '.join(vetoed)}" if vetoed else "")
             )
-        if values.get("totals"):
+        if values.get("tally_text"):
+            said.append(f"tally as written: {values['tally_text']}")
+        elif values.get("totals"):
             yes, no, abstain = values["totals"][:3]
             said.append(f"tally: {yes}–{no}–{abstain}")
-        elif values.get("tally_text"):
-            said.append(f"tally as written: {values['tally_text']}")
+        if values.get("tally_inconsistent"):
+            said.append(f"its tally does not fit its outcome ({values['tally_inconsistent']})")
+        if values.get("procedural_inferred"):
+            said.append(values["procedural_inferred"])
         if values.get("date"):
             said.append(f"date: {values['date']}")
         entries.append(
@@ -219,7 +243,7 @@ def _provenance(draft: Draft) -> list[dict]:
                 "location": info.get("location", ""),
                 "url": info.get("url", ""),
                 "said": said,
-                "flags": info.get("flags", []),
+                "flags": [*info.get("notes", []), *info.get("flags", [])],
                 "fields": sorted(given.get(key, [])),
             }
         )
@@ -347,7 +371,8 @@ def _query(request, drop=(), add=None) -> str:
 def data_dictionary(request):
     """What the exports, the dumps, the API and the feeds hold, column by column.
 
-    Queries: the source versions cited in the footer (1).
+    Queries: the resolution numbers held, for the gaps (1); the source versions
+    cited in the footer (1).
     """
     columns = [
         {
@@ -357,4 +382,7 @@ def data_dictionary(request):
         }
         for name in exports.VOTES_COLUMNS
     ]
-    return render(request, "resolutions/data.html", {"columns": columns})
+    # Every resolution number is counted, published or not: a number an editor
+    # has not yet published is not missing from the sources.
+    gaps = Draft.objects.resolution_number_gaps()
+    return render(request, "resolutions/data.html", {"columns": columns, "gaps": gaps})

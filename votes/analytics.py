@@ -164,7 +164,7 @@ def vetoes_by_holder(drafts: QuerySet | None = None, seat_code: str | None = Non
         vetoes = vetoes.filter(seat__code=seat_code)
     rows = (
         vetoes.values("seat__code", "state__code", "state__slug", "name_at_vote")
-        .annotate(count=Count("pk"), first=Min("draft__date"))
+        .annotate(count=Count("pk"), first=Min("draft__date"), last=Max("draft__date"))
         .order_by("seat__position", "first")
     )
     return [
@@ -174,6 +174,9 @@ def vetoes_by_holder(drafts: QuerySet | None = None, seat_code: str | None = Non
             "slug": r["state__slug"],
             "name": r["name_at_vote"],
             "count": r["count"],
+            # The years of this holder's vetoes, so a link can list exactly them.
+            "first_year": r["first"].year,
+            "last_year": r["last"].year,
         }
         for r in rows
     ]

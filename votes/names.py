@@ -110,3 +110,14 @@ class NameResolver:
 def default_resolver() -> NameResolver:
     """The resolver over the packaged reference CSVs, built once."""
     return NameResolver()
+
+
+def seat_holder_name(seat: str, on: date) -> str:
+    """The name of the state holding a permanent seat on a day: 'USSR' for RUS in 1950."""
+    from votes.reference import permanent_terms
+
+    resolver = default_resolver()
+    for row in permanent_terms():
+        if row.seat == seat and row.covers(on):
+            return resolver.name_on(row.code, on)
+    return resolver.current_name(seat)

@@ -15,6 +15,7 @@ from django.db.models import Count, Max, Min, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -37,7 +38,8 @@ def country_list(request):
     Queries: the states with their term counts and first and last years (1).
     """
     states = (
-        MemberState.objects.filter(terms__isnull=False)
+        # A term elected for next year is not yet a seat on the Council.
+        MemberState.objects.filter(terms__isnull=False, terms__start__lte=timezone.localdate())
         .annotate(
             terms_count=Count("terms"),
             first=Min("terms__start"),

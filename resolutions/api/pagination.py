@@ -1,3 +1,4 @@
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -22,11 +23,23 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        # Out of range is a 400 saying so, not a silently different page.
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            try:
+                size = int(raw)
+            except ValueError as exc:
+                raise ValidationError({"page_size": "a whole number"}) from exc
+            if not 1 <= size <= self.max_page_size:
+                raise ValidationError({"page_size": f"between 1 and {self.max_page_size}"})
+        return super().get_page_size(request)
+
     def get_paginated_response(self, data):
         return Response(
             {
                 "licence": LICENCE,
-                "sources": [c.as_dict() for c in latest_versions()],
+                "data_sources": [c.as_dict() for c in latest_versions()],
                 "count": self.page.paginator.count,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
@@ -38,10 +51,10 @@ class Pagination(PageNumberPagination):
         base = super().get_paginated_response_schema(schema)
         base["properties"] = {
             "licence": {"type": "string"},
-            "sources": SOURCES_SCHEMA,
+            "data_sources": SOURCES_SCHEMA,
             **base["properties"],
         }
-        base["required"] = ["licence", "sources", "count", "results"]
+        base["required"] = ["licence", "data_sources", "count", "results"]
         return base
 
     def get_schema_operation_parameters(self, view):

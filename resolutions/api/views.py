@@ -27,7 +27,7 @@ from resolutions.api.serializers import (
 from resolutions.filters import DraftFilter, public_drafts
 from resolutions.provenance import LICENCE, latest_versions, revalidated
 from votes import analytics
-from votes.models import MemberState, MemberVote, Veto
+from votes.models import MembershipTerm, MemberState, MemberStateName, MemberVote, Veto
 from votes.outcome import SEAT_ORDER
 
 conditional = method_decorator(revalidated)
@@ -95,7 +95,13 @@ class MemberStateViewSet(Conditional, viewsets.ReadOnlyModelViewSet):
         return (
             MemberState.objects.filter(terms__isnull=False)
             .distinct()
-            .prefetch_related("names", "terms__seat")
+            .prefetch_related(
+                Prefetch("names", queryset=MemberStateName.objects.order_by("start", "pk")),
+                Prefetch(
+                    "terms",
+                    queryset=MembershipTerm.objects.select_related("seat").order_by("start"),
+                ),
+            )
             .order_by("name", "code")
         )
 
@@ -175,7 +181,7 @@ class P5View(Conditional, APIView):
         params = request.query_params
         first, last = year_param(params, "year_from"), year_param(params, "year_to")
         pair = request.query_params.get("pair") or "CHN-USA"
-        if chart == "pair" and f"{pair}" not in {f"{a}-{b}" for a, b in analytics.PAIRS}:
+        if pair not in {f"{a}-{b}" for a, b in analytics.PAIRS}:
             raise ValidationError({"pair": "two seats in the order CHN, FRA, RUS, GBR, USA"})
         rows = analytics.chart_rows(chart, first, last, tuple(pair.split("-")))
         return Response(

@@ -114,16 +114,25 @@ class Fetcher:
         return saved
 
     def not_adopted(self, root: Path) -> list[Path]:
-        index_url = settings.UN_SOURCES["unxml_not_adopted_index"]
+        folder = root / "unxml_sc_resolutions" / "not_adopted_english"
+        return self._github_folder("unxml_not_adopted", ".xml", folder)
+
+    def adopted(self, root: Path) -> list[Path]:
+        folder = root / "unxml_sc_resolutions" / "data_extract"
+        return self._github_folder("unxml_adopted", ".json", folder)
+
+    def _github_folder(self, key: str, suffix: str, folder: Path) -> list[Path]:
+        """Every ``suffix`` file of a folder of DGACM's repository, listed by
+        GitHub's contents API (``<key>_index``), fetched from ``<key>``."""
+        index_url = settings.UN_SOURCES[f"{key}_index"]
         try:
             listing = json.loads(self.get(index_url))
-            files = [item for item in listing if str(item.get("name", "")).endswith(".xml")]
+            files = [item for item in listing if str(item.get("name", "")).endswith(suffix)]
         except (ValueError, AttributeError, TypeError) as exc:
-            raise FetchError(
-                f"The list of XML files at {index_url} is not readable: {exc}"
-            ) from exc
-        base = settings.UN_SOURCES["unxml_not_adopted"]
-        folder = root / "unxml_sc_resolutions" / "not_adopted_english"
+            raise FetchError(f"The list of files at {index_url} is not readable: {exc}") from exc
+        if not files:
+            raise FetchError(f"The list of files at {index_url} names no {suffix} file.")
+        base = settings.UN_SOURCES[key]
         return [
             self.save(
                 item.get("download_url") or urljoin(base, item["name"]), folder / item["name"]
@@ -135,6 +144,7 @@ class Fetcher:
         """Download every source into root; returns warnings for what was skipped."""
         self.membership(root)
         self.voting_data(root)
+        self.adopted(root)
         self.not_adopted(root)
         self.veto_list(root)
         self.meetings(root)

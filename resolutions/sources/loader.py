@@ -178,14 +178,29 @@ class _Loader:
         drafts = list(Draft.objects.select_related("meeting", "agenda_item").order_by("pk"))
         index = DraftIndex(drafts)
         # A record whose source left its date out (a date that contradicts its own
-        # symbol) is dated by the draft it describes; with none, it is bad input.
+        # symbol) is dated by the draft it describes. With no such draft yet it is
+        # left out, and the import says so: loaded after the Library's data, as
+        # sync_un_data loads it, it finds its draft.
         dates = {}
-        for record in records:
+        for record in list(records):
             on = record.date
             if on is None and record.resolution_number in index.by_resolution:
                 on = index.by_resolution[record.resolution_number].date
             if on is None:
-                raise SourceError(str(self.parsed.location), record.location, "no date")
+                written = record.extra.get("date_as_written", "")
+                named = (
+                    f"S/RES/{record.resolution_number} ({record.resolution_year})"
+                    if record.resolution_number
+                    else record.draft_symbol
+                )
+                self.summary.warnings.append(
+                    f"{record.location}: {named} left out: its date"
+                    + (f" ({written})" if written else "")
+                    + " cannot be right and no other source dates this vote yet; "
+                    "load the Library's voting data first (sync_un_data does)"
+                )
+                records.remove(record)
+                continue
             dates[id(record)] = on
         if (
             any(r.votes for r in records)

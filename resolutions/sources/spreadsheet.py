@@ -25,6 +25,7 @@ from resolutions.sources.records import (
     parse_resolution_symbol,
 )
 from votes.choices import Modality, NonVoting, Outcome, Position, Source
+from votes.outcome import SEAT_ORDER
 
 REQUIRED = ("date",)
 IDENTIFYING = ("record_id", "resolution", "draft_symbol")
@@ -60,18 +61,15 @@ def _csv_groups(text: str, display: str) -> list[tuple[str, list[dict]]]:
     unknown = [c for c in columns if c not in VOTES_COLUMNS]
     if unknown:
         raise SourceError(display, "line 1", "unknown columns: " + ", ".join(unknown))
-    groups: list[tuple[str, list[dict]]] = []
-    key = None
+    # Rows of one draft need not be next to each other: a spreadsheet sorted by
+    # member code interleaves drafts. They are grouped by the draft's key.
+    groups: dict[tuple, tuple[str, list[dict]]] = {}
     for line, row in enumerate(reader, start=2):
         if None in row:
             raise SourceError(display, f"line {line}", "more fields than the header has")
         row = {k: restore(v or "") for k, v in row.items()}
-        this = _key(row)
-        if this != key or not groups:
-            groups.append((f"line {line}", []))
-            key = this
-        groups[-1][1].append({**row, "_line": line})
-    return groups
+        groups.setdefault(_key(row), (f"line {line}", []))[1].append({**row, "_line": line})
+    return list(groups.values())
 
 
 def _json_groups(text: str, display: str) -> list[tuple[str, list[dict]]]:
@@ -85,6 +83,8 @@ def _json_groups(text: str, display: str) -> list[tuple[str, list[dict]]]:
         if not isinstance(item, dict):
             raise SourceError(display, f"draft {number}", "not an object")
         votes = item.get("votes") or [{}]
+        if not isinstance(votes, list) or not all(isinstance(v, dict) for v in votes):
+            raise SourceError(display, f"draft {number}", "votes must be a list of objects")
         fields = {k: "" if v is None else str(v) for k, v in item.items() if k != "votes"}
         groups.append(
             (
@@ -152,6 +152,33 @@ def _record(rows: list[dict], where: str, display: str) -> DraftRecord:
     procedural = first.get("procedural", "").strip().lower()
     _choice(procedural, {"yes", "no"}, "procedural", display, where)
     record_id = _int(first, "record_id", display, where)
+    if on > date.today():
+        raise SourceError(display, where, f"the date {on} is in the future")
+    undl_id = first.get("undl_record_id", "").strip()
+    if undl_id and not (undl_id.isdigit() and len(undl_id) <= 20):
+        raise SourceError(display, where, f"undl_record_id {undl_id!r} is not a record number")
+    vetoers = tuple(s for s in first.get("stated_vetoed_by", "").split("|") if s)
+    unknown = [s for s in vetoers if s not in SEAT_ORDER]
+    if unknown:
+        raise SourceError(
+            display,
+            where,
+            f"stated_vetoed_by {'|'.join(unknown)!r}: seats are {', '.join(SEAT_ORDER)}",
+        )
+    if number is not None and stated and stated != Outcome.ADOPTED:
+        raise SourceError(
+            display,
+            where,
+            f"a resolution number on a draft stated as {stated}: only adopted drafts have one",
+        )
+    for column, limit in (
+        ("draft_symbol", 60),
+        ("meeting", 40),
+        ("press_release", 40),
+        ("title", 1000),
+    ):
+        if len(first.get(column, "")) > limit:
+            raise SourceError(display, where, f"{column} is longer than {limit} characters")
     provenance = [first.get("source", ""), first.get("source_version", "")]
     return DraftRecord(
         source=Source.EDITOR,
@@ -174,9 +201,9 @@ def _record(rows: list[dict], where: str, display: str) -> DraftRecord:
         recorded_non_voting=_int(first, "recorded_non_voting", display, where),
         recorded_members=_int(first, "recorded_members", display, where),
         outcome=stated,
-        vetoed_by=tuple(s for s in first.get("stated_vetoed_by", "").split("|") if s),
+        vetoed_by=vetoers,
         votes=votes,
-        undl_id=first.get("undl_record_id", "").strip(),
+        undl_id=undl_id,
         extra={"record_id": record_id, "provenance": provenance if any(provenance) else None},
     )
 

@@ -4,6 +4,7 @@ from django import template
 
 from resolutions.filters import SHORT_SEAT_LABELS
 from votes.choices import Outcome, Source
+from votes.names import seat_holder_name
 
 register = template.Library()
 
@@ -21,6 +22,12 @@ def source_label(key: str) -> str:
 def seat_names(codes) -> str:
     """['CHN', 'RUS'] -> 'China, Russia'."""
     return ", ".join(SHORT_SEAT_LABELS.get(code, code) for code in codes or ())
+
+
+@register.filter
+def seat_names_on(codes, on) -> str:
+    """['CHN', 'RUS'] on 1950-06-27 -> 'Republic of China, USSR': the holders that day."""
+    return ", ".join(seat_holder_name(code, on) for code in codes or ())
 
 
 @register.filter

@@ -114,3 +114,31 @@ def test_a_second_sync_changes_nothing_and_says_so(history, shared_data):
     )
     # Each source created records on the first run only.
     assert SourceImport.objects.filter(created__gt=0).count() == len(inputs_from_dir(shared_data))
+
+
+def test_the_resolution_numbers_missing_are_those_no_voting_file_lists(history, shared_data):
+    # Recounted from the raw files: the Library's two voting files and DGACM's
+    # JSON Lines. A number any of them lists is held; the gaps reported are numbers
+    # none of them lists (the meetings tables, 1946-2022, list none of the gaps).
+    import json
+    import re
+
+    listed = {int(re.match(r"S/RES/(\d+)", r["resolution"])[1]) for r in voting_rows(shared_data)}
+    excerpt = shared_data / "undl_sc_voting" / "2026_02_06_sc_voting_EXCERPT.csv"
+    with excerpt.open(encoding="utf-8") as handle:
+        listed |= {
+            int(re.match(r"S/RES/(\d+)", r["resolution"])[1])
+            for r in csv.DictReader(handle)
+            if r["resolution"]
+        }
+    for path in (shared_data / "unxml_sc_resolutions" / "data_extract").glob("*.json"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                listed.add(int(re.match(r"S/RES/(\d+)", json.loads(line)["symbol"])[1]))
+
+    gaps = Draft.objects.resolution_number_gaps()
+    assert gaps == sorted(set(range(1, max(listed) + 1)) - listed)
+    out = StringIO()
+    call_command("data_report", stdout=out)
+    assert f"Resolution numbers no source lists: {len(gaps)}" in out.getvalue()
+    assert all(f"S/RES/{n}" in out.getvalue() for n in gaps[:10])

@@ -91,7 +91,7 @@ def test_provenance_and_disagreements_between_sources(client):
     )
     html = page(client, draft)
     assert "Dag Hammarskjöld Library, Veto List</strong>, version 2024-01-10" in html
-    assert "outcome: vetoed by CHN, RUS" in html
+    assert "outcome: vetoed by China, Russian Federation" in html  # names on the day
     assert "Sources disagree on this record" in html
     assert "Dag Hammarskjöld Library, meetings tables gives 13-0-2" in html
 

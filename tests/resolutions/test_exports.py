@@ -49,6 +49,7 @@ def test_the_filtered_list_downloads_exactly_its_rows(client, sample):
     ghana_no = set(
         Draft.objects.published()
         .filter(member_votes__state__code="GHA", member_votes__position=Position.YES)
+        .filter(modality="vote")  # how a member voted exists only for recorded votes
         .values_list("pk", flat=True)
     )
     got = {
@@ -83,7 +84,14 @@ def test_spreadsheet_formulas_are_neutralised_and_restored_on_import(client, sam
 
 def test_harmless_text_is_left_alone():
     assert exports.neutralise("Non-proliferation") == "Non-proliferation"
-    assert exports.restore("'quoted' title") == "'quoted' title"
+    assert exports.neutralise(15) == 15
+
+
+@pytest.mark.parametrize("text", ["  =1+2", "\u00a0@x", "\nline", "'quoted'", "'=already", "="])
+def test_neutralising_catches_hidden_formulas_and_always_reverses(text):
+    guarded = exports.neutralise(text)
+    assert guarded.startswith("'")
+    assert exports.restore(guarded) == text
 
 
 @pytest.mark.parametrize("extra", [0, 40])
@@ -172,3 +180,102 @@ def test_a_spreadsheet_of_new_votes_creates_a_draft_the_engine_decides(sample, t
     assert draft.outcome == "vetoed"
     assert list(draft.vetoes.values_list("seat__code", flat=True)) == ["USA"]
     assert draft.field_sources["title"] == "editor"
+
+
+def _spreadsheet(tmp_path, lines, name="votes.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_spreadsheet_sorted_by_member_still_gives_one_draft_per_vote(sample, tmp_path):
+    from datetime import date
+
+    from votes.calendar import CouncilCalendar
+
+    on = date(2022, 6, 30)
+    members = CouncilCalendar().sitting(on)
+    lines = ["date,draft_symbol,ms_code,ms_vote"]
+    for seat in sorted(members, key=lambda s: s.code):  # interleaves the two drafts
+        lines.append(f"{on},S/2022/991,{seat.code},Y")
+        lines.append(f"{on},S/2022/992,{seat.code},{'N' if seat.code == 'RUS' else 'Y'}")
+    call_command(
+        "import_votes", str(_spreadsheet(tmp_path, lines)), stdout=StringIO(), no_progress=True
+    )
+    assert Draft.objects.get(draft_symbol="S/2022/991").outcome == "adopted"
+    assert Draft.objects.get(draft_symbol="S/2022/992").outcome == "vetoed"
+    assert Draft.objects.filter(draft_symbol__in=["S/2022/991", "S/2022/992"]).count() == 2
+
+
+def test_a_row_that_matches_another_vote_by_number_is_refused(sample, tmp_path):
+    adopted = Draft.objects.filter(resolution_number__isnull=False).first()
+    number, year, day = adopted.resolution_number, adopted.resolution_year, adopted.date
+    lines = [
+        "date,resolution,draft_symbol,ms_code,ms_vote",
+        f"{day.year - 1}-03-01,S/RES/{number} ({year}),S/1999/5,GHA,Y",
+    ]
+    path = _spreadsheet(tmp_path, lines)
+    with pytest.raises(CommandError, match=rf"it matches .* recorded on {day}"):
+        call_command("import_votes", str(path), stdout=StringIO(), no_progress=True)
+    assert Draft.objects.get(pk=adopted.pk).date == day
+
+
+def test_a_spreadsheet_vote_missing_a_member_is_refused_like_in_the_admin(sample, tmp_path):
+    from datetime import date
+
+    from votes.calendar import CouncilCalendar
+
+    on = date(2022, 6, 30)
+    lines = ["date,draft_symbol,ms_code,ms_vote"]
+    lines += [f"{on},S/2022/993,{s.code},Y" for s in CouncilCalendar().sitting(on)][:-1]
+    with pytest.raises(CommandError, match="line 2"):
+        call_command(
+            "import_votes", str(_spreadsheet(tmp_path, lines)), stdout=StringIO(), no_progress=True
+        )
+    assert not Draft.objects.filter(draft_symbol="S/2022/993").exists()
+
+
+def test_a_member_with_no_vote_is_kept_when_the_file_gives_totals(sample, tmp_path):
+    # As in a restored export of DGACM's S/RES/2797 (2025): 14 votes, one member
+    # listed nowhere, and the totals the source recorded. The gap is reported.
+    from datetime import date
+
+    from votes.calendar import CouncilCalendar
+
+    on = date(2022, 6, 30)
+    sitting = sorted(CouncilCalendar().sitting(on), key=lambda s: s.code)
+    head = "date,draft_symbol,recorded_yes,recorded_no,recorded_abstain,ms_code,ms_vote"
+    lines = [head] + [f"{on},S/2022/995,14,0,0,{s.code},Y" for s in sitting[1:]]
+    out = StringIO()
+    call_command("import_votes", str(_spreadsheet(tmp_path, lines)), stdout=out, no_progress=True)
+    draft = Draft.objects.get(draft_symbol="S/2022/995")
+    assert draft.member_votes.count() == 14
+    assert not draft.member_votes.filter(state_id=sitting[0].state_id).exists()
+    assert draft.outcome == "adopted"
+    assert f"{sitting[0].name} was on the Council" in out.getvalue()
+    assert "shown as disputed" in out.getvalue()
+
+
+def test_a_newer_spreadsheet_corrects_an_earlier_one(sample, tmp_path):
+    from datetime import date
+
+    from votes.calendar import CouncilCalendar
+
+    on = date(2022, 6, 30)
+    sitting = CouncilCalendar().sitting(on)
+    first = ["date,draft_symbol,title,ms_code,ms_vote"]
+    first += [f"{on},S/2022/994,Old title,{s.code},Y" for s in sitting]
+    call_command(
+        "import_votes",
+        str(_spreadsheet(tmp_path, first, "a.csv")),
+        stdout=StringIO(),
+        no_progress=True,
+    )
+    second = [line.replace("Old title", "New title") for line in first]
+    call_command(
+        "import_votes",
+        str(_spreadsheet(tmp_path, second, "b.csv")),
+        stdout=StringIO(),
+        no_progress=True,
+    )
+    assert Draft.objects.get(draft_symbol="S/2022/994").title == "New title"

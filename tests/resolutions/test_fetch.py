@@ -2,7 +2,7 @@
 
 The server plays the UN's sites: the Digital Library's file-list JSON, the
 voting CSV it points to, the Veto List, the yearly meetings tables, a
-GitHub-style listing of the XML files, and DPPA's CSV. No test leaves this
+GitHub-style listing of DGACM's XML and JSON Lines files, and DPPA's CSV. No test leaves this
 machine.
 """
 
@@ -61,6 +61,10 @@ class UNSites(BaseHTTPRequestHandler):
                     for p in sorted(self._xml().glob("*.xml"))
                 ]
             ).encode(),
+            # Only names: the command builds each address from its base URL.
+            "/extract-index": lambda: json.dumps(
+                [{"name": p.name} for p in sorted(self._extract().glob("*.json"))]
+            ).encode(),
         }
         for year in MEETING_YEARS:
             # One year only answers at .html, as some official pages do.
@@ -69,6 +73,8 @@ class UNSites(BaseHTTPRequestHandler):
             routes[f"/meetings/scact{year}_table_en{suffix}"] = path.read_bytes
         if self.path.startswith("/xml/"):
             routes[self.path] = (self._xml() / self.path.removeprefix("/xml/")).read_bytes
+        if self.path.startswith("/extract/"):
+            routes[self.path] = (self._extract() / self.path.removeprefix("/extract/")).read_bytes
         if self.path not in routes:
             self.send_error(404)
             return
@@ -80,6 +86,9 @@ class UNSites(BaseHTTPRequestHandler):
 
     def _xml(self):
         return self.data / "unxml_sc_resolutions" / "not_adopted_english"
+
+    def _extract(self):
+        return self.data / "unxml_sc_resolutions" / "data_extract"
 
 
 @pytest.fixture
@@ -96,6 +105,8 @@ def un_sites(shared_data, settings, monkeypatch):
         "dhl_meetings": base + "/meetings/scact{year}_table_en.htm",
         "unxml_not_adopted": f"{base}/xml/",
         "unxml_not_adopted_index": f"{base}/xml-index",
+        "unxml_adopted": f"{base}/extract/",
+        "unxml_adopted_index": f"{base}/extract-index",
         "dppa_membership": f"{base}/dppa.csv",
     }
     monkeypatch.setattr("resolutions.sources.fetch.FIRST_MEETINGS_YEAR", MEETING_YEARS[0])
@@ -115,7 +126,14 @@ def test_sync_downloads_every_source_and_loads_it(un_sites):
     output = run("sync_un_data")
     assert "Done: created" in output
     loaded = set(SourceImport.objects.values_list("source", flat=True))
-    assert loaded == {Source.DPPA, Source.UNDL, Source.UNXML, Source.DHL_VETO, Source.DHL_MEETINGS}
+    assert loaded == {
+        Source.DPPA,
+        Source.UNDL,
+        Source.UNXML_ADOPTED,
+        Source.UNXML,
+        Source.DHL_VETO,
+        Source.DHL_MEETINGS,
+    }
     # The newest file in the list was taken (its version is the date in its name).
     assert SourceImport.objects.get(source=Source.UNDL).version == "2026-02-06"
     draft = Draft.objects.get(draft_symbol="S/2022/431")
@@ -144,3 +162,21 @@ def test_a_slow_site_times_out_with_a_clear_message(un_sites):
     with pytest.raises(CommandError, match=r"did not answer within 0.2 s"):
         run("import_dhl_veto", timeout=0.2)
     assert not Draft.objects.exists()
+
+
+def test_import_unxml_adopted_without_a_path_downloads_every_year(un_sites, shared_data):
+    run("import_dppa", str(shared_data / "dppa_sc_membership" / "DPPA-SCMembership_2026-07-02.csv"))
+    output = run("import_unxml_adopted")
+    # Recounted from the files: one object per line, duplicates of a symbol once.
+    symbols = {
+        json.loads(line)["symbol"]
+        for path in (shared_data / "unxml_sc_resolutions" / "data_extract").glob("*.json")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
+    # S/RES/2423 (2018) is dated 29 June 2016 in the file: with no other source
+    # loaded to date it, it is left out, and the import says so.
+    assert "S/RES/2423 (2018) left out: its date (2016-06-29)" in output
+    assert f"created {len(symbols) - 1}," in output
+    assert Draft.objects.filter(resolution_number__isnull=False).count() == len(symbols) - 1
+    assert not Draft.objects.filter(resolution_number=2423, resolution_year=2018).exists()

@@ -173,7 +173,8 @@ def agreement_matrix(rows, period, title_id):
                 shade = "none" if share is None else shade_of(share)
                 cell |= {
                     "shade": shade,
-                    "light_text": share is not None and share >= SHADE_FLOORS[0],
+                    # White text on the two darkest blues: 5.1:1 and 8.6:1 (WCAG AA).
+                    "light_text": share is not None and share >= SHADE_FLOORS[1],
                     "text": "—" if share is None else f"{share * 100:.0f}%",
                     "label": (
                         f"{SHORT_SEAT_LABELS[a]} and {SHORT_SEAT_LABELS[b]}: "

@@ -11,7 +11,8 @@ from votes.names import seat_holder_name
 class Command(BaseCommand):
     help = (
         "Report the disagreements between sources (outcome, tally, date and other fields), "
-        "editors' values kept over a source, duplicate listings and membership gaps."
+        "editors' values kept over a source, duplicate listings, membership gaps, resolution "
+        "numbers no source lists and computed outcomes a source contradicts."
     )
 
     def add_arguments(self, parser):
@@ -41,6 +42,14 @@ class Command(BaseCommand):
                 self.stdout.write("  " + self.describe(item))
             if limit and counts[key] > limit:
                 self.stdout.write(f"  … {counts[key] - limit} more (--kind {key} --limit 0)")
+        gaps = Draft.objects.resolution_number_gaps()
+        self.stdout.write(
+            self.style.MIGRATE_HEADING(f"\nResolution numbers no source lists: {len(gaps)}")
+        )
+        if gaps:
+            shown = gaps[:limit] if limit else gaps
+            more = f" … {len(gaps) - len(shown)} more (--limit 0)" if len(shown) < len(gaps) else ""
+            self.stdout.write("  " + ", ".join(f"S/RES/{n}" for n in shown) + more)
         disputed = Draft.objects.filter(outcome_disputed=True).order_by("date", "pk")
         self.stdout.write(
             self.style.MIGRATE_HEADING(

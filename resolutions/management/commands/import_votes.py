@@ -5,19 +5,15 @@ from votes.choices import Source
 class Command(ImportCommand):
     help = (
         "Import drafts and member votes in the site's own export format (CSV or JSON), "
-        "e.g. a spreadsheet of new votes. Validated like the official sources; an editor's "
-        "values win over the sources on later synchronisations."
+        "e.g. a spreadsheet of new votes: columns as in the data dictionary at /data/. "
+        "Checked like the official sources and like the admin; an editor's values win "
+        "over the sources on later synchronisations."
     )
     source = Source.EDITOR
-    path_help = "a CSV or JSON file in the export format (see /data/dictionary/)"
 
     def add_arguments(self, parser):
-        super().add_arguments(parser)
-        parser.set_defaults(path=None)
-
-    def handle(self, *args, **options):
-        if not options.get("path"):
-            from django.core.management.base import CommandError
-
-            raise CommandError("Give the file to import: manage.py import_votes FILE")
-        super().handle(*args, **options)
+        parser.add_argument("path", help="a CSV or JSON file in the export format")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would change; write nothing"
+        )
+        parser.add_argument("--no-progress", action="store_true", help="never show a bar")

@@ -181,10 +181,27 @@ def record_baseline(draft_id: int) -> None:
     """
     draft = Draft.objects.get(pk=draft_id)
     latest = Draft.history.filter(id=draft_id).order_by("-history_id").first()
-    if latest is None or changed_fields(latest, draft, _attnames(DRAFT_COMPARED)):
+    subjects = set(draft.subjects.values_list("pk", flat=True))
+    through = apps.get_model("resolutions", "HistoricalDraft_subjects")
+    if (
+        latest is None
+        or changed_fields(latest, draft, _attnames(DRAFT_COMPARED))
+        or subjects
+        != set(through.objects.filter(history=latest).values_list("subject_id", flat=True))
+    ):
         draft._history_user = None
-        Draft.history.bulk_history_create(
+        [baseline] = Draft.history.bulk_history_create(
             [draft], update=latest is not None, default_change_reason=BASELINE_REASON
+        )
+        # bulk_history_create leaves the subjects out; without them the editor's
+        # first version would seem to have added every subject the import set.
+        if baseline.pk is None:  # databases that do not return ids from bulk inserts
+            baseline = Draft.history.filter(id=draft_id).order_by("-history_id").first()
+        through.objects.bulk_create(
+            through(history=baseline, id=row_id, draft_id=draft_id, subject_id=subject_id)
+            for row_id, subject_id in Draft.subjects.through.objects.filter(
+                draft_id=draft_id
+            ).values_list("id", "subject_id")
         )
     latest_votes = {}
     for record in MemberVote.history.filter(draft_id=draft_id).order_by("history_id"):

@@ -80,10 +80,19 @@ class VoteCheck:
 
 
 def check_votes(
-    draft: Draft, rows: list[Row], calendar: CouncilCalendar, *, as_recorded: bool = False
+    draft: Draft,
+    rows: list[Row],
+    calendar: CouncilCalendar,
+    *,
+    as_recorded: bool = False,
+    unknown_stated: bool = False,
 ) -> VoteCheck:
-    """Everything wrong with a draft's votes, and the outcome they give
-    (``as_recorded``: see council_problems)."""
+    """Everything wrong with a draft's votes, and the outcome they give.
+
+    ``as_recorded``: see council_problems. ``unknown_stated``: the file states the
+    outcome is unknown (our dumps do where the sources do not settle it), so the
+    record may be published without a tally; import_votes only.
+    """
     check = VoteCheck()
     on = draft.date
     if on is None:
@@ -132,10 +141,10 @@ def check_votes(
         if not (draft.draft_symbol or draft.resolution_number):
             needs.append("the draft symbol or the resolution number")
         if result.outcome == Outcome.UNKNOWN:
-            if as_recorded:
+            if unknown_stated:
                 # The sources do not settle it (S/5095: two different tallies in
                 # the Library's meetings list); the page says so.
-                check.gaps.append("Neither the votes nor totals give the outcome.")
+                check.gaps.append("the outcome is unknown, as the file states.")
             else:
                 needs.append("every member's position (or the recorded totals)")
         if needs:
@@ -174,9 +183,29 @@ class SingleVoteForm(MemberVoteForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.reverting and self.instance.pk:
+            # A version from before draft and member were read-only may name
+            # another draft or member: restoring it would move the vote.
+            now = MemberVote.objects.filter(pk=self.instance.pk).values("draft_id", "state_id")
+            if now and (now[0]["draft_id"], now[0]["state_id"]) != (
+                self.instance.draft_id,
+                self.instance.state_id,
+            ):
+                raise forms.ValidationError(
+                    "This version belongs to another draft or member: it cannot be "
+                    "restored here. Change the position on the draft's own page instead."
+                )
         draft = self.instance.draft if self.instance.pk else cleaned.get("draft")
         state = self.instance.state if self.instance.pk else cleaned.get("state")
         if draft is None or state is None or self.errors:
+            return cleaned
+        # Only a note changed: the set of votes is as it was. (A revert's form
+        # starts from the old version, so its changed_data says nothing.)
+        if (
+            not self.reverting
+            and self.instance.pk
+            and not ({"position", "non_voting"} & set(self.changed_data))
+        ):
             return cleaned
         rows = [r for r in stored_rows(draft) if r.state_id != state.pk]
         rows.append(

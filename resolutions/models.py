@@ -70,19 +70,29 @@ class DraftQuerySet(models.QuerySet):
     def recorded_votes(self) -> DraftQuerySet:
         return self.filter(modality=Modality.RECORDED_VOTE)
 
-    def resolution_number_gaps(self) -> list[int]:
-        """Resolution numbers up to the highest held that no draft here carries.
+    def resolution_number_gaps(self, limit: int = 100) -> tuple[int, list[int]]:
+        """How many resolution numbers up to the highest held no draft here carries,
+        and the first ``limit`` of them.
 
         Resolutions are numbered 1, 2, 3... across all years, so a gap is a
         resolution no loaded source lists (three in 2025 with the copies in
-        ../shared/data), not a number that was never used.
+        ../shared/data), not a number that was never used. Counted without
+        listing every number, so that a mistyped S/RES/27970 shows as 25,000
+        gaps instead of exhausting memory.
         """
-        held = set(
-            self.filter(resolution_number__isnull=False).values_list(
-                "resolution_number", flat=True
-            )
+        held = sorted(
+            set(self.filter(resolution_number__gte=1).values_list("resolution_number", flat=True))
         )
-        return sorted(set(range(1, max(held) + 1)) - held) if held else []
+        if not held:
+            return 0, []
+        first: list[int] = []
+        previous = 0
+        for number in held:
+            first += range(previous + 1, min(number, previous + 1 + limit - len(first)))
+            if len(first) >= limit:
+                break
+            previous = number
+        return held[-1] - len(held), first
 
     def for_country(self, state) -> DraftQuerySet:
         return self.filter(member_votes__state=state)

@@ -368,6 +368,9 @@ def _query(request, drop=(), add=None) -> str:
     return f"?{encoded}" if encoded else ""
 
 
+GAPS_SHOWN = 20  # resolution numbers named on /data/ before "and N more"
+
+
 def data_dictionary(request):
     """What the exports, the dumps, the API and the feeds hold, column by column.
 
@@ -384,5 +387,9 @@ def data_dictionary(request):
     ]
     # Every resolution number is counted, published or not: a number an editor
     # has not yet published is not missing from the sources.
-    gaps = Draft.objects.resolution_number_gaps()
-    return render(request, "resolutions/data.html", {"columns": columns, "gaps": gaps})
+    count, gaps = Draft.objects.resolution_number_gaps(limit=GAPS_SHOWN)
+    return render(
+        request,
+        "resolutions/data.html",
+        {"columns": columns, "gap_count": count, "gaps": gaps, "more_gaps": count - len(gaps)},
+    )

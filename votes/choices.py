@@ -35,6 +35,8 @@ class Basis(models.TextChoices):
 
     MEMBER_VOTES = "member_votes", "Member votes"
     RECORDED_TOTALS = "recorded_totals", "Recorded totals"
+    # Some members' votes are missing, but those known settle the outcome.
+    PARTIAL_VOTES = "partial_votes", "Incomplete member votes that settle it"
     WITHOUT_VOTE = "without_vote", "Adopted without a vote"
     SOURCE_STATEMENT = "source_statement", "Source's statement (no tally available)"
     NONE = "none", "Nothing to compute from"

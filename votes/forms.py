@@ -135,6 +135,13 @@ def council_problems(
     else:
         problems += gaps
         accepted = []
+    if recorded.tally is not None and sitting and recorded.tally.members > len(sitting):
+        # Never a gap in the record: more votes than members is impossible.
+        problems.append(
+            f"The recorded totals count {recorded.tally.members} members "
+            f"({recorded.tally}, {recorded.tally.non_voting} not voting), "
+            f"but {len(sitting)} sat on the Council on {day(on)}."
+        )
     if recorded.members and sitting and recorded.members != len(sitting):
         problems.append(
             f"The recorded number of members is {recorded.members}, "

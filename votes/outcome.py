@@ -155,33 +155,37 @@ def decide(decision: Decision) -> Result:
     return Result(Outcome.ADOPTED, (), tally, required, basis)
 
 
-PERMANENT_SEATS = 5
-
-
 def _from_partial_ballots(
     decision: Decision, required: int, members: int, known_no: set[str]
 ) -> Result | None:
     """Some members' votes are missing and no totals were recorded: decide only what
-    the known votes settle whatever the missing members did, else return None."""
+    the known votes settle whatever the missing members did, else return None.
+
+    The result carries no tally: the known votes are not the vote's tally, and
+    showing 13-1-0 for a vote whose fifteenth ballot is lost would be a wrong number.
+    """
     if not decision.ballots:
         return None
     tally = Tally.count(b.position for b in decision.ballots)
     missing = members - len(decision.ballots)
     if tally.yes + missing < required:
-        return Result(Outcome.NOT_ADOPTED, (), tally, required, Basis.MEMBER_VOTES)
+        return Result(Outcome.NOT_ADOPTED, (), None, required, Basis.PARTIAL_VOTES)
     if tally.yes < required:
         return None  # the missing votes could still carry it
     if decision.procedural:
-        return Result(Outcome.ADOPTED, (), tally, required, Basis.MEMBER_VOTES)
+        return Result(Outcome.ADOPTED, (), None, required, Basis.PARTIAL_VOTES)
+    present = {b.seat for b in decision.ballots if b.seat}
     if known_no:
-        # Vetoed whatever the others did; a missing permanent member could only
-        # add itself to the vetoing seats, which are those known to have voted no.
-        vetoed_by = tuple(sorted(known_no, key=seat_sort_key))
-        return Result(Outcome.VETOED, vetoed_by, tally, required, Basis.MEMBER_VOTES)
-    permanent_present = sum(1 for b in decision.ballots if b.seat)
-    if permanent_present == PERMANENT_SEATS:
-        return Result(Outcome.ADOPTED, (), tally, required, Basis.MEMBER_VOTES)
-    return None  # a missing permanent member might have vetoed it
+        # Vetoed whatever the others did. A permanent member whose vote is missing
+        # is named too when a source says it voted no (the Veto List); otherwise
+        # it is left out: every veto counted is certain, and the page lists the
+        # member under "No vote recorded".
+        vetoers = known_no | (set(decision.permanent_no) - present)
+        vetoed_by = tuple(sorted(vetoers, key=seat_sort_key))
+        return Result(Outcome.VETOED, vetoed_by, None, required, Basis.PARTIAL_VOTES)
+    if present != set(SEAT_ORDER):
+        return None  # a missing permanent member might have vetoed it
+    return Result(Outcome.ADOPTED, (), None, required, Basis.PARTIAL_VOTES)
 
 
 def _from_statement(decision: Decision, required: int, known_no: set[str]) -> Result:

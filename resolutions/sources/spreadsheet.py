@@ -204,7 +204,13 @@ def _record(rows: list[dict], where: str, display: str) -> DraftRecord:
         vetoed_by=vetoers,
         votes=votes,
         undl_id=undl_id,
-        extra={"record_id": record_id, "provenance": provenance if any(provenance) else None},
+        extra={
+            "record_id": record_id,
+            "provenance": provenance if any(provenance) else None,
+            # Our dumps say "unknown" where the sources do not settle a vote
+            # (S/5095); such a record may be published so (check_votes).
+            "outcome_unknown": first.get("outcome", "").strip() == Outcome.UNKNOWN,
+        },
     )
 
 

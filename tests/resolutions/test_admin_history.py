@@ -192,3 +192,21 @@ def test_the_history_shows_a_change_of_subjects_by_name(editor_client, council_2
         reverse("admin:resolutions_draft_history", args=[draft.pk])
     ).content.decode()
     assert "<strong>Subjects:</strong> <del>—</del> → <ins>Sanctions</ins>" in html
+
+
+def test_an_editors_first_change_does_not_seem_to_add_the_imported_subjects(
+    editor_client, imported
+):
+    sanctions = Subject.objects.create(name="Sanctions")
+    imported.subjects.add(sanctions)
+    Draft.history.all().delete()  # as an import leaves it: no history at all
+    editor_client.post(
+        change_url(imported),
+        change_post(imported, title="Corrected title", subjects=[sanctions.pk]),
+    )
+    assert list(imported.subjects.all()) == [sanctions]
+    html = editor_client.get(
+        reverse("admin:resolutions_draft_history", args=[imported.pk])
+    ).content.decode()
+    assert "<ins>Corrected title</ins>" in html
+    assert "<strong>Subjects:</strong>" not in html

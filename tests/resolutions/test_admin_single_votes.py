@@ -73,3 +73,55 @@ def test_a_draft_symbol_already_recorded_is_refused_with_a_pointer(editor_client
         for e in errors_of(response)
     ), errors_of(response)
     assert Draft.objects.filter(draft_symbol="S/2022/431").count() == 1
+
+
+def test_a_note_can_change_on_a_vote_the_source_left_inconsistent(editor_client, published):
+    # Totals that disagree with the positions, as some sources record them: a
+    # note does not change the votes, so it is saved.
+    published.recorded_yes, published.recorded_no, published.recorded_abstain = 14, 1, 0
+    published.recorded_non_voting = 0
+    published.save()
+    page = editor_client.get(vote_url(published, "GHA"))
+    form = page.context["adminform"].form
+    response = editor_client.post(
+        vote_url(published, "GHA"),
+        {
+            "position": "Y",
+            "non_voting": "",
+            "note": "Statement after the vote",
+            "loaded_history": form["loaded_history"].value(),
+        },
+    )
+    assert response.status_code == 302, errors_of(response)
+    assert published.member_votes.get(state__code="GHA").note == "Statement after the vote"
+
+
+def test_a_version_of_a_vote_on_another_draft_is_not_restored(editor_client, published):
+    from datetime import timedelta
+
+    from tests.factories import recorded_draft
+    from votes.models import MemberVote
+
+    other = recorded_draft(published.date - timedelta(days=1), draft_symbol="S/2022/400")
+    ghana = published.member_votes.get(state__code="GHA")
+    old = MemberVote.history.filter(id=ghana.pk).order_by("history_id").last()
+    assert old.draft_id == published.pk
+    # Moved elsewhere without the admin (as a vote could be before draft and member
+    # became read-only): its last version still names the first draft.
+    other.member_votes.filter(state__code="GHA").delete()
+    MemberVote.objects.filter(pk=ghana.pk).update(draft=other)
+    url = reverse("admin:votes_membervote_simple_history", args=[ghana.pk, old.history_id])
+    form = editor_client.get(url).context["adminform"].form
+    response = editor_client.post(
+        url,
+        {
+            "position": form["position"].value(),
+            "non_voting": form["non_voting"].value() or "",
+            "note": form["note"].value() or "",
+            "loaded_history": form["loaded_history"].value(),
+        },
+    )
+    assert response.status_code == 200
+    errors = [str(e) for e in response.context["adminform"].form.non_field_errors()]
+    assert any("belongs to another draft" in e for e in errors), errors
+    assert MemberVote.objects.get(pk=ghana.pk).draft_id == other.pk

@@ -25,10 +25,12 @@ def report(*args) -> str:
 
 
 def test_the_numbers_no_draft_carries_are_the_gaps():
-    assert Draft.objects.resolution_number_gaps() == []
+    assert Draft.objects.resolution_number_gaps() == (0, [])
     for number in (1, 2, 4, 7):
         resolution(number)
-    assert Draft.objects.resolution_number_gaps() == [3, 5, 6]
+    assert Draft.objects.resolution_number_gaps() == (3, [3, 5, 6])
+    assert Draft.objects.resolution_number_gaps(limit=2) == (3, [3, 5])
+    assert Draft.objects.resolution_number_gaps(limit=1) == (3, [3])
     out = report()
     assert "Resolution numbers no source lists: 3" in out
     assert "S/RES/3, S/RES/5, S/RES/6" in out
@@ -59,3 +61,10 @@ def test_an_empty_record_says_nothing_is_loaded_and_nothing_disagrees():
     assert "none yet (manage.py sync_un_data)" in out
     assert "The sources agree on everything loaded so far." in out
     assert "Resolution numbers no source lists: 0" in out
+
+
+def test_a_mistyped_huge_number_is_counted_without_listing_every_gap():
+    resolution(1)
+    resolution(2_000_000_000)
+    count, first = Draft.objects.resolution_number_gaps(limit=5)
+    assert (count, first) == (1_999_999_998, [2, 3, 4, 5, 6])

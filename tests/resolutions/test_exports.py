@@ -253,7 +253,63 @@ def test_a_member_with_no_vote_is_kept_when_the_file_gives_totals(sample, tmp_pa
     assert not draft.member_votes.filter(state_id=sitting[0].state_id).exists()
     assert draft.outcome == "adopted"
     assert f"{sitting[0].name} was on the Council" in out.getvalue()
-    assert "shown as disputed" in out.getvalue()
+    assert "kept as the file records it" in out.getvalue()
+
+
+def test_positions_that_do_not_add_up_to_the_files_totals_are_flagged(sample, client, tmp_path):
+    # As the Library's S/RES/1966 (2010): a member's row missing beside totals
+    # that count it. Kept, and the vote's page says the tallies differ.
+    from datetime import date
+
+    from resolutions.models import Disagreement
+    from votes.calendar import CouncilCalendar
+
+    on = date(2022, 6, 30)
+    sitting = sorted(CouncilCalendar().sitting(on), key=lambda s: s.code)
+    head = "date,draft_symbol,recorded_yes,recorded_no,recorded_abstain,ms_code,ms_vote"
+    lines = [head] + [f"{on},S/2022/997,15,0,0,{s.code},Y" for s in sitting[1:]]
+    call_command(
+        "import_votes", str(_spreadsheet(tmp_path, lines)), stdout=StringIO(), no_progress=True
+    )
+    draft = Draft.objects.get(draft_symbol="S/2022/997")
+    [flag] = Disagreement.objects.filter(draft=draft, kind=Disagreement.Kind.TALLY)
+    assert flag.values == {"the file's totals": "15–0–0", "its member votes": "14–0–0 (14 listed)"}
+    html = client.get(draft.get_absolute_url()).content.decode()
+    assert "The sources give different tallies for this vote" in html
+
+
+def test_totals_that_count_more_members_than_sat_are_refused(sample, tmp_path):
+    from datetime import date
+
+    from votes.calendar import CouncilCalendar
+
+    on = date(2022, 6, 30)
+    sitting = CouncilCalendar().sitting(on)
+    head = "date,draft_symbol,recorded_yes,recorded_no,recorded_abstain,ms_code,ms_vote"
+    lines = [head] + [f"{on},S/2022/998,9,9,9,{s.code},Y" for s in sitting]
+    with pytest.raises(CommandError, match="The recorded totals count 27 members"):
+        call_command(
+            "import_votes", str(_spreadsheet(tmp_path, lines)), stdout=StringIO(), no_progress=True
+        )
+    assert not Draft.objects.filter(draft_symbol="S/2022/998").exists()
+
+
+def test_a_record_with_nothing_to_decide_it_is_refused_unless_the_file_says_unknown(
+    sample, tmp_path
+):
+    lines = ["date,draft_symbol,title", "2022-06-30,S/2022/999,A draft with no vote given"]
+    with pytest.raises(CommandError, match="To publish this record, add every member"):
+        call_command(
+            "import_votes", str(_spreadsheet(tmp_path, lines)), stdout=StringIO(), no_progress=True
+        )
+    # Our dumps say "unknown" where the sources do not settle a vote (S/5095).
+    lines = ["date,draft_symbol,title,outcome", "2022-06-30,S/2022/999,Unsettled,unknown"]
+    out = StringIO()
+    call_command(
+        "import_votes", str(_spreadsheet(tmp_path, lines, "b.csv")), stdout=out, no_progress=True
+    )
+    assert Draft.objects.get(draft_symbol="S/2022/999").outcome == "unknown"
+    assert "the outcome is unknown, as the file states" in out.getvalue()
 
 
 def test_a_newer_spreadsheet_corrects_an_earlier_one(sample, tmp_path):

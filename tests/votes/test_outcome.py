@@ -320,6 +320,8 @@ def test_missing_votes_that_cannot_change_the_result_still_decide_it():
     # Ghana's row lost: 13 in favour already, and two permanent members against.
     result = decide(Decision(on=on, ballots=ballots[:-1]))
     assert (result.outcome, result.vetoed_by) == (Outcome.VETOED, ("CHN", "RUS"))
+    # 13-2-0 is not known, only 12 of the 13 yes votes: no tally is claimed.
+    assert (result.tally, result.basis) == (None, Basis.PARTIAL_VOTES)
     # Too few in favour even if every missing member had voted yes.
     few = council(on, {"CHN": Y, "FRA": Y, "RUS": Y, "GBR": Y, "USA": Y}, [A] * 10)
     assert decide(Decision(on=on, ballots=few[:-3])).outcome == Outcome.NOT_ADOPTED
@@ -334,6 +336,19 @@ def test_missing_votes_that_could_change_the_result_leave_it_open():
     no_china = council(on, {"CHN": Y, "FRA": Y, "RUS": Y, "GBR": Y, "USA": Y}, [Y] * 10)[1:]
     assert decide(Decision(on=on, ballots=no_china)).outcome == Outcome.UNKNOWN
     assert decide(Decision(on=on, ballots=no_china, procedural=True)).outcome == Outcome.ADOPTED
+    # Russia against, China's vote lost: vetoed, by Russia for certain; China is
+    # named only when a source says it voted no (the Veto List).
+    russia_no = {"CHN": N, "FRA": Y, "RUS": N, "GBR": Y, "USA": Y}
+    no_china_russia_no = council(on, russia_no, [Y] * 10)[1:]
+    alone = decide(Decision(on=on, ballots=no_china_russia_no))
+    assert (alone.outcome, alone.vetoed_by) == (Outcome.VETOED, ("RUS",))
+    named = decide(
+        Decision(on=on, ballots=no_china_russia_no, permanent_no=frozenset({"CHN", "RUS"}))
+    )
+    assert (named.outcome, named.vetoed_by) == (Outcome.VETOED, ("CHN", "RUS"))
+    # A source's "no" does not override a permanent member's recorded yes.
+    yes_fra = decide(Decision(on=on, ballots=no_china_russia_no, permanent_no=frozenset({"FRA"})))
+    assert yes_fra.vetoed_by == ("RUS",)
 
 
 @st.composite
@@ -352,4 +367,12 @@ def test_a_decision_from_partial_votes_never_contradicts_the_full_vote(pair):
         return
     complete = decide(full)
     assert known.outcome == complete.outcome
+    # Every seat named vetoed it, and every seat seen voting no is named; a seat
+    # whose vote is missing may be left out (nothing says how it voted).
     assert set(known.vetoed_by) <= set(complete.vetoed_by)
+    seen_no = {b.seat for b in partial.ballots if b.seat and b.position == Position.NO}
+    if known.outcome == Outcome.VETOED:
+        assert seen_no <= set(known.vetoed_by)
+    # A tally is never claimed from some of the votes.
+    if len(partial.ballots) < len(full.ballots):
+        assert known.tally is None

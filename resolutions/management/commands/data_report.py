@@ -42,13 +42,13 @@ class Command(BaseCommand):
                 self.stdout.write("  " + self.describe(item))
             if limit and counts[key] > limit:
                 self.stdout.write(f"  … {counts[key] - limit} more (--kind {key} --limit 0)")
-        gaps = Draft.objects.resolution_number_gaps()
+        # --limit 0 lists them all, up to a thousand (a typo can make many more).
+        count, shown = Draft.objects.resolution_number_gaps(limit=limit or 1000)
         self.stdout.write(
-            self.style.MIGRATE_HEADING(f"\nResolution numbers no source lists: {len(gaps)}")
+            self.style.MIGRATE_HEADING(f"\nResolution numbers no source lists: {count}")
         )
-        if gaps:
-            shown = gaps[:limit] if limit else gaps
-            more = f" … {len(gaps) - len(shown)} more (--limit 0)" if len(shown) < len(gaps) else ""
+        if shown:
+            more = f" … {count - len(shown)} more (--limit 0)" if len(shown) < count else ""
             self.stdout.write("  " + ", ".join(f"S/RES/{n}" for n in shown) + more)
         disputed = Draft.objects.filter(outcome_disputed=True).order_by("date", "pk")
         self.stdout.write(

@@ -200,12 +200,12 @@ def _compare(name: str, said: dict, totals: dict, sources: dict) -> list[dict]:
         said = {k: v for k, v in said.items() if sources[k]["values"].get("outcome") == "vetoed"}
     found = []
     if said:
+        # One disagreement per field, naming every source's value: two sources
+        # that both differ from the first are one disagreement, not two.
         first = _comparable(name, next(iter(said.values())))
-        found = [
-            _disagreement(name, said, key)
-            for key, value in said.items()
-            if _comparable(name, value) != first
-        ]
+        dissenting = [key for key, value in said.items() if _comparable(name, value) != first]
+        if dissenting:
+            found.append(_disagreement(name, said, dissenting[0]))
     if name == "totals":
         # A tally whose order could not be settled matches neither reading of another source.
         for key, info in totals.items():

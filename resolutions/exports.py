@@ -91,11 +91,13 @@ DESCRIPTIONS = {
     "stated_outcome": "The outcome a source or an editor stated: adopted, vetoed, not_adopted.",
     "stated_vetoed_by": "Permanent seats a source named as vetoing, separated by |.",
     "outcome": "The outcome under Article 27, computed by this site from the votes: "
-    "adopted, vetoed, not_adopted or unknown. Ignored on import (recomputed).",
+    "adopted, vetoed, not_adopted or unknown. Recomputed on import; there, unknown "
+    "allows a record the sources do not settle to be published as undecided.",
     "vetoed_by": "Vetoing seats as computed: CHN, FRA, RUS (the USSR to 1991), GBR, USA. "
     "Ignored on import.",
     "tally_yes": "Votes in favour, counted from the member votes (or the recorded totals "
-    "when the member-by-member record is incomplete). Ignored on import.",
+    "when the member-by-member record is incomplete; blank when it is incomplete and no "
+    "totals are recorded). Ignored on import.",
     "tally_no": "Votes against, as tally_yes.",
     "tally_abstain": "Abstentions, as tally_yes.",
     "tally_non_voting": "Members not voting, as tally_yes.",

@@ -337,6 +337,11 @@ class Disagreement(models.Model):
         MEMBERSHIP = "membership", "Membership"
         MATCH = "match", "Record could not be matched"
 
+    # The ``field`` of a tally flag raised by refresh_outcomes when a draft's member
+    # votes do not add up to its recorded totals. Whichever source or editor gave
+    # them, the flag follows the stored votes, so importers leave it alone.
+    TOTALS_VS_VOTES = "recorded totals vs member votes"
+
     draft = models.ForeignKey(
         Draft, null=True, blank=True, on_delete=models.CASCADE, related_name="disagreements"
     )

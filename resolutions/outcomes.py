@@ -1,7 +1,8 @@
 """Keep every draft's computed outcome in step with its votes.
 
 This is the only code that writes the computed fields of a draft (tally,
-outcome, basis, disagreements) and the ``Veto`` rows. It asks the one outcome
+outcome, basis, disagreements), the ``Veto`` rows and the flag for member votes
+that do not add up to the recorded totals. It asks the one outcome
 engine, ``votes.outcome.decide``, for each draft; importers, the admin and the
 starter data all call :func:`refresh_outcomes` after they change votes.
 """
@@ -14,11 +15,11 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from resolutions.bulk import bulk_update
-from resolutions.models import Draft
+from resolutions.models import Disagreement, Draft
 from votes.calendar import CouncilCalendar
-from votes.choices import Outcome
+from votes.choices import Outcome, Source
 from votes.models import MemberVote, PermanentSeat, Veto
-from votes.outcome import Ballot, Decision, Result, decide, seat_sort_key
+from votes.outcome import Ballot, Decision, Result, Tally, decide, seat_sort_key
 
 COMPUTED_FIELDS = [
     "tally_yes",
@@ -89,6 +90,35 @@ def disagreements(draft: Draft, result: Result) -> list[dict]:
     return found
 
 
+# Shown on the vote's page as "<key> gives <value>".
+COUNTED = "counting the member votes"
+
+
+def totals_flag(draft: Draft, positions: list[str]) -> Disagreement | None:
+    """A tally flag when a draft's member votes do not add up to its recorded totals.
+
+    The Library's S/RES/1966 (2010) lists 14 members (no row for Mexico) beside
+    totals of 14-0-1: the page must show both, not one silently. The flag names
+    the source of the totals, and is kept whoever entered the votes.
+    """
+    recorded = draft.recorded_tally
+    if not positions or recorded is None:
+        return None
+    counted = Tally.count(positions)
+    if (counted.yes, counted.no, counted.abstain) == (recorded.yes, recorded.no, recorded.abstain):
+        return None
+    origin = draft.field_sources.get("recorded_yes") or draft.source
+    if origin not in Source.values:
+        origin = draft.source
+    return Disagreement(
+        draft_id=draft.pk,
+        kind=Disagreement.Kind.TALLY,
+        field=Disagreement.TOTALS_VS_VOTES,
+        values={origin: str(recorded), COUNTED: f"{counted} ({len(positions)} listed)"},
+        detected_by=origin,
+    )
+
+
 def apply_result(draft: Draft, result: Result) -> bool:
     """Copy an engine result onto a draft's computed fields; True if anything changed."""
     tally = result.tally
@@ -144,9 +174,24 @@ def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> in
     for veto in Veto.objects.filter(draft_id__in=ids).select_related("seat"):
         existing[veto.draft_id][veto.seat.code] = veto
 
+    flags = {
+        d.draft_id: d
+        for d in Disagreement.objects.filter(draft_id__in=ids, field=Disagreement.TOTALS_VS_VOTES)
+    }
+
     changed_drafts, new_vetoes, stale_vetoes = [], [], []
+    new_flags, stale_flags = [], []
     for draft in drafts:
         own = ballots.get(draft.pk, [])
+        flag, old = totals_flag(draft, [p for p, *_ in own if p]), flags.get(draft.pk)
+        same = (
+            flag is not None
+            and old is not None
+            and (old.detected_by, old.values) == (flag.detected_by, flag.values)
+        )
+        if not same:
+            stale_flags += [old.pk] if old is not None else []
+            new_flags += [flag] if flag is not None else []
         result = decide(decision_for(draft, (Ballot(p, s) for p, s, _, _ in own)))
         if apply_result(draft, result):
             changed_drafts.append(draft)
@@ -178,5 +223,10 @@ def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> in
         Veto.objects.filter(pk__in=stale_vetoes).delete()
     if new_vetoes:
         Veto.objects.bulk_create(new_vetoes, batch_size=500)
+    if stale_flags:
+        Disagreement.objects.filter(pk__in=stale_flags).delete()
+    if new_flags:
+        Disagreement.objects.bulk_create(new_flags, batch_size=500)
     touched = {d.pk for d in changed_drafts} | {v.draft_id for v in new_vetoes}
+    touched |= {f.draft_id for f in new_flags}
     return len(touched)

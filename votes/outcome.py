@@ -175,12 +175,12 @@ def _from_partial_ballots(
     if decision.procedural:
         return Result(Outcome.ADOPTED, (), None, required, Basis.PARTIAL_VOTES)
     present = {b.seat for b in decision.ballots if b.seat}
-    if known_no:
-        # Vetoed whatever the others did. A permanent member whose vote is missing
-        # is named too when a source says it voted no (the Veto List); otherwise
-        # it is left out: every veto counted is certain, and the page lists the
-        # member under "No vote recorded".
-        vetoers = known_no | (set(decision.permanent_no) - present)
+    # Vetoed whatever the others did. A permanent member whose vote is missing
+    # counts when a source says it voted no (the Veto List), as it does beside
+    # recorded totals; otherwise it is left out: every veto counted is certain,
+    # and the page lists the member under "No vote recorded".
+    vetoers = known_no | (set(decision.permanent_no) - present)
+    if vetoers:
         vetoed_by = tuple(sorted(vetoers, key=seat_sort_key))
         return Result(Outcome.VETOED, vetoed_by, None, required, Basis.PARTIAL_VOTES)
     if present != set(SEAT_ORDER):

@@ -3,6 +3,18 @@
 from django.db import migrations, models
 
 
+def ask_for_a_refresh(apps, schema_editor):
+    # Drafts decided from incomplete member votes were stored with a tally counted
+    # from the votes known; the engine now gives none. Outcomes are recomputed by
+    # the application's engine, not here (a migration must not import it).
+    Draft = apps.get_model("resolutions", "Draft")
+    if Draft.objects.exists():
+        print(
+            "\n  The outcome engine changed: run `manage.py refresh_outcomes` to recompute "
+            "stored outcomes."
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,4 +32,5 @@ class Migration(migrations.Migration):
             name='outcome_basis',
             field=models.CharField(choices=[('member_votes', 'Member votes'), ('recorded_totals', 'Recorded totals'), ('partial_votes', 'Incomplete member votes that settle it'), ('without_vote', 'Adopted without a vote'), ('source_statement', "Source's statement (no tally available)"), ('none', 'Nothing to compute from')], default='none', editable=False, max_length=20),
         ),
+        migrations.RunPython(ask_for_a_refresh, migrations.RunPython.noop),
     ]

@@ -34,7 +34,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from resolutions.bulk import bulk_update
-from resolutions.models import Disagreement, Draft, SourceImport
+from resolutions.models import Draft, SourceImport
 from resolutions.outcomes import refresh_outcomes
 from resolutions.signals import record_changed
 from resolutions.sources.matching import DraftIndex
@@ -53,7 +53,6 @@ from resolutions.sources.writes import References, write_disagreements
 from votes.calendar import CouncilCalendar
 from votes.choices import Source, TermKind
 from votes.models import MembershipTerm
-from votes.outcome import Tally
 from votes.reference import load_reference_data
 
 DRAFT_WRITE_FIELDS = [
@@ -284,31 +283,12 @@ class _Loader:
             )
         self._write(entries, new, ballots, duplicates)
 
-    def _check_like_the_admin(self, draft, record, before, ballots, merged) -> None:
+    def _check_like_the_admin(self, draft, record, before, ballots) -> None:
         problems, gaps = _editor_problems(draft, record, before, ballots, self.calendar)
         if problems:
             raise SourceError(str(self.parsed.location), record.location, "; ".join(problems))
         for gap in gaps:
             self.summary.warnings.append(f"{record.location}: kept as the file records it: {gap}")
-        # Positions that do not add up to the file's own totals (the Library's
-        # S/RES/1966 (2010): no row for Mexico, totals 14-0-1) are put on record,
-        # so the vote's page flags the two tallies instead of showing one silently.
-        rows = [b.position for b in ballots.for_record(record) if b.position]
-        if rows and draft.recorded_tally is not None:
-            counted = Tally.count(rows)
-            if str(counted) != str(draft.recorded_tally):
-                merged.disagreements.append(
-                    {
-                        "kind": Disagreement.Kind.TALLY,
-                        "field": "totals",
-                        "values": {
-                            "the file's totals": str(draft.recorded_tally),
-                            "its member votes": f"{counted} ({len(rows)} listed)",
-                        },
-                        "detected_by": self.source,
-                        "detail": "",
-                    }
-                )
 
     # 4. write ----------------------------------------------------------------
     def _write(self, entries: list, new: list, ballots, duplicates: list) -> None:
@@ -331,7 +311,7 @@ class _Loader:
             merged = merged_by_draft[id(draft)]
             apply_merged(draft, merged.values, refs)
             if self.source == Source.EDITOR:
-                self._check_like_the_admin(draft, record, before, ballots, merged)
+                self._check_like_the_admin(draft, record, before, ballots)
             # How each source's values were read, kept with that source's entry.
             notes: dict[str, list[str]] = {}
             for key, note in merged.notes:

@@ -5,7 +5,9 @@ Editors bulk-enter votes from a spreadsheet saved in the export's CSV layout
 export. Rows become DraftRecords from the editor, validated and loaded like
 any official source: bad input names the file, the line and the reason, and
 nothing is written. The computed columns (outcome, vetoed_by, tally_*) are
-ignored: outcomes are always recomputed by the engine.
+not read as facts: outcomes are always recomputed by the engine. The one use
+of ``outcome`` is "unknown", which lets a record the sources do not settle be
+published as undecided instead of refused.
 """
 
 from __future__ import annotations
@@ -209,7 +211,7 @@ def _record(rows: list[dict], where: str, display: str) -> DraftRecord:
             "provenance": provenance if any(provenance) else None,
             # Our dumps say "unknown" where the sources do not settle a vote
             # (S/5095); such a record may be published so (check_votes).
-            "outcome_unknown": first.get("outcome", "").strip() == Outcome.UNKNOWN,
+            "outcome_unknown": first.get("outcome", "").strip().lower() == Outcome.UNKNOWN,
         },
     )
 

@@ -107,14 +107,17 @@ def write_disagreements(source: str, entries, merged_by_draft) -> int:
             wanted[key] = item
     # Source-against-source disagreements follow from the sources' values and are
     # recomputed whole; duplicate listings and kept editor votes belong to the
-    # source that found them.
+    # source that found them; totals against member votes belong to refresh_outcomes.
     existing = {
         (d.draft_id, d.kind, d.field, d.detected_by): d
         for d in Disagreement.objects.filter(draft_id__in=ids).exclude(
             kind=Disagreement.Kind.MEMBERSHIP
         )
-        if d.detected_by == source
-        or not (d.kind == Disagreement.Kind.MATCH or d.field.startswith("vote:"))
+        if d.field != Disagreement.TOTALS_VS_VOTES
+        and (
+            d.detected_by == source
+            or not (d.kind == Disagreement.Kind.MATCH or d.field.startswith("vote:"))
+        )
     }
     stale = [d.pk for key, d in existing.items() if key not in wanted]
     fresh = []

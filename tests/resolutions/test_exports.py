@@ -273,7 +273,7 @@ def test_positions_that_do_not_add_up_to_the_files_totals_are_flagged(sample, cl
     )
     draft = Draft.objects.get(draft_symbol="S/2022/997")
     [flag] = Disagreement.objects.filter(draft=draft, kind=Disagreement.Kind.TALLY)
-    assert flag.values == {"the file's totals": "15–0–0", "its member votes": "14–0–0 (14 listed)"}
+    assert flag.values == {"editor": "15–0–0", "counting the member votes": "14–0–0 (14 listed)"}
     html = client.get(draft.get_absolute_url()).content.decode()
     assert "The sources give different tallies for this vote" in html
 

@@ -1,10 +1,14 @@
 """Stored outcomes always equal what the engine computes, and disagreements show."""
 
+from types import SimpleNamespace
+
 import pytest
 
-from resolutions.models import Draft
+from resolutions.models import Disagreement, Draft
 from resolutions.outcomes import decision_for, refresh_outcomes
+from resolutions.sources.writes import write_disagreements
 from resolutions.starter import load_starter_data
+from votes.calendar import CouncilCalendar
 from votes.choices import Outcome, Position
 from votes.models import MemberVote, Veto
 from votes.outcome import Ballot, decide
@@ -73,3 +77,70 @@ def test_every_stored_outcome_equals_a_fresh_decision():
         assert tuple(sorted(v.seat.code for v in draft.vetoes.all())) == tuple(
             sorted(result.vetoed_by)
         )
+
+
+def _flags(draft):
+    return list(
+        Disagreement.objects.filter(draft=draft, field=Disagreement.TOTALS_VS_VOTES).values_list(
+            "detected_by", "values"
+        )
+    )
+
+
+def test_member_votes_that_do_not_add_up_to_the_totals_are_flagged_naming_both():
+    draft = load_starter_data()
+    # As the Library's S/RES/1966 (2010): totals that count a member whose row is missing.
+    [ghana] = [s for s in CouncilCalendar().sitting(draft.date) if s.code == "GHA"]
+    MemberVote.objects.filter(draft=draft, state_id=ghana.state_id).delete()
+    draft.recorded_yes, draft.recorded_no, draft.recorded_abstain = 13, 2, 0
+    draft.field_sources = {**draft.field_sources, "recorded_yes": "undl"}
+    draft.save()
+    refresh_outcomes([draft.pk])
+    counted = "12–2–0 (14 listed)"
+    assert _flags(draft) == [("undl", {"undl": "13–2–0", "counting the member votes": counted})]
+    assert refresh_outcomes([draft.pk]) == 0  # the same flag: nothing written
+
+    # Another source's import recomputes its own disagreements, never this flag.
+    nothing_found = {id(draft): SimpleNamespace(disagreements=[])}
+    write_disagreements("dhl_meetings", [(draft, None, None)], nothing_found)
+    write_disagreements("undl", [(draft, None, None)], nothing_found)
+    assert len(_flags(draft)) == 1
+
+    # The missing vote entered: the votes add up and the flag goes.
+    MemberVote.objects.create(
+        draft=draft,
+        state_id=ghana.state_id,
+        seat_id=ghana.seat_id,
+        name_at_vote=ghana.name,
+        position=Position.YES,
+    )
+    refresh_outcomes([draft.pk])
+    assert _flags(draft) == []
+
+
+def test_no_flag_without_totals_to_compare():
+    draft = load_starter_data()
+    MemberVote.objects.filter(draft=draft).first().delete()
+    draft.recorded_yes = draft.recorded_no = draft.recorded_abstain = None
+    draft.save()
+    refresh_outcomes([draft.pk])
+    assert _flags(draft) == []
+
+
+def test_refresh_outcomes_command_recomputes_what_an_older_engine_stored():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    draft = load_starter_data()
+    # As an older engine left it: a tally and outcome that the votes do not give.
+    Draft.objects.filter(pk=draft.pk).update(tally_yes=12, outcome=Outcome.ADOPTED)
+    Veto.objects.filter(draft=draft).delete()
+    out = StringIO()
+    call_command("refresh_outcomes", "--dry-run", stdout=out)
+    assert "1 would change" in out.getvalue()
+    assert Draft.objects.get(pk=draft.pk).tally_yes == 12  # nothing written
+    call_command("refresh_outcomes", stdout=out)
+    draft.refresh_from_db()
+    assert (draft.tally_yes, draft.outcome) == (13, Outcome.VETOED)
+    assert sorted(draft.vetoes.values_list("seat__code", flat=True)) == ["CHN", "RUS"]

@@ -349,6 +349,12 @@ def test_missing_votes_that_could_change_the_result_leave_it_open():
     # A source's "no" does not override a permanent member's recorded yes.
     yes_fra = decide(Decision(on=on, ballots=no_china_russia_no, permanent_no=frozenset({"FRA"})))
     assert yes_fra.vetoed_by == ("RUS",)
+    # China's vote lost, every other member in favour, a source says China voted
+    # no: vetoed by China, as beside recorded totals; without the source, open.
+    china_no = council(on, {"CHN": N, "FRA": Y, "RUS": Y, "GBR": Y, "USA": Y}, [Y] * 10)[1:]
+    said = decide(Decision(on=on, ballots=china_no, permanent_no=frozenset({"CHN"})))
+    assert (said.outcome, said.vetoed_by, said.tally) == (Outcome.VETOED, ("CHN",), None)
+    assert decide(Decision(on=on, ballots=china_no)).outcome == Outcome.UNKNOWN
 
 
 @st.composite

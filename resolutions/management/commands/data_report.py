@@ -48,7 +48,8 @@ class Command(BaseCommand):
             self.style.MIGRATE_HEADING(f"\nResolution numbers no source lists: {count}")
         )
         if shown:
-            more = f" … {count - len(shown)} more (--limit 0)" if len(shown) < count else ""
+            hint = " (--limit 0)" if limit else ""
+            more = f" … {count - len(shown)} more{hint}" if len(shown) < count else ""
             self.stdout.write("  " + ", ".join(f"S/RES/{n}" for n in shown) + more)
         disputed = Draft.objects.filter(outcome_disputed=True).order_by("date", "pk")
         self.stdout.write(

@@ -30,6 +30,7 @@ from resolutions.forms import (
     stored_rows,
 )
 from resolutions.models import (
+    RECORDED_FIELDS,
     AgendaItem,
     Disagreement,
     Draft,
@@ -136,13 +137,7 @@ class DraftAdmin(SimpleHistoryAdmin):
                 # One field per line: Django opens a collapsed section with an error
                 # in it only when its fields are not grouped on a line.
                 "fields": [
-                    "recorded_yes",
-                    "recorded_no",
-                    "recorded_abstain",
-                    "recorded_non_voting",
-                    "recorded_members",
-                    "recorded_outcome",
-                    "recorded_vetoed_by",
+                    *RECORDED_FIELDS,
                 ],
             },
         ),

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from resolutions.models import Draft
+from resolutions.models import RECORDED_FIELDS, Draft
 from resolutions.outcomes import COMPUTED_FIELDS
 from resolutions.sources.records import parse_resolution_symbol
 from resolutions.sources.values import value_key
@@ -52,13 +52,7 @@ DRAFT_FIELDS_SHOWN_IN_HISTORY = (
     "press_release",
     "modality",
     "procedural",
-    "recorded_yes",
-    "recorded_no",
-    "recorded_abstain",
-    "recorded_non_voting",
-    "recorded_outcome",
-    "recorded_vetoed_by",
-    "recorded_members",
+    *RECORDED_FIELDS,
     "description",
     "agenda_item",
     "party_to_dispute_abstained",

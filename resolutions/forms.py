@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from resolutions.admin_views import changes_since, source_note, source_values
-from resolutions.models import Draft, Meeting
+from resolutions.models import RECORDED_FIELDS, Draft, Meeting
 from resolutions.outcomes import apply_result, decision_for
 from votes.calendar import CouncilCalendar
 from votes.choices import Modality, Outcome, Source
@@ -52,13 +52,7 @@ CHECKED_FIELDS = (
     "modality",
     "procedural",
     "resolution_number",
-    "recorded_yes",
-    "recorded_no",
-    "recorded_abstain",
-    "recorded_non_voting",
-    "recorded_members",
-    "recorded_outcome",
-    "recorded_vetoed_by",
+    *RECORDED_FIELDS,
     "is_published",
 )
 
@@ -254,13 +248,7 @@ class DraftForm(forms.ModelForm):
             "modality",
             "procedural",
             "party_to_dispute_abstained",
-            "recorded_yes",
-            "recorded_no",
-            "recorded_abstain",
-            "recorded_non_voting",
-            "recorded_members",
-            "recorded_outcome",
-            "recorded_vetoed_by",
+            *RECORDED_FIELDS,
             "is_published",
         ]
         labels = {"is_published": "Published on the public site"}

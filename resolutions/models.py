@@ -21,6 +21,18 @@ from votes.choices import Basis, Modality, Outcome, Source
 
 UNDOCS = "https://undocs.org/en/"
 
+# What the sources (or an editor) recorded of a vote, kept apart from what the
+# engine computes; the admin, its checks and the importers all handle them together.
+RECORDED_FIELDS = (
+    "recorded_yes",
+    "recorded_no",
+    "recorded_abstain",
+    "recorded_non_voting",
+    "recorded_members",
+    "recorded_outcome",
+    "recorded_vetoed_by",
+)
+
 
 def undocs_url(symbol: str) -> str:
     """The UN Official Document System's permanent address for a symbol."""

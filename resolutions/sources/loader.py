@@ -34,7 +34,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from resolutions.bulk import bulk_update
-from resolutions.models import Draft, SourceImport
+from resolutions.models import RECORDED_FIELDS, Draft, SourceImport
 from resolutions.outcomes import refresh_outcomes
 from resolutions.signals import record_changed
 from resolutions.sources.matching import DraftIndex
@@ -67,13 +67,7 @@ DRAFT_WRITE_FIELDS = [
     "agenda_item",
     "modality",
     "procedural",
-    "recorded_yes",
-    "recorded_no",
-    "recorded_abstain",
-    "recorded_non_voting",
-    "recorded_members",
-    "recorded_outcome",
-    "recorded_vetoed_by",
+    *RECORDED_FIELDS,
     "undl_record_id",
     "sources",
     "field_sources",

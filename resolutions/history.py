@@ -5,7 +5,7 @@
 * :func:`stamp_computed_fields` puts the outcome computed after a save on the
   history row that save created;
 * :func:`changes_since` tells, in plain words, what was saved after the version an
-  editor loaded (the draft's conflict message).
+  editor loaded (the draft's conflict message, ``votes/locking.py``).
 
 The History page itself (versions, vote changes with Undo links) is the admin's:
 ``resolutions/admin/history.py``.

@@ -1,75 +1,20 @@
 """The editors' forms for member votes and Council terms.
 
-The rules a list of member votes must satisfy are in ``votes/rules.py``. Votes and
-terms have no version number, so concurrent edits are detected from their history:
-the form remembers the newest history row it was loaded from.
+The rules a list of member votes must satisfy are in ``votes/rules.py``; the lock
+that keeps two editors from saving over each other is ``votes/locking.py``. Votes
+and terms have no version number, so their lock token is their newest history row.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from votes.choices import NonVoting, Position
-from votes.history import (
-    BASELINE_REASON,
-    NON_VOTING_LABELS,
-    POSITION_LABELS,
-    describe,
-    field_label,
-)
+from votes.history import NON_VOTING_LABELS, POSITION_LABELS, field_label
+from votes.locking import HistoryLock, LockedForm, token_field
 from votes.models import MembershipTerm, MemberVote
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def latest_history_id(model, pk) -> int | None:
-    return model.history.filter(id=pk).values_list("history_id", flat=True).first()
-
-
-class HistoryLockMixin:
-    """Optimistic locking from the history: refuse to save over a change made since load.
-
-    The form declares a hidden ``loaded_history`` field: the id of the record's
-    newest history row when the form was shown. A newer row at save time means
-    somebody else saved meanwhile.
-    """
-
-    lock_fields: tuple[str, ...] = ()
-
-    def _init_lock(self):
-        self.fields["loaded_history"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
-        if self.instance.pk:
-            self.fields["loaded_history"].initial = latest_history_id(
-                type(self.instance), self.instance.pk
-            )
-
-    def _check_lock(self):
-        if not self.instance.pk:
-            return
-        model = type(self.instance)
-        loaded = self.cleaned_data.get("loaded_history")
-        newer = model.history.filter(id=self.instance.pk).select_related("history_user")
-        if loaded is not None:
-            newer = newer.filter(history_id__gt=loaded)
-        newer = list(newer.order_by("history_id"))
-        if all(r.history_change_reason == BASELINE_REASON for r in newer):
-            return
-        before = model.history.filter(id=self.instance.pk, history_id=loaded).first()
-        lines = []
-        for record in newer:
-            if record.history_change_reason != BASELINE_REASON:
-                lines.append(describe(record, before, self.lock_fields))
-            before = record
-        raise ValidationError(
-            [
-                "Another editor saved this record while you were editing it, "
-                "so your changes have not been saved. Their change:",
-                *lines,
-                "Reload the page to see the record as it is now, then make your change again.",
-            ],
-            code="conflict",
-        )
 
 
 class VoteRowForm(forms.ModelForm):
@@ -142,44 +87,36 @@ class VoteRowForm(forms.ModelForm):
         return cleaned
 
 
-class MemberVoteForm(HistoryLockMixin, forms.ModelForm):
+class MemberVoteForm(LockedForm, forms.ModelForm):
     """One vote on its own page (and the history's revert form)."""
 
-    lock_fields = ("position", "non_voting", "note", "state", "name_at_vote")
-    loaded_history = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lock = HistoryLock(("position", "non_voting", "note", "state", "name_at_vote"))
+    loaded_history = token_field()
 
     class Meta:
         model = MemberVote
         fields = ["draft", "state", "position", "non_voting", "note"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._init_lock()
-
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("non_voting") and cleaned.get("position") != Position.NON_VOTING:
             self.add_error("non_voting", "Only a member that cast no vote has a reason for it.")
-        self._check_lock()
+        self.check_lock()
         return cleaned
 
 
-class MembershipTermForm(HistoryLockMixin, forms.ModelForm):
+class MembershipTermForm(LockedForm, forms.ModelForm):
     """A term on the Council; overlaps and seat limits are checked by the model."""
 
-    lock_fields = ("state", "start", "end", "kind", "seat")
-    loaded_history = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lock = HistoryLock(("state", "start", "end", "kind", "seat"))
+    loaded_history = token_field()
 
     class Meta:
         model = MembershipTerm
         fields = ["state", "kind", "seat", "start", "end"]
         widgets = {"start": DATE_WIDGET, "end": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._init_lock()
-
     def clean(self):
         cleaned = super().clean()
-        self._check_lock()
+        self.check_lock()
         return cleaned

@@ -2,8 +2,8 @@
 the Council of the day filled in and the outcome previewed as it will be published.
 
 Saving keeps who set what (``Draft.field_sources``: a field an editor set is the
-editor's, and imports leave it alone), moves the draft to a new ``version`` (what
-``DraftForm`` checks against a colleague's save) and recomputes the outcome from the votes saved.
+editor's, and imports leave it alone), moves the draft to a new ``version`` (the
+lock token, ``votes/locking.py``) and recomputes the outcome from the votes saved.
 """
 
 from __future__ import annotations
@@ -227,7 +227,7 @@ def _prepare_change(obj: Draft, form) -> list[str]:
     for name in outside - {"meeting"}:
         attname = Draft._meta.get_field(name).attname
         setattr(obj, attname, getattr(fresh, attname))
-    obj.version = (form.current_version or fresh.version) + 1
+    obj.version = (form.current_token or fresh.version) + 1
     return edited
 
 

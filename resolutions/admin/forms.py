@@ -4,7 +4,8 @@ The rules are the domain's (``resolutions/rules.py``, ``votes/rules.py``), the
 same the importers apply; these forms apply them:
 
 * :class:`DraftForm` checks the record's own fields, and whether another editor
-  saved it meanwhile (``Draft.version``);
+  saved it meanwhile (the one optimistic lock, ``votes/locking.py``, on
+  ``Draft.version``);
 * :class:`MemberVoteFormSet` checks the votes against the members sitting that
   day, the recorded totals, and what publishing needs, with ``check_votes``;
 * :class:`SingleVoteForm` is one vote on its own page.
@@ -20,7 +21,6 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -46,9 +46,13 @@ from resolutions.rules import (
 from votes.calendar import CouncilCalendar
 from votes.choices import Source
 from votes.forms import DATE_WIDGET, MemberVoteForm
+from votes.locking import LockedForm, VersionLock, token_field
 from votes.models import MemberVote
 from votes.reference import SEAT_NAMES
 from votes.rules import Row
+
+# The draft's history since a version tells a second editor what the first changed.
+DRAFT_LOCK = VersionLock("version", changes_since)
 
 
 class SingleVoteForm(MemberVoteForm):
@@ -59,8 +63,6 @@ class SingleVoteForm(MemberVoteForm):
     Undoing one vote of a change that also corrected the totals (from the draft's
     history) may leave the two apart until the totals are undone too; as when a
     draft is reverted, that is then a warning after saving, not a refusal."""
-
-    reverting = False
 
     def clean(self):
         cleaned = super().clean()
@@ -99,7 +101,7 @@ class SingleVoteForm(MemberVoteForm):
 # The draft form ------------------------------------------------------------------
 
 
-class DraftForm(forms.ModelForm):
+class DraftForm(LockedForm, forms.ModelForm):
     date = forms.DateField(
         widget=DATE_WIDGET,
         help_text="The day of the vote (not the date of an article about it).",
@@ -114,7 +116,9 @@ class DraftForm(forms.ModelForm):
         required=False,
         help_text="Only where the member-by-member votes are not known.",
     )
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lock = DRAFT_LOCK
+    lock_field = "loaded_version"
+    loaded_version = token_field()
 
     class Meta:
         model = Draft
@@ -140,23 +144,17 @@ class DraftForm(forms.ModelForm):
             "member's vote (or the recorded totals)."
         }
 
-    # Set by the admin on the class it builds: reverting to a version from the
-    # history keeps the votes as they are, so they are checked as stored.
-    reverting = False
+    # ``reverting`` is set by the admin on the class it builds: reverting to a version
+    # from the history keeps the votes as they are, so they are checked as stored.
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         draft = self.instance
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
-        self.current_version = None
         # What a revert leaves inconsistent, said after saving (see clean).
         self.warnings: list[str] = []
         if draft.pk:
             self.fields["meeting_symbol"].initial = draft.meeting.symbol if draft.meeting else ""
-            version = draft.version
-            if self.reverting:
-                version = Draft.objects.filter(pk=draft.pk).values_list("version", flat=True)[0]
-            self.fields["loaded_version"].initial = version
             self._show_sources(draft)
 
     def _show_sources(self, draft: Draft) -> None:
@@ -192,7 +190,7 @@ class DraftForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        self._check_version()
+        self.check_lock()
         on = cleaned.get("date")
         year, problem = resolution_year(
             cleaned.get("resolution_number"), cleaned.get("resolution_year"), on
@@ -236,30 +234,6 @@ class DraftForm(forms.ModelForm):
             number = MEETING_SYMBOL.match(symbol).group(1)
             meeting = Meeting(symbol=symbol, number=int(number), date=on)
         self.instance.meeting = meeting
-
-    def _check_version(self) -> None:
-        """Optimistic locking: refuse to save over a change saved since the form was loaded."""
-        draft = self.instance
-        if not draft.pk:
-            return
-        rows = Draft.objects.filter(pk=draft.pk)
-        if transaction.get_connection().in_atomic_block:
-            # Saving: hold the row so that two saves cannot both pass this check.
-            rows = rows.select_for_update()
-        current = rows.values_list("version", flat=True).first()
-        self.current_version = current
-        loaded = self.cleaned_data.get("loaded_version")
-        if current is None or loaded == current:
-            return
-        raise ValidationError(
-            [
-                "Another editor saved this record while you were editing it, "
-                "so your changes have not been saved. Their changes:",
-                *changes_since(draft.pk, loaded),
-                "Reload the page to see the record as it is now, then make your changes again.",
-            ],
-            code="conflict",
-        )
 
 
 def _help_with_sources(help_text, said: list[str], edited: bool) -> str:

@@ -101,7 +101,7 @@ def votes_changed(request, draft_id: int, reason: str) -> None:
 
 @transaction.atomic
 def new_version(draft_id: int, reason: str) -> Draft:
-    """Move the draft to a new version and recompute its outcome."""
+    """Move the draft to a new version (its lock token) and recompute its outcome."""
     draft = Draft.objects.select_for_update().get(pk=draft_id)
     draft.version += 1
     draft._change_reason = reason

@@ -3,7 +3,9 @@
 The UN's terms ask for the source and its version wherever its data is shown:
 every page (through the context processor), every export and every API
 response cite them from here. ``data_last_modified`` dates the whole record,
-for conditional GET (ETag/Last-Modified) on the API, exports and feeds.
+for conditional GET (ETag/Last-Modified) on the API, exports and feeds. At the
+end, what each source said about a field, as the editors' admin shows it beside
+the editor's value.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ from datetime import datetime
 from django.db.models import Max, Subquery
 from django.views.decorators.http import condition
 
-from resolutions.models import Draft, SourceImport
+from resolutions.models import Draft, RecordVersion, SourceImport
+from resolutions.sources.values import value_key
+from votes.choices import Source
+from votes.history import shown
+from votes.models import MemberVote
 
 LICENCE = (
     "United Nations data (Dag Hammarskjöld Library Security Council Voting Data and Veto "
@@ -62,7 +68,6 @@ def citation_text(citations) -> str:
 
 def data_last_modified() -> datetime | None:
     """When the published record last changed: an import, or an editor's save."""
-    from resolutions.models import RecordVersion
 
     def newest(rows, field):
         return Subquery(rows.order_by(f"-{field}").values(field)[:1])
@@ -107,3 +112,58 @@ def _etag(request, *args, **kwargs):
 
 revalidated = condition(etag_func=_etag, last_modified_func=_last_modified)
 """Decorator: ETag and Last-Modified on a view, answering 304 when the client is current."""
+
+
+# What each source said, beside an editor's value (the editors' admin) -------------
+
+SOURCE_SHORT = {
+    Source.UNDL: "UN Library voting data",
+    Source.DHL_VETO: "UN Library veto list",
+    Source.DHL_MEETINGS: "UN Library meetings tables",
+    Source.UNXML: "UN DGACM drafts",
+    Source.UNXML_ADOPTED: "UN DGACM resolutions",
+    Source.DPPA: "UN DPPA membership",
+    Source.CHARTER: "Reference data",
+    Source.SEED: "Starter data",
+    Source.EDITOR: "Editor",
+}
+# The draft form names the meeting by its symbol; the importers keep it as "meeting".
+FORM_FIELD_ALIASES = {"meeting_symbol": "meeting"}
+
+
+def source_values(draft: Draft, form_field: str) -> list[str]:
+    """'Dag Hammarskjöld Library … (2026-02-06): 13' for each source giving the field."""
+    key, item = value_key(FORM_FIELD_ALIASES.get(form_field, form_field))
+    said = []
+    for source, info in sorted((draft.sources or {}).items()):
+        value = _said(info or {}, key, item)
+        if value is None:
+            continue
+        version = f" ({info['version']})" if info.get("version") else ""
+        said.append(f"{SOURCE_SHORT.get(source, source)}{version}: “{value}”")
+    return said
+
+
+def _said(info: dict, key: str, item: int | None) -> str | None:
+    """One source's value for a field as text, or None when it gives none."""
+    values = info.get("values", {})
+    if key not in values:
+        return None
+    value = values[key]
+    if item is not None:
+        value = value[item] if isinstance(value, list) and len(value) > item else None
+    if value in (None, "", []):
+        return None
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def source_note(vote: MemberVote, said: tuple[str, str] | None) -> str:
+    """Where a vote's position comes from, with the source's own value beside an editor's."""
+    if vote.source != Source.EDITOR:
+        return SOURCE_SHORT.get(vote.source, vote.source)
+    if said is None:
+        return "Editor"
+    position, source = said
+    return f"Editor; {SOURCE_SHORT.get(source, source)} said {shown('position', position)}"

@@ -1,6 +1,7 @@
-"""The admin for who sits on the Council, and the list filters the drafts' list shares
-(by year, by member state). Member votes are edited with their draft
-(``resolutions/admin.py``), because every change to a vote recomputes its outcome."""
+"""The admin for who sits on the Council, what the editors' history pages share, and
+the list filters the drafts' list uses (by year, by member state). Member votes are
+edited with their draft (``resolutions/admin/``), because every change to a vote
+recomputes its outcome."""
 
 from django import forms
 from django.contrib import admin
@@ -12,7 +13,8 @@ from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
 
 from votes.choices import Source
-from votes.forms import BASELINE_REASON, MembershipTermForm
+from votes.forms import MembershipTermForm
+from votes.history import BASELINE_REASON
 from votes.models import (
     MembershipTerm,
     MemberState,
@@ -23,7 +25,33 @@ from votes.models import (
 )
 
 
-class YearFilter(admin.SimpleListFilter):
+def is_revert(request) -> bool:
+    """Whether the request is simple_history's "revert to this version" form."""
+    match = request.resolver_match
+    return bool(match and match.url_name and match.url_name.endswith("_simple_history"))
+
+
+class EditorHistoryAdmin(SimpleHistoryAdmin):
+    """What every history page of the editors' admin shares: one version list, and a
+    revert that is one transaction and that the form knows to be one."""
+
+    object_history_list_template = "admin/history_list.html"
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if is_revert(request):
+            # The form knows it holds an old version: see the forms' ``reverting``.
+            form = type(form.__name__, (form,), {"reverting": True})
+        return form
+
+    @method_decorator(transaction.atomic)
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history's revert runs outside a transaction, unlike the admin's own
+        # forms: the locking check and the save (with what follows it) are one.
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class YearListFilter(admin.SimpleListFilter):
     """Records by the year of their ``date``, listing only the years that have some."""
 
     title = "year"
@@ -117,12 +145,11 @@ class PermanentSeatAdmin(admin.ModelAdmin):
 
 
 @admin.register(MembershipTerm)
-class MembershipTermAdmin(SimpleHistoryAdmin):
+class MembershipTermAdmin(EditorHistoryAdmin):
     """Terms are checked by ``MembershipTerm.clean``: no overlapping terms for a state,
     and never more members (or permanent members) than the Council had seats."""
 
     form = MembershipTermForm
-    object_history_list_template = "admin/history_list.html"
     list_display = ["state", "kind", "seat", "start", "end", "source"]
     list_filter = ["kind", "source"]
     list_select_related = ["state", "seat"]
@@ -131,11 +158,6 @@ class MembershipTermAdmin(SimpleHistoryAdmin):
     readonly_fields = ["source", "source_version"]
     date_hierarchy = "start"
     show_full_result_count = False
-
-    @method_decorator(transaction.atomic)
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple_history's revert runs outside a transaction, unlike the admin's forms.
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         if change and not MembershipTerm.history.filter(id=obj.pk).exists():

@@ -18,7 +18,7 @@ from tests.resolutions.test_admin_budgets import (
     UNPUBLISHED_CHANGE_BUDGET,
 )
 from tests.resolutions.test_admin_setup import change_post, change_url, errors_of, make_editor
-from votes.forms import BASELINE_REASON
+from votes.history import BASELINE_REASON
 from votes.models import MemberState, MemberVote
 
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]

@@ -163,3 +163,45 @@ def test_two_saves_at_the_same_moment_never_overwrite_each_other():
     brazil = MemberVote.objects.get(draft=draft, name_at_vote="Brazil")
     assert brazil.position == ("A", "N")[winner]
     assert Draft.objects.get(pk=draft.pk).version == draft.version + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_one_vote_at_the_same_moment_never_overwrite_each_other():
+    """The same row lock guards a vote on its own page: the second save waits, then
+    finds the first one's history row and is refused."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs row locks (SELECT … FOR UPDATE): run on PostgreSQL, as CI does")
+    load_council_2022()
+    clients = []
+    for name in ("alice", "bob"):
+        client = Client()
+        client.force_login(make_editor(name))
+        clients.append(client)
+    draft = enter_seed_vote(clients[0], is_published=True)
+    brazil = MemberVote.objects.get(draft=draft, name_at_vote="Brazil")
+    url = reverse("admin:votes_membervote_change", args=[brazil.pk])
+    loaded = clients[0].get(url).context["adminform"].form["loaded_history"].value()
+    forms = [
+        {"position": position, "non_voting": "", "note": "", "loaded_history": loaded}
+        for position in ("A", "N")
+    ]
+    start = threading.Barrier(2)
+    statuses = [None, None]
+
+    def save(index):
+        try:
+            start.wait()
+            statuses[index] = clients[index].post(url, forms[index]).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [200, 302]  # one saved, one was told of the conflict
+    winner = statuses.index(302)
+    assert MemberVote.objects.get(pk=brazil.pk).position == ("A", "N")[winner]
+    assert Draft.objects.get(pk=draft.pk).version == draft.version + 1

@@ -16,7 +16,7 @@ from tests.resolutions.test_admin_setup import (
     enter_seed_vote,
     errors_of,
 )
-from votes.forms import BASELINE_REASON
+from votes.history import BASELINE_REASON
 from votes.models import MemberVote, Veto
 
 pytest_plugins = ["tests.resolutions.test_admin_setup"]

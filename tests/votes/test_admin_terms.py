@@ -11,7 +11,7 @@ from tests.resolutions.test_admin_setup import (
     make_editor,
 )
 from votes.choices import TermKind
-from votes.forms import BASELINE_REASON
+from votes.history import BASELINE_REASON
 from votes.models import MembershipTerm, MemberState, PermanentSeat
 
 pytest_plugins = ["tests.resolutions.test_admin_setup"]

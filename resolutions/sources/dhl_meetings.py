@@ -23,7 +23,7 @@ from pathlib import Path
 import lxml.html
 from lxml.html import HtmlElement
 
-from resolutions.sources.dhl_outcome_cell import Decision, read_outcome_cell
+from resolutions.sources.dhl_outcome_cell import CellDecision, read_outcome_cell
 from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
 from resolutions.sources.tally import COUNT, UNANIMOUS, WITHOUT_VOTE, interpret_tally
 from votes.choices import Modality, Source
@@ -271,7 +271,9 @@ def _row_flags(cell: dict, meeting: _Meeting) -> list[str]:
     return flags
 
 
-def _record(d: Decision, cell, meeting: _Meeting, year, where, row_flags, display) -> DraftRecord:
+def _record(
+    d: CellDecision, cell, meeting: _Meeting, year, where, row_flags, display
+) -> DraftRecord:
     """One DraftRecord for one voted decision."""
     flags = list(row_flags) + list(d.flags)
     reading = None

@@ -61,7 +61,7 @@ _DRAFT_WORDS = re.compile(r"^(?:power\s+four\s+)?draft\s+resolution(?:s(?=\s))?\
 
 
 @dataclass
-class Decision:
+class CellDecision:
     """One voted decision read from an outcome cell."""
 
     text: str  # the part of the cell it was read from
@@ -75,12 +75,12 @@ class Decision:
     extra: dict = field(default_factory=dict)
 
 
-def read_outcome_cell(text: str, *, on: date) -> tuple[list[Decision], list[str]]:
+def read_outcome_cell(text: str, *, on: date) -> tuple[list[CellDecision], list[str]]:
     """The voted decisions in an outcome cell, and warnings about text not understood."""
-    decisions: list[Decision] = []
+    decisions: list[CellDecision] = []
     warnings: list[str] = []
     pos, last = 0, ""
-    current: Decision | None = None
+    current: CellDecision | None = None
     for match in _ITEM.finditer(text):
         gap, kind = text[pos : match.start()], _kind(match)
         pos = match.end()
@@ -90,7 +90,7 @@ def read_outcome_cell(text: str, *, on: date) -> tuple[list[Decision], list[str]
         else:
             _check_gap(gap, warnings)
         if kind == "res":
-            current = Decision(
+            current = CellDecision(
                 text=match.group(0),
                 outcome=Outcome.ADOPTED,
                 resolution_number=int(match.group("number")),
@@ -100,7 +100,7 @@ def read_outcome_cell(text: str, *, on: date) -> tuple[list[Decision], list[str]
         elif kind in ("count", "words"):
             tally = " ".join(match.group(0).split())
             if current is None or current.tally_text or last not in ("res", "veto", "failed"):
-                current = Decision(text="")
+                current = CellDecision(text="")
                 current.flags.append("the outcome cell gives a tally but names no decision")
                 decisions.append(current)
             current.tally_text = tally
@@ -131,10 +131,10 @@ def _check_gap(gap: str, warnings: list[str]) -> None:
         warnings.append(f"text in the outcome cell not understood: {' '.join(gap.split())!r}")
 
 
-def _draft_decision(description: str, match: re.Match, on: date) -> Decision:
+def _draft_decision(description: str, match: re.Match, on: date) -> CellDecision:
     """A draft not adopted or vetoed; the text before the verb describes the draft."""
     desc = " ".join(description.split()).strip(" |,;")
-    decision = Decision(text=f"{desc} {' '.join(match.group(0).split())}".strip())
+    decision = CellDecision(text=f"{desc} {' '.join(match.group(0).split())}".strip())
     decision.extra["draft_text"] = desc
     body = _DRAFT_WORDS.sub("", desc)
     notes = [n.strip() for n in _PAREN.findall(body) if not _SYMBOL.fullmatch(n.strip())]

@@ -29,11 +29,13 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from resolutions.sources.reading import check_total_size, read_text
 from resolutions.sources.records import (
     DraftRecord,
     ParsedSource,
     SourceError,
     VoteRecord,
+    check_council_date,
     normalise_symbol,
     parse_resolution_symbol,
 )
@@ -313,6 +315,7 @@ def record_from_object(obj: dict, *, file: str, number: int) -> DraftRecord:
     res_number, res_year = parsed
     symbol = f"S/RES/{res_number} ({res_year})"
     voted, place = line.date()
+    check_council_date(voted, file, f"line {number}", "the adoption date")
     flags: list[str] = []
     extra: dict = {key: line.strings(key) for key in ("sponsors", "additional_sponsors", "SDGs")}
     extra.update(adoption_type=line.text("adoption_type"), chapter_vii=line.text("chapter_VII"))
@@ -361,40 +364,40 @@ def record_from_object(obj: dict, *, file: str, number: int) -> DraftRecord:
     )
 
 
-def _objects(data: bytes, file: str):
+def _objects(text: str, file: str):
     """(line number, object) for each non-blank line of one file."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(file, f"byte {exc.start}", "the file is not UTF-8 text") from exc
     # Newlines only: str.splitlines would also break at a U+2028 inside a string.
-    for number, raw in enumerate(text.split("\n"), 1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            reason = f"not valid JSON: {exc.msg} (column {exc.colno})"
-            raise SourceError(file, f"line {number}", reason) from exc
-        if not isinstance(obj, dict):
-            raise SourceError(file, f"line {number}", "the line is not a JSON object")
-        yield number, obj
+    lines = text.split("\n")
+    for number, raw in enumerate(lines, 1):
+        if raw.strip():
+            yield number, _object(raw, file, number, last=number == len(lines))
 
 
-def _files(source: Path | bytes, name: str | None) -> tuple[str, list[tuple[str, bytes]]]:
-    """Where the data came from, and (display name, bytes) per file, years in order."""
-    if isinstance(source, bytes):
-        return name or "<bytes>", [(name or "<bytes>", source)]
-    location = name or str(source)
+def _object(raw: str, file: str, number: int, *, last: bool) -> dict:
     try:
-        if not source.is_dir():
-            return location, [(name or source.name, source.read_bytes())]
-        paths = sorted(source.glob("*.json"), key=lambda p: (len(p.stem), p.stem))
-        if not paths:
-            raise SourceError(location, "", "the directory holds no .json files")
-        return location, [(path.name, path.read_bytes()) for path in paths]
-    except OSError as exc:
-        raise SourceError(location, "", f"cannot read it: {exc.strerror or exc}") from exc
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        reason = f"not valid JSON: {exc.msg} (column {exc.colno})"
+        if last:  # the file ends inside this line, with no line break
+            reason += "; the file may be cut short"
+        raise SourceError(file, f"line {number}", reason) from exc
+    if not isinstance(obj, dict):
+        raise SourceError(file, f"line {number}", "the line is not a JSON object")
+    return obj
+
+
+def _files(source: Path | bytes, name: str | None) -> tuple[str, list[tuple[str, str]]]:
+    """Where the data came from, and (display name, text) per file, years in order."""
+    if isinstance(source, bytes):
+        return name or "<bytes>", [(name or "<bytes>", read_text(source, name or "<bytes>"))]
+    location = name or str(source)
+    if not source.is_dir():
+        return location, [(name or source.name, read_text(source, name or source.name))]
+    paths = sorted(source.glob("*.json"), key=lambda p: (len(p.stem), p.stem))
+    if not paths:
+        raise SourceError(location, "", "the directory holds no .json files")
+    check_total_size(paths, location)
+    return location, [(path.name, read_text(path, path.name)) for path in paths]
 
 
 def _flag(records: list[DraftRecord], index: int, flag: str) -> None:
@@ -437,34 +440,14 @@ def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
     records: list[DraftRecord] = []
     kept: dict[str, tuple[int, dict]] = {}  # symbol -> (index in records, its object)
     warnings: list[str] = []
-    for file, data in files:
-        for number, obj in _objects(data, file):
+    for file, text in files:
+        for number, obj in _objects(text, file):
             record = record_from_object(obj, file=file, number=number)
-            symbol = f"S/RES/{record.resolution_number} ({record.resolution_year})"
-            if symbol not in kept:
-                kept[symbol] = (len(records), obj)
-                records.append(record)
-                continue
-            index, first = kept[symbol]
-            where = f"{records[index].location} and {record.location}"
-            if obj == first:
-                warnings.append(f"{symbol} appears twice ({where}), identical: the first is kept.")
-                continue
-            warnings.append(f"{symbol} appears twice ({where}) and differs: the first is kept.")
-            _flag(
-                records,
-                index,
-                f"The file describes {symbol} again at {record.location}, differing in "
-                f"{_differences(first, obj)}; this first object is kept.",
-            )
+            warning = _keep_first(records, kept, record, obj)
+            if warning:
+                warnings.append(warning)
     _check_order(records)
-    numbers = {r.resolution_number for r in records}
-    missing = sorted(set(range(min(numbers), max(numbers) + 1)) - numbers) if numbers else []
-    if missing:
-        warnings.append(
-            f"No object for resolution(s) {', '.join(map(str, missing))} "
-            f"between {min(numbers)} and {max(numbers)}."
-        )
+    warnings += _missing_numbers(records)
     version = max((r.date for r in records if r.date), default=None)
     if version:
         warnings.append(
@@ -478,3 +461,36 @@ def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
         records=tuple(records),
         warnings=tuple(warnings),
     )
+
+
+def _keep_first(records: list, kept: dict, record: DraftRecord, obj: dict) -> str:
+    """Add the record unless its symbol came before; a warning when it did."""
+    symbol = f"S/RES/{record.resolution_number} ({record.resolution_year})"
+    if symbol not in kept:
+        kept[symbol] = (len(records), obj)
+        records.append(record)
+        return ""
+    index, first = kept[symbol]
+    where = f"{records[index].location} and {record.location}"
+    if obj == first:
+        return f"{symbol} appears twice ({where}), identical: the first is kept."
+    _flag(
+        records,
+        index,
+        f"The file describes {symbol} again at {record.location}, differing in "
+        f"{_differences(first, obj)}; this first object is kept.",
+    )
+    return f"{symbol} appears twice ({where}) and differs: the first is kept."
+
+
+def _missing_numbers(records: list[DraftRecord]) -> list[str]:
+    numbers = {r.resolution_number for r in records}
+    if not numbers:
+        return []
+    missing = sorted(set(range(min(numbers), max(numbers) + 1)) - numbers)
+    if not missing:
+        return []
+    return [
+        f"No object for resolution(s) {', '.join(map(str, missing))} "
+        f"between {min(numbers)} and {max(numbers)}."
+    ]

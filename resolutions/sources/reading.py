@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -137,3 +138,25 @@ def check_last_line_ends(text: str, file: str) -> None:
 def _line_at(data: bytes, offset: int) -> str:
     line = data.count(b"\n", 0, offset) + 1
     return f"line {line}"
+
+
+_TABLE_ROW = re.compile(r"<tr[\s>]", re.IGNORECASE)
+_TABLE_OR_PAGE_END = re.compile(r"</(?:table|html)\s*>", re.IGNORECASE)
+_BROKEN_BR = re.compile(r"</\s*br\s*>", re.IGNORECASE)
+
+
+def read_html_table_page(source: Path | bytes, file: str) -> str:
+    """The text of a Library table page, refused when it stops inside its table.
+
+    The HTML parser would silently close a table cut short and give half the rows.
+    """
+    text = read_text(source, file)
+    rows = list(_TABLE_ROW.finditer(text))
+    if rows and not _TABLE_OR_PAGE_END.search(text, rows[-1].start()):
+        line = text.count("\n", 0, rows[-1].start()) + 1
+        raise SourceError(
+            file, f"line {line}", "the page ends inside its table: the file may be cut short"
+        )
+    # libxml2 drops the stray "</br>" end tags the pages use as line breaks,
+    # which would glue "China" and "Russian Federation" together.
+    return _BROKEN_BR.sub("<br>", text)

@@ -25,11 +25,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from resolutions.sources.reading import check_total_size, decode_text, read_bytes
 from resolutions.sources.records import (
     DraftRecord,
     ParsedSource,
     SourceError,
     VoteRecord,
+    check_council_date,
     normalise_symbol,
 )
 from votes.choices import Modality, Outcome, Position, Source
@@ -84,20 +86,18 @@ def _describe(element: etree._Element) -> str:
 
 def _load(source: Path | bytes, name: str | None) -> tuple[str, etree._Element]:
     """Read and parse the XML, refusing entities and network access."""
-    if isinstance(source, bytes):
-        file, data = name or "<bytes>", source
-    else:
-        file = name or source.name
-        try:
-            data = source.read_bytes()
-        except OSError as exc:
-            raise SourceError(file, "", f"cannot read the file: {exc.strerror}") from exc
+    file = name or ("<bytes>" if isinstance(source, bytes) else source.name)
+    data = read_bytes(source, file)
+    decode_text(data, file)  # empty, binary and non-UTF-8 files are refused alike
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 0
-        raise SourceError(file, f"line {line}", f"not well-formed XML: {exc.msg}") from exc
+        reason = f"not well-formed XML: {exc.msg}"
+        if line >= data.count(b"\n") + 1:  # the error is at the very end
+            reason += "; the file may be cut short"
+        raise SourceError(file, f"line {line}", reason) from exc
     if root.tag != f"{{{AKN}}}akomaNtoso":
         raise SourceError(file, _where(root), f"root element {_describe(root)} is not akomaNtoso")
     return file, root
@@ -183,37 +183,48 @@ def _read_voting(file: str, root: etree._Element, flags: list[str], extra: dict)
     for child in votings[0]:
         if not isinstance(child.tag, str):
             continue  # comments and processing instructions
-        kind = _local(child)
-        if kind == "quorum":
+        if _local(child) == "quorum":
             if (child.get("value") or "").strip():
                 extra["quorum"] = child.get("value").strip()
             continue
-        if kind != "count":
-            raise SourceError(file, _where(child), f"unknown element {_describe(child)} in voting")
-        rule = POSITION_LISTS.get((child.get("refersTo") or "").strip().casefold())
-        if rule is None:
-            raise SourceError(file, _where(child), f"unknown position list {_describe(child)}")
-        position, absent, no_part = rule
-        if position in stated:
-            raise SourceError(file, _where(child), f"second list for {POSITION_WORDS[position]}")
-        value = (child.get("value") or "").strip()
-        if value and not value.isdigit():
-            raise SourceError(file, _where(child), f"{_describe(child)}: count is not a number")
-        stated[position] = int(value) if value else None
-        if not value:
-            flags.append(f"The XML states no count for {POSITION_WORDS[position]}.")
-        for organization in child.iter(f"{{{AKN}}}organization"):
-            member = " ".join((organization.text or "").split())
-            if not member:
-                raise SourceError(file, _where(organization), "<organization> without a name")
-            # The lists carry names only (no state codes), so code stays blank.
-            listed.append(
-                VoteRecord(position, name=member, not_present=absent, did_not_participate=no_part)
-            )
+        listed += _read_count(file, child, stated, flags)
     if not stated:
         flags.append("The voting data is empty: the <voting> element lists no votes or totals.")
         return (), {}
     return _check_lists(listed, stated, flags), stated
+
+
+def _read_count(file: str, child: etree._Element, stated: dict, flags: list[str]) -> list:
+    """One <count> list: its stated count goes to ``stated``; its members are returned."""
+    if _local(child) != "count":
+        raise SourceError(file, _where(child), f"unknown element {_describe(child)} in voting")
+    rule = POSITION_LISTS.get((child.get("refersTo") or "").strip().casefold())
+    if rule is None:
+        raise SourceError(file, _where(child), f"unknown position list {_describe(child)}")
+    position, absent, no_part = rule
+    if position in stated:
+        raise SourceError(file, _where(child), f"second list for {POSITION_WORDS[position]}")
+    value = (child.get("value") or "").strip()
+    if value and not value.isdigit():
+        raise SourceError(file, _where(child), f"{_describe(child)}: count is not a number")
+    stated[position] = int(value) if value else None
+    if not value:
+        flags.append(f"The XML states no count for {POSITION_WORDS[position]}.")
+    return [
+        # The lists carry names only (no state codes), so code stays blank.
+        VoteRecord(position, name=member, not_present=absent, did_not_participate=no_part)
+        for member in _members(file, child)
+    ]
+
+
+def _members(file: str, count: etree._Element) -> list[str]:
+    members = []
+    for organization in count.iter(f"{{{AKN}}}organization"):
+        member = " ".join((organization.text or "").split())
+        if not member:
+            raise SourceError(file, _where(organization), "<organization> without a name")
+        members.append(member)
+    return members
 
 
 def _check_lists(listed: list, stated: dict, flags: list[str]) -> tuple[VoteRecord, ...]:
@@ -258,15 +269,7 @@ def _vetoers(outcome: str, votes: tuple, statement: str, flags: list[str]) -> tu
         return named
     yes = sum(vote.position == Position.YES.value for vote in votes)
     if outcome == Outcome.VETOED.value:
-        if not against:
-            flags.append("The workflow says veto, but no permanent member is listed against.")
-        if yes < 9:
-            flags.append(f"The workflow says veto, but only {yes} members are listed in favour.")
-        if set(named) != set(against):
-            flags.append(
-                f"The outcome statement names {', '.join(named) or 'no member'} as vetoing, "
-                f"the lists have {', '.join(against) or 'none'} against."
-            )
+        flags += _veto_doubts(yes, against, named)
         return tuple(against)
     if against and yes >= 9:
         flags.append(
@@ -274,6 +277,21 @@ def _vetoers(outcome: str, votes: tuple, statement: str, flags: list[str]) -> tu
             f"{', '.join(against)} against, which would be a veto."
         )
     return ()
+
+
+def _veto_doubts(yes: int, against: list[str], named: tuple[str, ...]) -> list[str]:
+    """What in the lists does not bear out a veto."""
+    doubts = []
+    if not against:
+        doubts.append("The workflow says veto, but no permanent member is listed against.")
+    if yes < 9:
+        doubts.append(f"The workflow says veto, but only {yes} members are listed in favour.")
+    if set(named) != set(against):
+        doubts.append(
+            f"The outcome statement names {', '.join(named) or 'no member'} as vetoing, "
+            f"the lists have {', '.join(against) or 'none'} against."
+        )
+    return doubts
 
 
 def _keywords(root: etree._Element, extra: dict) -> tuple[str, str, tuple[str, ...]]:
@@ -335,7 +353,9 @@ def parse_file(source: Path | bytes, *, name: str | None = None) -> DraftRecord:
     symbol, uri_dates = _symbol(file, root)
     step = _outcome_step(file, root)
     outcome = OUTCOME_STEPS[step.get("outcome").strip().casefold()]
-    voted = _parse_date(file, step, step.get("date"))
+    voted = check_council_date(
+        _parse_date(file, step, step.get("date")), file, _where(step), "the vote date"
+    )
     flags: list[str] = []
     extra: dict = {"workflow_outcome": step.get("outcome"), "statement": step.get("by") or ""}
 
@@ -382,27 +402,8 @@ def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
 
     The version is the newest FRBRManifestation markup date across the files.
     """
-    if isinstance(source, bytes):
-        location, records = name or "<bytes>", [parse_file(source, name=name)]
-    elif source.is_dir():
-        files = sorted(source.glob("*.xml"))
-        if not files:
-            raise SourceError(name or str(source), "", "the directory holds no .xml files")
-        location, records = name or str(source), [parse_file(path) for path in files]
-    elif source.is_file():
-        location, records = name or str(source), [parse_file(source, name=name)]
-    else:
-        raise SourceError(name or str(source), "", "no such file or directory")
-
-    seen: dict[str, str] = {}
-    for record in records:
-        if record.draft_symbol in seen:
-            raise SourceError(
-                record.location,
-                "",
-                f"{record.draft_symbol} is also described by {seen[record.draft_symbol]}",
-            )
-        seen[record.draft_symbol] = record.location
+    location, records = _parse_files(source, name)
+    _check_one_file_per_draft(records)
     warnings = tuple(
         f"{record.location}: no FRBRManifestation markup date"
         for record in records
@@ -416,3 +417,30 @@ def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
         records=tuple(records),
         warnings=warnings,
     )
+
+
+def _parse_files(source: Path | bytes, name: str | None) -> tuple[str, list[DraftRecord]]:
+    if isinstance(source, bytes):
+        return name or "<bytes>", [parse_file(source, name=name)]
+    location = name or str(source)
+    if source.is_dir():
+        files = sorted(source.glob("*.xml"))
+        if not files:
+            raise SourceError(location, "", "the directory holds no .xml files")
+        check_total_size(files, location)
+        return location, [parse_file(path) for path in files]
+    if source.is_file():
+        return location, [parse_file(source, name=name)]
+    raise SourceError(location, "", "no such file or directory")
+
+
+def _check_one_file_per_draft(records: list[DraftRecord]) -> None:
+    seen: dict[str, str] = {}
+    for record in records:
+        if record.draft_symbol in seen:
+            raise SourceError(
+                record.location,
+                "",
+                f"{record.draft_symbol} is also described by {seen[record.draft_symbol]}",
+            )
+        seen[record.draft_symbol] = record.location

@@ -31,6 +31,7 @@ from resolutions.sources.records import (
     ParsedSource,
     SourceError,
     check_council_date,
+    check_no_copied_rows,
 )
 from resolutions.sources.tally import (
     COUNT,
@@ -156,6 +157,7 @@ def parse_year(source: Path | bytes, *, year: int, name: str | None = None) -> P
         cell = dict(zip(roles, cells, strict=True))
         previous = _meeting(cell, year, previous, display, n)
         records += _row_records(cell, previous, year, n, display, warnings)
+    check_no_copied_rows(records, display)
     version, said = _version(doc, year)
     return ParsedSource(
         source=Source.DHL_MEETINGS,

@@ -24,6 +24,7 @@ from resolutions.sources.records import (
     ParsedSource,
     SourceError,
     check_council_date,
+    check_no_copied_rows,
     normalise_symbol,
 )
 from votes.choices import Outcome, Source
@@ -138,6 +139,7 @@ def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
     root = lxml.html.document_fromstring(read_html_table_page(source, file))
     _, rows = _find_table(root, file)
     records = [_parse_row(row, number, file) for number, row in enumerate(rows, start=1)]
+    check_no_copied_rows(records, file)
     records = _cross_row_flags(records)
     version, warnings = _version(root, records)
     warnings.extend(_flag_summary(records))

@@ -99,6 +99,29 @@ class DraftRecord:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
+def check_no_copied_rows(records, file: str) -> None:
+    """A row that repeats another's draft word for word is a copy, refused.
+
+    Two rows on one draft symbol and day are two votes (on parts of S/552 in
+    1947), and the Library's pages do repeat some rows exactly: vetoes known
+    only by their meeting (three at S/PV.49) and resolutions (S/RES/1996 in
+    2011, matched by number and counted once). But an exact copy of a row
+    naming a draft would become a second, published vote on that draft.
+    """
+    seen: dict[tuple, str] = {}
+    for record in records:
+        symbol = record.draft_symbol
+        if record.resolution_number or not symbol or symbol.startswith("S/PV."):
+            continue
+        key = (record.date, symbol, record.meeting_symbol, record.agenda, record.vetoed_by)
+        key += (record.outcome, record.tally_text)
+        if key in seen:
+            raise SourceError(
+                file, record.location, f"the row repeats {seen[key]} ({symbol}, {record.date})"
+            )
+        seen[key] = record.location
+
+
 @dataclass(frozen=True)
 class MembershipRecord:
     """One state on the Council for one calendar year, as DPPA lists it."""

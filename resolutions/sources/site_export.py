@@ -122,7 +122,7 @@ def _json_drafts(text: str, display: str) -> list:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()):
+        if not text.rstrip().endswith("}"):  # an export ends with its document's "}"
             raise SourceError(
                 display, f"line {exc.lineno}", "the JSON ends early: the file may be cut short"
             ) from exc

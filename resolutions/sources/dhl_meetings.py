@@ -217,10 +217,7 @@ def _rows(table, header_row, width: int, display: str, warnings: list[str]):
     carry: dict[int, list] = {}  # column -> [cell, rows still to cover]
     for n, tr in enumerate(rows[rows.index(header_row) + 1 :], start=1):
         cells = tr.xpath("./td|./th")
-        if not cells and not carry:
-            continue
-        if len(cells) == 1 and int(cells[0].get("colspan") or 1) > 1:
-            warnings.append(f"table row {n}: a note across the table, skipped: {_text(cells[0])!r}")
+        if (not cells and not carry) or _is_note_row(cells, n, warnings):
             continue
         given = iter(cells)
         grid = [_next_cell(col, carry, given) for col in range(width)]
@@ -228,6 +225,14 @@ def _rows(table, header_row, width: int, display: str, warnings: list[str]):
         _check_row(grid, extra, width, display, n, warnings)
         if any(c is not None for c in grid):
             yield n, grid
+
+
+def _is_note_row(cells: list, n: int, warnings: list[str]) -> bool:
+    """One cell across the table is a note to readers, not a meeting."""
+    if len(cells) == 1 and int(cells[0].get("colspan") or 1) > 1:
+        warnings.append(f"table row {n}: a note across the table, skipped: {_text(cells[0])!r}")
+        return True
+    return False
 
 
 def _next_cell(col: int, carry: dict[int, list], given):
@@ -270,15 +275,7 @@ def _meeting(cell: dict, year: int, previous: _Meeting | None, display: str, n: 
         if previous is None:
             raise SourceError(display, f"table row {n}", "no meeting and no date, and no row above")
         return previous
-    match = _DATE.match(date_text)
-    month = MONTHS.get(match.group(3).lower()) if match else None
-    if not match or not month:
-        raise SourceError(display, f"table row {n}", f"cannot read the date {date_text!r}")
-    try:
-        day = date(year, month, int(match.group(1)))
-    except ValueError as error:
-        raise SourceError(display, f"table row {n}", f"impossible date {date_text!r}") from error
-    check_council_date(day, display, f"table row {n}")
+    day = _day(date_text, year, display, f"table row {n}")
     numbers = list(dict.fromkeys(_MEETING.findall(meeting_text)))
     press = _PRESS.search(press_text)
     return _Meeting(
@@ -289,6 +286,19 @@ def _meeting(cell: dict, year: int, previous: _Meeting | None, display: str, n: 
         press=press.group(0) if press else "",
         press_text=press_text,
     )
+
+
+def _day(date_text: str, year: int, display: str, where: str) -> date:
+    """ "14 October" (or "14-15 October", the first day) in the page's year."""
+    match = _DATE.match(date_text)
+    month = MONTHS.get(match.group(3).lower()) if match else None
+    if not match or not month:
+        raise SourceError(display, where, f"cannot read the date {date_text!r}")
+    try:
+        day = date(year, month, int(match.group(1)))
+    except ValueError as error:
+        raise SourceError(display, where, f"impossible date {date_text!r}") from error
+    return check_council_date(day, display, where)
 
 
 def _row_flags(cell: dict, meeting: _Meeting) -> list[str]:

@@ -240,16 +240,7 @@ def _parse_row(row: HtmlElement, number: int, file: str) -> DraftRecord:
     flags: list[str] = []
     extra: dict = {"line": row.sourceline}
 
-    date_text = _cell_text(date_cell)
-    try:
-        start, end, date_flags = parse_date(date_text)
-    except ValueError as error:
-        raise SourceError(file, where, str(error)) from error
-    check_council_date(start, file, where)
-    flags += date_flags
-    extra["date_as_written"] = date_text
-    if end != start:
-        extra["date_end"] = end
+    start = _row_date(date_cell, file, where, flags, extra)
 
     draft_symbol, url = _draft(draft_cell, flags, extra)
     meeting_symbol = _record(record_cell, flags, extra)
@@ -257,10 +248,7 @@ def _parse_row(row: HtmlElement, number: int, file: str) -> DraftRecord:
         flags.append(f"{FLAG_PV_MISMATCH}: {draft_symbol} and {meeting_symbol}")
 
     agenda = _cell_text(agenda_cell)
-    if _PRELIMINARY.search(agenda):
-        flags.append(FLAG_PRELIMINARY)
-    if _PART_OF_DRAFT.search(agenda):
-        flags.append(FLAG_PART)
+    flags += _agenda_flags(agenda)
 
     vetoed_by = _members(member_cell, start, file, where, flags, extra)
     return DraftRecord(
@@ -276,6 +264,27 @@ def _parse_row(row: HtmlElement, number: int, file: str) -> DraftRecord:
         flags=tuple(flags),
         extra=extra,
     )
+
+
+def _row_date(cell: HtmlElement, file: str, where: str, flags: list[str], extra: dict) -> date:
+    """The vote's day (the first of a range), kept as written too."""
+    date_text = _cell_text(cell)
+    try:
+        start, end, date_flags = parse_date(date_text)
+    except ValueError as error:
+        raise SourceError(file, where, str(error)) from error
+    check_council_date(start, file, where)
+    flags += date_flags
+    extra["date_as_written"] = date_text
+    if end != start:
+        extra["date_end"] = end
+    return start
+
+
+def _agenda_flags(agenda: str) -> list[str]:
+    """Rows that are not a vote on a whole draft say so in the agenda text."""
+    flags = [FLAG_PRELIMINARY] if _PRELIMINARY.search(agenda) else []
+    return flags + ([FLAG_PART] if _PART_OF_DRAFT.search(agenda) else [])
 
 
 def _links(cell: HtmlElement) -> list[tuple[str, str]]:

@@ -72,11 +72,14 @@ def _csv_groups(text: str, display: str) -> list[tuple[str, list[dict]]]:
 
 def _check_columns(columns: list[str], display: str) -> None:
     missing = [c for c in REQUIRED if c not in columns]
-    if "ms_code" in columns and "ms_vote" not in columns:
-        missing.append("ms_vote")
+    missing += ["ms_vote"] if "ms_code" in columns and "ms_vote" not in columns else []
     if missing or not any(c in columns for c in IDENTIFYING):
         wanted = missing or [" or ".join(IDENTIFYING)]
         raise SourceError(display, "line 1", "missing columns: " + ", ".join(wanted))
+    _check_known(columns, display)
+
+
+def _check_known(columns: list[str], display: str) -> None:
     unknown = [c for c in columns if c not in VOTES_COLUMNS]
     if unknown:
         raise SourceError(display, "line 1", "unknown columns: " + ", ".join(unknown))
@@ -137,9 +140,7 @@ def _json_rows(item, display: str, where: str) -> list[dict]:
     """A draft object as the CSV's rows: its fields beside each of its votes."""
     if not isinstance(item, dict):
         raise SourceError(display, where, "not an object")
-    votes = item.get("votes") or [{}]
-    if not isinstance(votes, list) or not all(isinstance(v, dict) for v in votes):
-        raise SourceError(display, where, "votes must be a list of objects")
+    votes = _json_votes(item, display, where)
     fields = {k: "" if v is None else str(v) for k, v in item.items() if k != "votes"}
     rows: list[dict] = []
     for number, vote in enumerate(votes, start=1):
@@ -147,6 +148,13 @@ def _json_rows(item, display: str, where: str) -> list[dict]:
         _check_not_repeated(rows, row, display, where)
         rows.append(row)
     return rows
+
+
+def _json_votes(item: dict, display: str, where: str) -> list[dict]:
+    votes = item.get("votes") or [{}]  # a draft with no member votes is one row
+    if not isinstance(votes, list) or not all(isinstance(v, dict) for v in votes):
+        raise SourceError(display, where, "votes must be a list of objects")
+    return votes
 
 
 # Records ------------------------------------------------------------------------

@@ -114,14 +114,7 @@ def _parse_date(file: str, element: etree._Element, value: str | None) -> date:
 
 def _symbol(file: str, root: etree._Element) -> tuple[str, set[str]]:
     """The draft symbol, checked between the FRBR identifiers and <docNumber>."""
-    frbr_symbols: set[str] = set()
-    frbr_dates: set[str] = set()
-    for element in root.iterfind(".//a:meta/a:identification//*[@value]", NS):
-        if _local(element) in {"FRBRthis", "FRBRuri"}:
-            match = _FRBR_ID.search(element.get("value", ""))
-            if match:
-                frbr_dates.add(match.group(1))
-                frbr_symbols.add(f"S/{match.group(2)}/{int(match.group(3))}")
+    frbr_symbols, frbr_dates = _frbr_ids(root)
     if len(frbr_symbols) > 1:
         raise SourceError(
             file, "<identification>", f"the FRBR identifiers disagree: {sorted(frbr_symbols)}"
@@ -142,6 +135,18 @@ def _symbol(file: str, root: etree._Element) -> tuple[str, set[str]]:
             file, "<identification>", "no draft symbol: no FRBR identifier nor <docNumber>"
         )
     return symbols.pop(), frbr_dates
+
+
+def _frbr_ids(root: etree._Element) -> tuple[set[str], set[str]]:
+    """The draft symbols and dates the FRBR identifiers give (``/unsc/2023-03-27/2023-212/``)."""
+    symbols: set[str] = set()
+    dates: set[str] = set()
+    for element in root.iterfind(".//a:meta/a:identification//*[@value]", NS):
+        match = _FRBR_ID.search(element.get("value", ""))
+        if match and _local(element) in {"FRBRthis", "FRBRuri"}:
+            dates.add(match.group(1))
+            symbols.add(f"S/{match.group(2)}/{int(match.group(3))}")
+    return symbols, dates
 
 
 def _outcome_step(file: str, root: etree._Element) -> etree._Element:
@@ -204,17 +209,21 @@ def _read_count(file: str, child: etree._Element, stated: dict, flags: list[str]
     position, absent, no_part = rule
     if position in stated:
         raise SourceError(file, _where(child), f"second list for {POSITION_WORDS[position]}")
-    value = (child.get("value") or "").strip()
-    if value and not value.isdigit():
-        raise SourceError(file, _where(child), f"{_describe(child)}: count is not a number")
-    stated[position] = int(value) if value else None
-    if not value:
-        flags.append(f"The XML states no count for {POSITION_WORDS[position]}.")
+    stated[position] = _stated_count(file, child, flags, position)
     return [
         # The lists carry names only (no state codes), so code stays blank.
         VoteRecord(position, name=member, not_present=absent, did_not_participate=no_part)
         for member in _members(file, child)
     ]
+
+
+def _stated_count(file: str, child: etree._Element, flags: list[str], position: str) -> int | None:
+    value = (child.get("value") or "").strip()
+    if value and not value.isdigit():
+        raise SourceError(file, _where(child), f"{_describe(child)}: count is not a number")
+    if not value:
+        flags.append(f"The XML states no count for {POSITION_WORDS[position]}.")
+    return int(value) if value else None
 
 
 def _members(file: str, count: etree._Element) -> list[str]:
@@ -254,11 +263,7 @@ def _check_lists(listed: list, stated: dict, flags: list[str]) -> tuple[VoteReco
 
 def _vetoers(outcome: str, votes: tuple, statement: str, flags: list[str]) -> tuple[str, ...]:
     """Permanent members voting against, checked against the statement and Article 27."""
-    against = []
-    for vote in votes:
-        code = PERMANENT_MEMBERS.get(vote.name.casefold())
-        if vote.position == Position.NO.value and code and code not in against:
-            against.append(code)
+    against = _permanent_against(votes)
     named = _codes_named(statement) if outcome == Outcome.VETOED.value else ()
     if not votes:
         if named:
@@ -279,6 +284,13 @@ def _vetoers(outcome: str, votes: tuple, statement: str, flags: list[str]) -> tu
     return ()
 
 
+def _permanent_against(votes: tuple) -> list[str]:
+    codes = (
+        PERMANENT_MEMBERS.get(v.name.casefold()) for v in votes if v.position == Position.NO.value
+    )
+    return list(dict.fromkeys(code for code in codes if code))
+
+
 def _veto_doubts(yes: int, against: list[str], named: tuple[str, ...]) -> list[str]:
     """What in the lists does not bear out a veto."""
     doubts = []
@@ -296,36 +308,56 @@ def _veto_doubts(yes: int, against: list[str], named: tuple[str, ...]) -> list[s
 
 def _keywords(root: etree._Element, extra: dict) -> tuple[str, str, tuple[str, ...]]:
     """Title, agenda item and UNBIS subjects; the other keyword kinds go to ``extra``."""
-    title, agendas, subjects = "", [], []
-    other: dict[str, list[str]] = {}
+    found: dict[str, list[str]] = {}
     for keyword in root.iterfind(".//a:meta/a:classification/a:keyword", NS):
-        value = " ".join((keyword.get("value") or "").split())
-        shown = " ".join((keyword.get("showAs") or value).split())
-        dictionary = keyword.get("dictionary") or ""
-        refers = keyword.get("refersTo") or ""
-        if refers == "title":
-            title = title or value
-        elif refers == "agenda" and dictionary == "S/":
-            agendas.append(shown)
-        elif refers == "agenda":
-            other.setdefault("agenda_subjects", []).append(shown)
-        elif dictionary == "UNBIS Thesaurus":
-            subjects.append(value)
-        elif dictionary == "DHLAUTH":
-            other.setdefault("authorities", []).append(value)
-        else:
-            other.setdefault("other_keywords", []).append(f"{dictionary}: {value}")
-    extra.update(other)
-    return title, "; ".join(agendas), tuple(dict.fromkeys(subjects))
+        kind, text = _keyword(keyword)
+        found.setdefault(kind, []).append(text)
+    extra.update({k: v for k, v in found.items() if k not in ("title", "agenda", "subjects")})
+    title = next((title for title in found.get("title", []) if title), "")
+    return (
+        title,
+        "; ".join(found.get("agenda", [])),
+        tuple(dict.fromkeys(found.get("subjects", []))),
+    )
+
+
+def _keyword(keyword: etree._Element) -> tuple[str, str]:
+    """What one keyword is (title, agenda, subjects or a kind kept in extra) and its text."""
+    value = " ".join((keyword.get("value") or "").split())
+    shown = " ".join((keyword.get("showAs") or value).split())
+    dictionary = keyword.get("dictionary") or ""
+    refers = keyword.get("refersTo") or ""
+    if refers == "title":
+        return "title", value
+    if refers == "agenda":
+        return ("agenda" if dictionary == "S/" else "agenda_subjects"), shown
+    if dictionary == "UNBIS Thesaurus":
+        return "subjects", value
+    if dictionary == "DHLAUTH":
+        return "authorities", value
+    return "other_keywords", f"{dictionary}: {value}"
+
+
+_IDENTIFICATION = ".//a:meta/a:identification/"
 
 
 def _dates_and_sponsors(
     file: str, root: etree._Element, voted: date, uri_dates: set[str], flags: list, extra: dict
 ) -> None:
     """Check the FRBR work date against the vote; keep markup and issue dates and sponsors."""
-    identification = ".//a:meta/a:identification/"
+    _check_work_dates(root, voted, uri_dates, flags)
+    markup = root.find(_IDENTIFICATION + "a:FRBRManifestation/a:FRBRdate[@name='markup']", NS)
+    if markup is not None:
+        extra["markup_date"] = _parse_date(file, markup, markup.get("date")).isoformat()
+    issued = root.find(".//a:docDate", NS)
+    if issued is not None and issued.get("date"):
+        extra["issued"] = issued.get("date")
+    extra.update(_sponsors(root))
+
+
+def _check_work_dates(root: etree._Element, voted: date, uri_dates: set[str], flags: list) -> None:
     work_dates = set(uri_dates)
-    for frbr_date in root.iterfind(identification + "a:FRBRWork/a:FRBRdate", NS):
+    for frbr_date in root.iterfind(_IDENTIFICATION + "a:FRBRWork/a:FRBRdate", NS):
         work_dates.add(frbr_date.get("date") or "")
         if frbr_date.get("name") not in {"voting", None}:
             flags.append(f'The FRBRWork date is labelled "{frbr_date.get("name")}", not "voting".')
@@ -334,17 +366,17 @@ def _dates_and_sponsors(
             f"The FRBR work date(s) {', '.join(sorted(work_dates))} differ from the "
             f"vote date {voted.isoformat()} in the workflow step."
         )
-    markup = root.find(identification + "a:FRBRManifestation/a:FRBRdate[@name='markup']", NS)
-    if markup is not None:
-        extra["markup_date"] = _parse_date(file, markup, markup.get("date")).isoformat()
-    issued = root.find(".//a:docDate", NS)
-    if issued is not None and issued.get("date"):
-        extra["issued"] = issued.get("date")
+
+
+def _sponsors(root: etree._Element) -> dict[str, str]:
+    """The sponsors, and the additional sponsors, as the workflow steps name them."""
+    found = {}
     for step in root.iterfind(".//a:meta/a:workflow/a:step", NS):
         kind = (step.get("outcome") or "").strip().casefold()
         sponsors = (step.get("by") or "").strip()
         if kind in OTHER_STEPS and sponsors:
-            extra["sponsors" if kind == "draftresolution" else "additional_sponsors"] = sponsors
+            found["sponsors" if kind == "draftresolution" else "additional_sponsors"] = sponsors
+    return found
 
 
 def parse_file(source: Path | bytes, *, name: str | None = None) -> DraftRecord:

@@ -398,11 +398,7 @@ def _extra(d: CellDecision, cell, meeting: _Meeting, reading, display: str) -> d
 
 def _flag_repeated_resolutions(records: list[DraftRecord]) -> tuple[list[DraftRecord], list[str]]:
     """A resolution listed in two rows (or two pages) is flagged on each, not dropped."""
-    where: dict[tuple, list[str]] = {}
-    for r in records:
-        if r.resolution_number is not None:
-            where.setdefault((r.resolution_number, r.resolution_year), []).append(r.location)
-    repeated = {key: places for key, places in where.items() if len(places) > 1}
+    repeated = _places_of_repeated_resolutions(records)
     out = []
     for r in records:
         places = repeated.get((r.resolution_number, r.resolution_year))
@@ -415,6 +411,14 @@ def _flag_repeated_resolutions(records: list[DraftRecord]) -> tuple[list[DraftRe
         for (num, yr), places in sorted(repeated.items())
     ]
     return out, warnings
+
+
+def _places_of_repeated_resolutions(records: list[DraftRecord]) -> dict[tuple, list[str]]:
+    where: dict[tuple, list[str]] = {}
+    for r in records:
+        if r.resolution_number is not None:
+            where.setdefault((r.resolution_number, r.resolution_year), []).append(r.location)
+    return {key: places for key, places in where.items() if len(places) > 1}
 
 
 def _version(doc: HtmlElement, year: int) -> tuple[str, str]:

@@ -215,17 +215,22 @@ def _next_row(rows, display: str, line: int) -> list[str] | None:
 
 
 def _header(rows, display: str) -> tuple[dict[str, int], int]:
+    """Each column's place, and the header's width; every column once."""
     first = _next_row(rows, display, 1)
     if first is None:
         raise SourceError(display, "line 1", "the file is empty (no header line)")
     header = [cell.strip().lower() for cell in first]
+    _check_columns(header, display)
+    return {c: header.index(c) for c in COLUMNS}, len(header)
+
+
+def _check_columns(header: list[str], display: str) -> None:
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise SourceError(display, "line 1", f"missing columns: {', '.join(missing)}")
     doubled = sorted({c for c in COLUMNS if header.count(c) > 1})
     if doubled:
         raise SourceError(display, "line 1", f"columns appear twice: {', '.join(doubled)}")
-    return {c: header.index(c) for c in COLUMNS}, len(header)
 
 
 def _start_group(line: int, values: dict[str, str], display: str) -> _Group:
@@ -324,56 +329,62 @@ def _check_member(group: _Group, line: int, values: dict[str, str], display: str
 
 
 def _finish(groups: dict[str, _Group]) -> tuple[list[DraftRecord], list[str]]:
-    ids: dict[tuple[int, int], list[str]] = {}
-    for group in groups.values():
-        ids.setdefault((group.number, group.year), []).append(group.undl_id)
-    repeated = {
-        key: f"S/RES/{key[0]} ({key[1]}) appears under more than one undl_id ({', '.join(found)})"
-        for key, found in ids.items()
-        if len(found) > 1
-    }
-    records, warnings = [], list(repeated.values())
+    """One record per resolution, with its flags; one resolution under two ids is warned of."""
+    repeated = _repeated_resolutions(groups)
+    records = []
     for group in groups.values():
         flags = list(group.flags)
-        symbol = f"S/RES/{group.number} ({group.year})"
         if (group.number, group.year) in repeated:
             flags.append(repeated[(group.number, group.year)])
         if not group.contiguous:
             flags.append("the rows of this resolution are not together in the file")
-        modality = _check_modality(group, group.modality, flags)
-        _check_counts(group, modality, flags)
-        title = _title(group.raw["description"], flags)
-        _check_description(group, symbol, flags)
-        first, last = group.first_line, group.last_line
-        raw = group.raw
-        records.append(
-            DraftRecord(
-                source=Source.UNDL.value,
-                location=f"lines {first}\u2013{last}" if last != first else f"line {first}",
-                date=group.when,
-                draft_symbol=normalise_symbol(raw["draft"]),
-                resolution_number=group.number,
-                resolution_year=group.year,
-                meeting_symbol=normalise_symbol(raw["meeting"]),
-                title=title,
-                description=raw["description"],
-                agenda=raw["agenda"],
-                subjects=tuple(s.strip() for s in raw["subjects"].split("|") if s.strip()),
-                modality=modality,
-                recorded_yes=group.totals["total_yes"],
-                recorded_no=group.totals["total_no"],
-                recorded_abstain=group.totals["total_abstentions"],
-                recorded_non_voting=group.totals["total_non_voting"],
-                recorded_members=group.totals["total_ms"],
-                outcome=Outcome.ADOPTED.value,
-                votes=tuple(group.votes),
-                undl_id=group.undl_id,
-                url=raw["undl_link"],
-                flags=tuple(flags),
-                extra={"permanent_members": tuple(group.permanent)},
-            )
-        )
-    return records, warnings
+        records.append(_record(group, flags))
+    return records, list(repeated.values())
+
+
+def _repeated_resolutions(groups: dict[str, _Group]) -> dict[tuple[int, int], str]:
+    ids: dict[tuple[int, int], list[str]] = {}
+    for group in groups.values():
+        ids.setdefault((group.number, group.year), []).append(group.undl_id)
+    return {
+        key: f"S/RES/{key[0]} ({key[1]}) appears under more than one undl_id ({', '.join(found)})"
+        for key, found in ids.items()
+        if len(found) > 1
+    }
+
+
+def _record(group: _Group, flags: list[str]) -> DraftRecord:
+    modality = _check_modality(group, group.modality, flags)
+    _check_counts(group, modality, flags)
+    title = _title(group.raw["description"], flags)
+    _check_description(group, f"S/RES/{group.number} ({group.year})", flags)
+    first, last = group.first_line, group.last_line
+    raw = group.raw
+    return DraftRecord(
+        source=Source.UNDL.value,
+        location=f"lines {first}\u2013{last}" if last != first else f"line {first}",
+        date=group.when,
+        draft_symbol=normalise_symbol(raw["draft"]),
+        resolution_number=group.number,
+        resolution_year=group.year,
+        meeting_symbol=normalise_symbol(raw["meeting"]),
+        title=title,
+        description=raw["description"],
+        agenda=raw["agenda"],
+        subjects=tuple(s.strip() for s in raw["subjects"].split("|") if s.strip()),
+        modality=modality,
+        recorded_yes=group.totals["total_yes"],
+        recorded_no=group.totals["total_no"],
+        recorded_abstain=group.totals["total_abstentions"],
+        recorded_non_voting=group.totals["total_non_voting"],
+        recorded_members=group.totals["total_ms"],
+        outcome=Outcome.ADOPTED.value,
+        votes=tuple(group.votes),
+        undl_id=group.undl_id,
+        url=raw["undl_link"],
+        flags=tuple(flags),
+        extra={"permanent_members": tuple(group.permanent)},
+    )
 
 
 def _check_modality(group: _Group, modality: str, flags: list[str]) -> str:

@@ -245,18 +245,23 @@ def _check_lists(listed: list, stated: dict, flags: list[str]) -> tuple[VoteReco
                 f"The XML states {count} {POSITION_WORDS[position]} "
                 f"but lists {per_position[position]} members."
             )
+    return _note_listed_twice(listed, flags)
+
+
+def _note_listed_twice(listed: list[VoteRecord], flags: list[str]) -> tuple[VoteRecord, ...]:
+    """A member listed more than once keeps every listing, each noted; flagged once."""
     positions_of: dict[str, list[str]] = {}
     for vote in listed:
         positions_of.setdefault(vote.name.casefold(), []).append(vote.position)
-    votes, flagged = [], set()
+    votes = []
     for vote in listed:
         positions = positions_of[vote.name.casefold()]
         if len(positions) > 1:
             words = " and ".join(POSITION_WORDS[p] for p in positions)
             vote = replace(vote, note=f"Listed {len(positions)} times: {words}")
-            if vote.name.casefold() not in flagged:
-                flagged.add(vote.name.casefold())
-                flags.append(f"{vote.name} is listed {len(positions)} times: {words}; all kept.")
+            flag = f"{vote.name} is listed {len(positions)} times: {words}; all kept."
+            if flag not in flags:
+                flags.append(flag)
         votes.append(vote)
     return tuple(votes)
 

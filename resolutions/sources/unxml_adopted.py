@@ -148,18 +148,22 @@ def _adoption_type(line: _Line, flags: list[str]) -> tuple[str, str, tuple, str]
         flags.append("The file gives no adoption type: modality left unknown.")
         return "", "", (), ""
     rest = re.sub(r"^adopted\s*", "", text, flags=re.IGNORECASE)
-    for pattern, kind, modality in HOW:  # noqa: B007 (the match found is used below)
-        match = pattern.match(rest.casefold())
-        if match and _END.match(rest, match.end()):
-            break
-    else:
-        raise line.error(f'unknown adoption type "{text}"')
+    match, kind, modality = _how_adopted(rest, line, text)
     tally: tuple = ()
     if kind == "tally":
         numbers = (int(n) for n in (match.group("p") or match.group("b")).split("-"))
         tally = (*numbers, rest[: match.end()].strip("()"))
     meeting = _MEETING.search(rest, match.end())
     return modality, kind, tally, meeting.group(1) if meeting else ""
+
+
+def _how_adopted(rest: str, line: _Line, text: str) -> tuple[re.Match, str, str]:
+    """The first wording in HOW that what follows "Adopted" begins with, up to a comma."""
+    for pattern, kind, modality in HOW:
+        match = pattern.match(rest.casefold())
+        if match and _END.match(rest, match.end()):
+            return match, kind, modality
+    raise line.error(f'unknown adoption type "{text}"')
 
 
 def _meeting(line: _Line, from_type: str, flags: list[str], extra: dict) -> str:

@@ -234,6 +234,11 @@ UN_SOURCES = {
     # CSV, so this stays empty until an operator sets it.
     "dppa_membership": os.environ.get("UN_DPPA_MEMBERSHIP_URL", ""),
 }
+# The largest input an importer reads (a file, a folder's files together, or a
+# gzip file once unpacked). The largest official file, the Library's voting
+# data, is about 16 MB; a limit refuses a wrong or hostile file at once instead
+# of spending minutes and gigabytes of memory on it.
+UN_MAX_INPUT_BYTES = int(env_float("UN_MAX_INPUT_BYTES", 128 * 1024 * 1024))
 
 # The read-only JSON API (resolutions/api/). No authentication: everything it
 # serves is public, and without session auth there is no CSRF to worry about.

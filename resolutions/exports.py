@@ -2,7 +2,7 @@
 
 One format serves every download (a filtered list, a country's history, the
 full dump) and is read back by ``manage.py import_votes``
-(``resolutions.sources.spreadsheet``). CSV has one row per member vote, like
+(``resolutions.sources.site_export``). CSV has one row per member vote, like
 the Library's voting data, and one row with empty member columns for a draft
 with no member-by-member record; JSON nests the votes under each draft.
 
@@ -23,6 +23,13 @@ from collections.abc import Iterable, Iterator
 from django.db.models import F, Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 
+from resolutions.export_format import (
+    DRAFT_COLUMNS,
+    VOTE_COLUMNS,
+    VOTES_COLUMNS,
+    neutralise,
+)
+from resolutions.export_format import restore as restore  # exports.restore, as before
 from resolutions.models import Draft
 from votes.models import MemberVote, Veto
 from votes.outcome import seat_sort_key
@@ -34,39 +41,6 @@ LICENCE = (
 )
 CHUNK = 100
 
-DRAFT_COLUMNS = [
-    "record_id",
-    "date",
-    "resolution",
-    "draft_symbol",
-    "meeting",
-    "press_release",
-    "title",
-    "description",
-    "agenda",
-    "subjects",
-    "modality",
-    "procedural",
-    "recorded_yes",
-    "recorded_no",
-    "recorded_abstain",
-    "recorded_non_voting",
-    "recorded_members",
-    "stated_outcome",
-    "stated_vetoed_by",
-    "outcome",
-    "vetoed_by",
-    "tally_yes",
-    "tally_no",
-    "tally_abstain",
-    "tally_non_voting",
-    "undl_record_id",
-    "source",
-    "source_version",
-]
-VOTE_COLUMNS = ["ms_code", "ms_name", "permanent_seat", "ms_vote", "non_voting", "vote_note"]
-# One row per member vote: the draft's columns, then the member's, then provenance.
-VOTES_COLUMNS = DRAFT_COLUMNS[:-2] + VOTE_COLUMNS + DRAFT_COLUMNS[-2:]
 # The data dictionary (shown at /data/): what each column holds.
 DESCRIPTIONS = {
     "record_id": "This site's id for the vote; its page is /votes/<record_id>/. Kept on import.",
@@ -113,32 +87,6 @@ DESCRIPTIONS = {
     "editor), separated by ;.",
     "source_version": "Each source's version (the dataset's date), in the same order.",
 }
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _formula_like(value: str) -> bool:
-    # Spreadsheets also run "  =1+2" (spaces first) and a line break starts a cell.
-    return value[:1] in ("\t", "\r", "\n") or value.lstrip(" \u00a0").startswith(FORMULA_STARTS)
-
-
-def neutralise(value):
-    """Keep a spreadsheet from running a cell as a formula; reversible by :func:`restore`.
-
-    A text that already starts with an apostrophe gets one more, so that reading
-    the file back gives every value exactly as it was.
-    """
-    if isinstance(value, str) and value and (_formula_like(value) or value.startswith("'")):
-        return "'" + value
-    return value
-
-
-def restore(value: str) -> str:
-    """Undo :func:`neutralise` when reading an export back."""
-    rest = value[1:]
-    if value.startswith("'") and rest and (_formula_like(rest) or rest.startswith("'")):
-        return rest
-    return value
 
 
 def for_export(drafts: QuerySet) -> QuerySet:

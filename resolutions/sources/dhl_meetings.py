@@ -23,9 +23,23 @@ from pathlib import Path
 import lxml.html
 from lxml.html import HtmlElement
 
-from resolutions.sources.dhl_outcome_cell import Decision, read_outcome_cell
-from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
-from resolutions.sources.tally import COUNT, UNANIMOUS, WITHOUT_VOTE, interpret_tally
+from resolutions.sources.dhl_outcome_cell import CellDecision, read_outcome_cell
+from resolutions.sources.reading import check_total_size, read_html_table_page
+from resolutions.sources.records import (
+    FIRST_YEAR,
+    DraftRecord,
+    ParsedSource,
+    SourceError,
+    check_council_date,
+    check_no_copied_rows,
+)
+from resolutions.sources.tally import (
+    COUNT,
+    UNANIMOUS,
+    WITHOUT_VOTE,
+    TallyReading,
+    interpret_tally,
+)
 from votes.choices import Modality, Source
 
 FILE_NAME = re.compile(r"^scact(\d{4})(_covid)?_table_en\.html?$", re.IGNORECASE)
@@ -89,17 +103,11 @@ class _Meeting:
 
 def parse(source: Path, *, years: range | None = None) -> ParsedSource:
     """Parse every ``scactYEAR[_covid]_table_en.html`` in a directory, years ascending."""
-    found = []
-    for path in sorted(Path(source).iterdir()):
-        match = FILE_NAME.match(path.name)
-        if match and (years is None or int(match.group(1)) in years):
-            found.append((int(match.group(1)), bool(match.group(2)), path))
-    if not found:
-        raise SourceError(str(source), "", "no scactYEAR_table_en.html files in this directory")
+    found = _year_pages(Path(source), years)
     records: list[DraftRecord] = []
     warnings: list[str] = []
     versions: list[str] = []
-    for year, _covid, path in sorted(found):
+    for year, _covid, path in found:
         parsed = parse_year(path, year=year)
         records += [replace(r, location=f"{path.name}, {r.location}") for r in parsed.records]
         warnings += [f"{path.name}: {w}" for w in parsed.warnings]
@@ -119,46 +127,65 @@ def parse(source: Path, *, years: range | None = None) -> ParsedSource:
     )
 
 
+def _year_pages(folder: Path, years: range | None) -> list[tuple[int, bool, Path]]:
+    """(year, covid page?, path) of each yearly page in the folder, in order."""
+    if not folder.is_dir():
+        raise SourceError(str(folder), "", "not a folder of scactYEAR_table_en.html pages")
+    found = []
+    for path in sorted(folder.iterdir()):
+        match = FILE_NAME.match(path.name)
+        if match and (years is None or int(match.group(1)) in years):
+            found.append((int(match.group(1)), bool(match.group(2)), path))
+    if not found:
+        raise SourceError(str(folder), "", "no scactYEAR_table_en.html files in this directory")
+    check_total_size([path for _, _, path in found], str(folder))
+    return sorted(found)
+
+
 def parse_year(source: Path | bytes, *, year: int, name: str | None = None) -> ParsedSource:
     """Parse one year's page. ``name`` names the file in errors (default: its path)."""
-    if isinstance(source, bytes):
-        data, display = source, name or "<bytes>"
-    else:
-        data, display = Path(source).read_bytes(), name or str(source)
-    warnings: list[str] = []
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        warnings.append("the page is not UTF-8; read as Windows-1252")
-    # lxml drops a stray "</br>" entirely; the pages use it as a line break.
-    text = re.sub(r"</br\s*>", "<br>", text, flags=re.IGNORECASE)
-    if not text.strip():
-        raise SourceError(display, "", "the file is empty")
-    doc = lxml.html.document_fromstring(text)
+    display = name or ("<bytes>" if isinstance(source, bytes) else str(source))
+    _check_year(year, display)
+    doc = lxml.html.document_fromstring(read_html_table_page(source, display))
     for br in doc.iter("br"):
         br.tail = "\n" + (br.tail or "")
     table, header_row, roles = _find_table(doc, display)
+    warnings: list[str] = []
     records: list[DraftRecord] = []
     previous: _Meeting | None = None
     for n, cells in _rows(table, header_row, len(roles), display, warnings):
         cell = dict(zip(roles, cells, strict=True))
         previous = _meeting(cell, year, previous, display, n)
-        flags = _row_flags(cell, previous)
-        voted, notes = read_outcome_cell(_text(cell["outcome"]), on=previous.day)
-        warnings += [f"table row {n}: {note}" for note in notes]
-        for k, decision in enumerate(voted, start=1):
-            where = f"table row {n}" + (f", decision {k} of {len(voted)}" if len(voted) > 1 else "")
-            records.append(_record(decision, cell, previous, year, where, flags, display))
+        records += _row_records(cell, previous, year, n, display, warnings)
+    check_no_copied_rows(records, display)
     version, said = _version(doc, year)
-    warnings.insert(0, said)
     return ParsedSource(
         source=Source.DHL_MEETINGS,
         version=version,
         location=display,
         records=tuple(records),
-        warnings=tuple(warnings),
+        warnings=(said, *warnings),
     )
+
+
+def _check_year(year: int, display: str) -> None:
+    """The page's year (from its name) lies within the Council's life."""
+    if year > date.today().year:
+        raise SourceError(display, "", f"the table's year {year} is in the future")
+    if year < FIRST_YEAR:
+        raise SourceError(display, "", f"the table's year {year} is before the Council first met")
+
+
+def _row_records(cell, meeting, year, n, display, warnings) -> list[DraftRecord]:
+    """One record per voted decision in the row's outcome cell."""
+    flags = _row_flags(cell, meeting)
+    voted, notes = read_outcome_cell(_text(cell["outcome"]), on=meeting.day)
+    warnings += [f"table row {n}: {note}" for note in notes]
+    records = []
+    for k, decision in enumerate(voted, start=1):
+        where = f"table row {n}" + (f", decision {k} of {len(voted)}" if len(voted) > 1 else "")
+        records.append(_record(decision, cell, meeting, year, where, flags, display))
+    return records
 
 
 def _find_table(doc: HtmlElement, display: str) -> tuple[HtmlElement, HtmlElement, list[str]]:
@@ -166,19 +193,22 @@ def _find_table(doc: HtmlElement, display: str) -> tuple[HtmlElement, HtmlElemen
     for table in doc.iter("table"):
         for tr in table.iter("tr"):
             heads = [" ".join(_text(c).lower().split()) for c in tr.xpath("./th|./td")]
-            if "meeting record" not in heads or "date" not in heads:
-                continue
-            unknown = [h for h in heads if h not in COLUMNS]
-            if unknown:
-                raise SourceError(display, "header row", f"unknown column(s): {unknown}")
-            roles = [COLUMNS[h] for h in heads]
-            missing = [r for r in REQUIRED if r not in roles]
-            if missing:
-                raise SourceError(display, "header row", f"no column for: {', '.join(missing)}")
-            return table, tr, roles
+            if "meeting record" in heads and "date" in heads:
+                return table, tr, _roles(heads, display)
     raise SourceError(
         display, "", "no table with the expected columns (Meeting Record, Date, Topic, Outcome)"
     )
+
+
+def _roles(heads: list[str], display: str) -> list[str]:
+    unknown = [h for h in heads if h not in COLUMNS]
+    if unknown:
+        raise SourceError(display, "header row", f"unknown column(s): {unknown}")
+    roles = [COLUMNS[h] for h in heads]
+    missing = [r for r in REQUIRED if r not in roles]
+    if missing:
+        raise SourceError(display, "header row", f"no column for: {', '.join(missing)}")
+    return roles
 
 
 def _rows(table, header_row, width: int, display: str, warnings: list[str]):
@@ -187,28 +217,36 @@ def _rows(table, header_row, width: int, display: str, warnings: list[str]):
     carry: dict[int, list] = {}  # column -> [cell, rows still to cover]
     for n, tr in enumerate(rows[rows.index(header_row) + 1 :], start=1):
         cells = tr.xpath("./td|./th")
-        if not cells and not carry:
-            continue
-        if len(cells) == 1 and int(cells[0].get("colspan") or 1) > 1:
-            warnings.append(f"table row {n}: a note across the table, skipped: {_text(cells[0])!r}")
+        if (not cells and not carry) or _is_note_row(cells, n, warnings):
             continue
         given = iter(cells)
-        grid: list = []
-        for col in range(width):
-            if col in carry:
-                grid.append(carry[col][0])
-                carry[col][1] -= 1
-                if carry[col][1] == 0:
-                    del carry[col]
-                continue
-            cell = next(given, None)
-            if cell is not None and int(cell.get("rowspan") or 1) > 1:
-                carry[col] = [cell, int(cell.get("rowspan")) - 1]
-            grid.append(cell)
+        grid = [_next_cell(col, carry, given) for col in range(width)]
         extra = [_text(c) for c in given]
         _check_row(grid, extra, width, display, n, warnings)
         if any(c is not None for c in grid):
             yield n, grid
+
+
+def _is_note_row(cells: list, n: int, warnings: list[str]) -> bool:
+    """One cell across the table is a note to readers, not a meeting."""
+    if len(cells) == 1 and int(cells[0].get("colspan") or 1) > 1:
+        warnings.append(f"table row {n}: a note across the table, skipped: {_text(cells[0])!r}")
+        return True
+    return False
+
+
+def _next_cell(col: int, carry: dict[int, list], given):
+    """The cell of column ``col``: one spanning down from above, else the row's next cell."""
+    if col in carry:
+        cell = carry[col][0]
+        carry[col][1] -= 1
+        if carry[col][1] == 0:
+            del carry[col]
+        return cell
+    cell = next(given, None)
+    if cell is not None and int(cell.get("rowspan") or 1) > 1:
+        carry[col] = [cell, int(cell.get("rowspan")) - 1]
+    return cell
 
 
 def _check_row(grid, extra, width, display, n, warnings) -> None:
@@ -237,14 +275,7 @@ def _meeting(cell: dict, year: int, previous: _Meeting | None, display: str, n: 
         if previous is None:
             raise SourceError(display, f"table row {n}", "no meeting and no date, and no row above")
         return previous
-    match = _DATE.match(date_text)
-    month = MONTHS.get(match.group(3).lower()) if match else None
-    if not match or not month:
-        raise SourceError(display, f"table row {n}", f"cannot read the date {date_text!r}")
-    try:
-        day = date(year, month, int(match.group(1)))
-    except ValueError as error:
-        raise SourceError(display, f"table row {n}", f"impossible date {date_text!r}") from error
+    day = _day(date_text, year, display, f"table row {n}")
     numbers = list(dict.fromkeys(_MEETING.findall(meeting_text)))
     press = _PRESS.search(press_text)
     return _Meeting(
@@ -255,6 +286,19 @@ def _meeting(cell: dict, year: int, previous: _Meeting | None, display: str, n: 
         press=press.group(0) if press else "",
         press_text=press_text,
     )
+
+
+def _day(date_text: str, year: int, display: str, where: str) -> date:
+    """ "14 October" (or "14-15 October", the first day) in the page's year."""
+    match = _DATE.match(date_text)
+    month = MONTHS.get(match.group(3).lower()) if match else None
+    if not match or not month:
+        raise SourceError(display, where, f"cannot read the date {date_text!r}")
+    try:
+        day = date(year, month, int(match.group(1)))
+    except ValueError as error:
+        raise SourceError(display, where, f"impossible date {date_text!r}") from error
+    return check_council_date(day, display, where)
 
 
 def _row_flags(cell: dict, meeting: _Meeting) -> list[str]:
@@ -271,38 +315,70 @@ def _row_flags(cell: dict, meeting: _Meeting) -> list[str]:
     return flags
 
 
-def _record(d: Decision, cell, meeting: _Meeting, year, where, row_flags, display) -> DraftRecord:
+def _record(
+    d: CellDecision, cell, meeting: _Meeting, year, where, row_flags, display
+) -> DraftRecord:
     """One DraftRecord for one voted decision."""
-    flags = list(row_flags) + list(d.flags)
-    reading = None
-    if d.tally_text:
-        reading = interpret_tally(
-            d.tally_text, outcome=d.outcome, vetoers=len(d.vetoed_by), on=meeting.day
-        )
-        if reading.ambiguous:
-            flags.append(
-                f"tally {d.tally_text!r} is ambiguous: {reading.reason}; the order is taken "
-                "from another source that agrees, else read as yes-no-abstain"
-            )
-        elif reading.inconsistent:
-            flags.append(
-                f"tally {d.tally_text!r} is inconsistent: {reading.reason}; neither the tally "
-                "nor this row's outcome is relied on"
-            )
-        elif reading.kind == UNANIMOUS:
-            flags.append(f"the table says {d.tally_text!r} without numbers; totals unknown")
-        elif reading.kind not in (COUNT, WITHOUT_VOTE):
-            flags.append(f"the table says {d.tally_text!r}; modality and totals left unknown")
-    else:
-        flags.append("no tally given")
+    reading = _read_tally(d, meeting.day)
+    flags = [*row_flags, *d.flags, *_tally_flags(d, reading)]
     if d.resolution_year and d.resolution_year != year:
         flags.append(f"resolution year {d.resolution_year} differs from the table's year {year}")
     usable = reading is not None and reading.usable
-    modality = ""
-    if reading is not None and reading.kind == WITHOUT_VOTE:
-        modality = Modality.WITHOUT_VOTE
-    elif reading is not None and reading.kind == COUNT:
-        modality = Modality.RECORDED_VOTE
+    return DraftRecord(
+        source=Source.DHL_MEETINGS,
+        location=where,
+        date=meeting.day,
+        draft_symbol=d.draft_symbol,
+        resolution_number=d.resolution_number,
+        resolution_year=d.resolution_year,
+        meeting_symbol=meeting.symbol,
+        press_release=meeting.press,
+        agenda=_topic(cell["topic"]),
+        modality=_MODALITY_OF_TALLY.get(reading.kind, "") if reading is not None else "",
+        recorded_yes=reading.yes if usable else None,
+        recorded_no=reading.no if usable else None,
+        recorded_abstain=reading.abstain if usable else None,
+        recorded_non_voting=reading.non_voting if usable else None,
+        outcome=d.outcome,
+        vetoed_by=d.vetoed_by,
+        tally_text=d.tally_text,
+        flags=tuple(flags),
+        extra=_extra(d, cell, meeting, reading, display),
+    )
+
+
+_MODALITY_OF_TALLY = {WITHOUT_VOTE: Modality.WITHOUT_VOTE, COUNT: Modality.RECORDED_VOTE}
+
+
+def _read_tally(d: CellDecision, on: date) -> TallyReading | None:
+    if not d.tally_text:
+        return None
+    return interpret_tally(d.tally_text, outcome=d.outcome, vetoers=len(d.vetoed_by), on=on)
+
+
+def _tally_flags(d: CellDecision, reading: TallyReading | None) -> list[str]:
+    """What a reader of the totals must know about how the tally was read."""
+    if reading is None:
+        return ["no tally given"]
+    if reading.ambiguous:
+        return [
+            f"tally {d.tally_text!r} is ambiguous: {reading.reason}; the order is taken "
+            "from another source that agrees, else read as yes-no-abstain"
+        ]
+    if reading.inconsistent:
+        return [
+            f"tally {d.tally_text!r} is inconsistent: {reading.reason}; neither the tally "
+            "nor this row's outcome is relied on"
+        ]
+    if reading.kind == UNANIMOUS:
+        return [f"the table says {d.tally_text!r} without numbers; totals unknown"]
+    if reading.kind not in (COUNT, WITHOUT_VOTE):
+        return [f"the table says {d.tally_text!r}; modality and totals left unknown"]
+    return []
+
+
+def _extra(d: CellDecision, cell, meeting: _Meeting, reading, display: str) -> dict:
+    """The row as written, kept beside the record."""
     extra = {
         "file": display,
         "line": cell["outcome"].sourceline if cell["outcome"] is not None else None,
@@ -317,36 +393,12 @@ def _record(d: Decision, cell, meeting: _Meeting, year, where, row_flags, displa
     for role in ("procedure_letter", "outcome_letter"):
         if role in cell:
             extra[role] = " ".join(_text(cell[role]).split())
-    return DraftRecord(
-        source=Source.DHL_MEETINGS,
-        location=where,
-        date=meeting.day,
-        draft_symbol=d.draft_symbol,
-        resolution_number=d.resolution_number,
-        resolution_year=d.resolution_year,
-        meeting_symbol=meeting.symbol,
-        press_release=meeting.press,
-        agenda=_topic(cell["topic"]),
-        modality=modality,
-        recorded_yes=reading.yes if usable else None,
-        recorded_no=reading.no if usable else None,
-        recorded_abstain=reading.abstain if usable else None,
-        recorded_non_voting=reading.non_voting if usable else None,
-        outcome=d.outcome,
-        vetoed_by=d.vetoed_by,
-        tally_text=d.tally_text,
-        flags=tuple(flags),
-        extra=extra,
-    )
+    return extra
 
 
 def _flag_repeated_resolutions(records: list[DraftRecord]) -> tuple[list[DraftRecord], list[str]]:
     """A resolution listed in two rows (or two pages) is flagged on each, not dropped."""
-    where: dict[tuple, list[str]] = {}
-    for r in records:
-        if r.resolution_number is not None:
-            where.setdefault((r.resolution_number, r.resolution_year), []).append(r.location)
-    repeated = {key: places for key, places in where.items() if len(places) > 1}
+    repeated = _places_of_repeated_resolutions(records)
     out = []
     for r in records:
         places = repeated.get((r.resolution_number, r.resolution_year))
@@ -359,6 +411,14 @@ def _flag_repeated_resolutions(records: list[DraftRecord]) -> tuple[list[DraftRe
         for (num, yr), places in sorted(repeated.items())
     ]
     return out, warnings
+
+
+def _places_of_repeated_resolutions(records: list[DraftRecord]) -> dict[tuple, list[str]]:
+    where: dict[tuple, list[str]] = {}
+    for r in records:
+        if r.resolution_number is not None:
+            where.setdefault((r.resolution_number, r.resolution_year), []).append(r.location)
+    return {key: places for key, places in where.items() if len(places) > 1}
 
 
 def _version(doc: HtmlElement, year: int) -> tuple[str, str]:

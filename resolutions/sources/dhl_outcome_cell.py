@@ -61,7 +61,7 @@ _DRAFT_WORDS = re.compile(r"^(?:power\s+four\s+)?draft\s+resolution(?:s(?=\s))?\
 
 
 @dataclass
-class Decision:
+class CellDecision:
     """One voted decision read from an outcome cell."""
 
     text: str  # the part of the cell it was read from
@@ -75,48 +75,76 @@ class Decision:
     extra: dict = field(default_factory=dict)
 
 
-def read_outcome_cell(text: str, *, on: date) -> tuple[list[Decision], list[str]]:
+def read_outcome_cell(text: str, *, on: date) -> tuple[list[CellDecision], list[str]]:
     """The voted decisions in an outcome cell, and warnings about text not understood."""
-    decisions: list[Decision] = []
-    warnings: list[str] = []
-    pos, last = 0, ""
-    current: Decision | None = None
-    for match in _ITEM.finditer(text):
-        gap, kind = text[pos : match.start()], _kind(match)
-        pos = match.end()
+    return _CellReader(on).read(text)
+
+
+class _CellReader:
+    """Walks one cell's items in order, keeping the decision a tally belongs to."""
+
+    def __init__(self, on: date):
+        self.on = on
+        self.decisions: list[CellDecision] = []
+        self.warnings: list[str] = []
+        self.current: CellDecision | None = None
+        self.last = ""  # the kind of the item before
+
+    def read(self, text: str) -> tuple[list[CellDecision], list[str]]:
+        pos = 0
+        for match in _ITEM.finditer(text):
+            kind = _kind(match)
+            self._item(kind, text[pos : match.start()], match)
+            pos, self.last = match.end(), kind
+        _check_gap(text[pos:], self.warnings)
+        return self.decisions, self.warnings
+
+    def _item(self, kind: str, gap: str, match: re.Match) -> None:
         if kind in ("veto", "failed"):
-            current = _draft_decision(gap, match, on)
-            decisions.append(current)
-        else:
-            _check_gap(gap, warnings)
+            # The text since the item before describes the draft.
+            self._add(_draft_decision(gap, match, self.on))
+            return
+        _check_gap(gap, self.warnings)
         if kind == "res":
-            current = Decision(
-                text=match.group(0),
-                outcome=Outcome.ADOPTED,
-                resolution_number=int(match.group("number")),
-                resolution_year=int(match.group("year")),
-            )
-            decisions.append(current)
+            self._add(_resolution(match))
         elif kind in ("count", "words"):
-            tally = " ".join(match.group(0).split())
-            if current is None or current.tally_text or last not in ("res", "veto", "failed"):
-                current = Decision(text="")
-                current.flags.append("the outcome cell gives a tally but names no decision")
-                decisions.append(current)
-            current.tally_text = tally
-            current.text = f"{current.text} {tally}".strip()
+            self._tally(" ".join(match.group(0).split()))
         elif kind == "note":
-            if current is not None and last == "count":
-                note = " ".join(match.group(0).split())
-                current.tally_text += " " + note
-                current.text += " " + note
-            else:
-                warnings.append(f"a note not beside a tally: {match.group(0)!r}")
-        elif kind == "other":
-            current = None
-        last = kind
-    _check_gap(text[pos:], warnings)
-    return decisions, warnings
+            self._note(match.group(0))
+        else:  # a statement, communiqué, letter or election: no vote
+            self.current = None
+
+    def _add(self, decision: CellDecision) -> None:
+        self.decisions.append(decision)
+        self.current = decision
+
+    def _tally(self, tally: str) -> None:
+        """A tally belongs to the decision just before it, if that has none yet."""
+        current = self.current
+        if current is None or current.tally_text or self.last not in ("res", "veto", "failed"):
+            current = CellDecision(text="")
+            current.flags.append("the outcome cell gives a tally but names no decision")
+            self._add(current)
+        current.tally_text = tally
+        current.text = f"{current.text} {tally}".strip()
+
+    def _note(self, text: str) -> None:
+        """ "(... did not participate)" completes the tally just before it."""
+        if self.current is None or self.last != "count":
+            self.warnings.append(f"a note not beside a tally: {text!r}")
+            return
+        note = " ".join(text.split())
+        self.current.tally_text += " " + note
+        self.current.text += " " + note
+
+
+def _resolution(match: re.Match) -> CellDecision:
+    return CellDecision(
+        text=match.group(0),
+        outcome=Outcome.ADOPTED,
+        resolution_number=int(match.group("number")),
+        resolution_year=int(match.group("year")),
+    )
 
 
 def _kind(match: re.Match) -> str:
@@ -131,28 +159,14 @@ def _check_gap(gap: str, warnings: list[str]) -> None:
         warnings.append(f"text in the outcome cell not understood: {' '.join(gap.split())!r}")
 
 
-def _draft_decision(description: str, match: re.Match, on: date) -> Decision:
+def _draft_decision(description: str, match: re.Match, on: date) -> CellDecision:
     """A draft not adopted or vetoed; the text before the verb describes the draft."""
     desc = " ".join(description.split()).strip(" |,;")
-    decision = Decision(text=f"{desc} {' '.join(match.group(0).split())}".strip())
+    decision = CellDecision(text=f"{desc} {' '.join(match.group(0).split())}".strip())
     decision.extra["draft_text"] = desc
     body = _DRAFT_WORDS.sub("", desc)
+    _draft_symbols(decision, body)
     notes = [n.strip() for n in _PAREN.findall(body) if not _SYMBOL.fullmatch(n.strip())]
-    # Drop notes before looking for symbols: "(incorporating amendment ... S/3998)".
-    symbols = _SYMBOL.findall(
-        _PAREN.sub(lambda m: m.group(0) if _SYMBOL.fullmatch(m.group(1).strip()) else " ", body)
-    )
-    symbols = [normalise_symbol(s) for s in dict.fromkeys(symbols)]
-    if symbols:
-        decision.draft_symbol = symbols[0]
-    else:
-        decision.flags.append("the table gives no draft symbol")
-    if len(symbols) > 1:
-        decision.extra["other_symbols"] = symbols[1:]
-        decision.flags.append(
-            f"the table names several documents ({', '.join(symbols)}); "
-            "the first is taken as the draft symbol"
-        )
     if notes:
         decision.extra["draft_note"] = "; ".join(f"({n})" for n in notes)
         decision.flags.append(f"the table adds {decision.extra['draft_note']} to the draft")
@@ -167,6 +181,25 @@ def _draft_decision(description: str, match: re.Match, on: date) -> Decision:
     else:
         decision.outcome = Outcome.NOT_ADOPTED
     return decision
+
+
+def _draft_symbols(decision: CellDecision, body: str) -> None:
+    """The first document symbol is the draft's; others are kept and flagged."""
+    # Drop notes before looking for symbols: "(incorporating amendment ... S/3998)".
+    symbols = _SYMBOL.findall(
+        _PAREN.sub(lambda m: m.group(0) if _SYMBOL.fullmatch(m.group(1).strip()) else " ", body)
+    )
+    symbols = [normalise_symbol(s) for s in dict.fromkeys(symbols)]
+    if not symbols:
+        decision.flags.append("the table gives no draft symbol")
+        return
+    decision.draft_symbol = symbols[0]
+    if len(symbols) > 1:
+        decision.extra["other_symbols"] = symbols[1:]
+        decision.flags.append(
+            f"the table names several documents ({', '.join(symbols)}); "
+            "the first is taken as the draft symbol"
+        )
 
 
 def _vetoers(names: str, on: date, flags: list[str]) -> tuple[str, ...]:

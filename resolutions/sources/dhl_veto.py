@@ -18,7 +18,15 @@ from pathlib import Path
 import lxml.html
 from lxml.html import HtmlElement
 
-from resolutions.sources.records import DraftRecord, ParsedSource, SourceError, normalise_symbol
+from resolutions.sources.reading import read_html_table_page
+from resolutions.sources.records import (
+    DraftRecord,
+    ParsedSource,
+    SourceError,
+    check_council_date,
+    check_no_copied_rows,
+    normalise_symbol,
+)
 from votes.choices import Outcome, Source
 
 # The seat passed from the USSR to the Russian Federation on this day (domain.md).
@@ -127,13 +135,11 @@ FLAG_SAME_DRAFT = _kind("same draft symbol as another row")
 
 def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
     """Read the Veto List page and return one vetoed DraftRecord per table row."""
-    if isinstance(source, bytes):
-        data, file = source, name or "<bytes>"
-    else:
-        data, file = Path(source).read_bytes(), name or str(source)
-    root = lxml.html.document_fromstring(_decode(data))
+    file = name or ("<bytes>" if isinstance(source, bytes) else str(source))
+    root = lxml.html.document_fromstring(read_html_table_page(source, file))
     _, rows = _find_table(root, file)
     records = [_parse_row(row, number, file) for number, row in enumerate(rows, start=1)]
+    check_no_copied_rows(records, file)
     records = _cross_row_flags(records)
     version, warnings = _version(root, records)
     warnings.extend(_flag_summary(records))
@@ -173,18 +179,6 @@ def parse_date(text: str) -> tuple[date, date, list[str]]:
     if last:
         flags.append(f"{FLAG_DATE_RANGE} ({text.strip()!r})")
     return start, end, flags
-
-
-def _decode(data: bytes) -> str:
-    # The page declares no charset; UTF-8 first, then the Windows code page it
-    # would have been typed in.
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    # libxml2 drops the stray "</br>" end tags the page uses between member
-    # names, which would glue "China" and "Russian Federation" together.
-    return re.sub(r"</\s*br\s*>", "<br>", text, flags=re.IGNORECASE)
 
 
 def _collapse(text: str) -> str:
@@ -246,15 +240,7 @@ def _parse_row(row: HtmlElement, number: int, file: str) -> DraftRecord:
     flags: list[str] = []
     extra: dict = {"line": row.sourceline}
 
-    date_text = _cell_text(date_cell)
-    try:
-        start, end, date_flags = parse_date(date_text)
-    except ValueError as error:
-        raise SourceError(file, where, str(error)) from error
-    flags += date_flags
-    extra["date_as_written"] = date_text
-    if end != start:
-        extra["date_end"] = end
+    start = _row_date(date_cell, file, where, flags, extra)
 
     draft_symbol, url = _draft(draft_cell, flags, extra)
     meeting_symbol = _record(record_cell, flags, extra)
@@ -262,10 +248,7 @@ def _parse_row(row: HtmlElement, number: int, file: str) -> DraftRecord:
         flags.append(f"{FLAG_PV_MISMATCH}: {draft_symbol} and {meeting_symbol}")
 
     agenda = _cell_text(agenda_cell)
-    if _PRELIMINARY.search(agenda):
-        flags.append(FLAG_PRELIMINARY)
-    if _PART_OF_DRAFT.search(agenda):
-        flags.append(FLAG_PART)
+    flags += _agenda_flags(agenda)
 
     vetoed_by = _members(member_cell, start, file, where, flags, extra)
     return DraftRecord(
@@ -281,6 +264,27 @@ def _parse_row(row: HtmlElement, number: int, file: str) -> DraftRecord:
         flags=tuple(flags),
         extra=extra,
     )
+
+
+def _row_date(cell: HtmlElement, file: str, where: str, flags: list[str], extra: dict) -> date:
+    """The vote's day (the first of a range), kept as written too."""
+    date_text = _cell_text(cell)
+    try:
+        start, end, date_flags = parse_date(date_text)
+    except ValueError as error:
+        raise SourceError(file, where, str(error)) from error
+    check_council_date(start, file, where)
+    flags += date_flags
+    extra["date_as_written"] = date_text
+    if end != start:
+        extra["date_end"] = end
+    return start
+
+
+def _agenda_flags(agenda: str) -> list[str]:
+    """Rows that are not a vote on a whole draft say so in the agenda text."""
+    flags = [FLAG_PRELIMINARY] if _PRELIMINARY.search(agenda) else []
+    return flags + ([FLAG_PART] if _PART_OF_DRAFT.search(agenda) else [])
 
 
 def _links(cell: HtmlElement) -> list[tuple[str, str]]:
@@ -310,6 +314,12 @@ def _draft(cell: HtmlElement, flags: list[str], extra: dict) -> tuple[str, str]:
     symbol = drafts[0] if drafts else symbols[0]
     if not drafts:
         flags.append(FLAG_PV_IN_DRAFT)
+    _draft_cell_flags(text, symbols, flags, extra)
+    return symbol, _draft_link(cell, symbol, flags)
+
+
+def _draft_cell_flags(text: str, symbols: list[str], flags: list[str], extra: dict) -> None:
+    """Several symbols, or words beside the symbol, are flagged and kept as written."""
     if len(symbols) > 1:
         flags.append(f"{FLAG_SEVERAL_SYMBOLS}: {text!r}")
     leftover = _collapse(_SYMBOL.sub(" ", text))
@@ -317,13 +327,15 @@ def _draft(cell: HtmlElement, flags: list[str], extra: dict) -> tuple[str, str]:
         flags.append(f"{FLAG_DRAFT_WORDS}: {text!r}")
     if len(symbols) > 1 or leftover:
         extra["draft_cell"] = text
-    url = ""
+
+
+def _draft_link(cell: HtmlElement, symbol: str, flags: list[str]) -> str:
+    """The first link whose text names the draft; checked against its target."""
     for link_text, href in _links(cell):
         if symbol in (normalise_symbol(s) for s in _SYMBOL.findall(link_text)):
-            url = href
             _check_link(symbol, href, flags)
-            break
-    return symbol, url
+            return href
+    return ""
 
 
 def _record(cell: HtmlElement, flags: list[str], extra: dict) -> str:
@@ -341,25 +353,24 @@ def _record(cell: HtmlElement, flags: list[str], extra: dict) -> str:
     if len(meetings) > 1:
         extra["record_cell"] = text
         flags.append(f"{FLAG_SEVERAL_RECORDS}: {text!r}")
+    _record_links(cell, meetings, flags, extra)
+    return meetings[0] if meetings else ""
+
+
+def _record_links(cell: HtmlElement, meetings: list[str], flags: list[str], extra: dict) -> None:
+    """Every link is checked against its text; the meeting record's becomes meeting_url."""
     for link_text, href in _links(cell):
         for symbol in (normalise_symbol(s) for s in _SYMBOL.findall(link_text)):
             _check_link(symbol, href, flags)
         if meetings and meetings[0] in link_text:
             extra.setdefault("meeting_url", href)
-    return meetings[0] if meetings else ""
 
 
 def _members(
     cell: HtmlElement, when: date, file: str, where: str, flags: list[str], extra: dict
 ) -> tuple[str, ...]:
     """State codes of the vetoing members, in the page's order."""
-    names: list[str] = []
-    for piece in (_collapse(p) for p in _MEMBER_SPLIT.split(_cell_text(cell, br="\n"))):
-        # "and" separates names, except inside "... Great Britain and Northern Ireland".
-        if piece and member_code(piece) is None:
-            names.extend(n for n in _AND.split(piece) if n)
-        elif piece:
-            names.append(piece)
+    names = _member_names(cell)
     if not names:
         raise SourceError(file, where, "the 'Permanent Member Casting Negative Vote' cell is empty")
     extra["vetoed_by_as_written"] = tuple(names)
@@ -368,15 +379,32 @@ def _members(
         code = member_code(written)
         if code is None:
             raise SourceError(file, where, f"unknown permanent member name {written!r}")
-        if code == "SUN" and when >= RUSSIAN_SEAT_SUCCESSION:
-            flags.append(f"{FLAG_USSR_LATE}: {written!r} on {when.isoformat()}")
-        if code == "RUS" and when < RUSSIAN_SEAT_SUCCESSION:
-            flags.append(f"{FLAG_RUSSIA_EARLY}: {written!r} on {when.isoformat()}")
+        flags += _seat_holder_flags(code, written, when)
         if code in codes:
             flags.append(f"{FLAG_MEMBER_TWICE}: {written!r}")
             continue
         codes.append(code)
     return tuple(codes)
+
+
+def _member_names(cell: HtmlElement) -> list[str]:
+    names: list[str] = []
+    for piece in (_collapse(p) for p in _MEMBER_SPLIT.split(_cell_text(cell, br="\n"))):
+        # "and" separates names, except inside "... Great Britain and Northern Ireland".
+        if piece and member_code(piece) is None:
+            names.extend(n for n in _AND.split(piece) if n)
+        elif piece:
+            names.append(piece)
+    return names
+
+
+def _seat_holder_flags(code: str, written: str, when: date) -> list[str]:
+    """The USSR named after the Russian Federation took its seat, or the reverse."""
+    if code == "SUN" and when >= RUSSIAN_SEAT_SUCCESSION:
+        return [f"{FLAG_USSR_LATE}: {written!r} on {when.isoformat()}"]
+    if code == "RUS" and when < RUSSIAN_SEAT_SUCCESSION:
+        return [f"{FLAG_RUSSIA_EARLY}: {written!r} on {when.isoformat()}"]
+    return []
 
 
 def _cross_row_flags(records: list[DraftRecord]) -> list[DraftRecord]:
@@ -387,19 +415,19 @@ def _cross_row_flags(records: list[DraftRecord]) -> list[DraftRecord]:
             rows_by_draft.setdefault(record.draft_symbol, []).append(record.location)
     result = []
     for index, record in enumerate(records):
-        more = []
-        if index and record.date and records[index - 1].date:
-            above = records[index - 1]
-            if record.date > above.date:
-                more.append(
-                    f"{FLAG_ORDER}: dated after the row above "
-                    f"({above.location}, {above.date.isoformat()})"
-                )
+        more = _order_flags(records[index - 1] if index else None, record)
         others = [r for r in rows_by_draft.get(record.draft_symbol, []) if r != record.location]
         if others:
             more.append(f"{FLAG_SAME_DRAFT}: {', '.join(others)}")
         result.append(replace(record, flags=(*record.flags, *more)) if more else record)
     return result
+
+
+def _order_flags(above: DraftRecord | None, record: DraftRecord) -> list[str]:
+    """The page runs newest first: a row dated after the row above is out of order."""
+    if above is None or not (record.date and above.date) or record.date <= above.date:
+        return []
+    return [f"{FLAG_ORDER}: dated after the row above ({above.location}, {above.date.isoformat()})"]
 
 
 def _version(root: HtmlElement, records: list[DraftRecord]) -> tuple[str, list[str]]:

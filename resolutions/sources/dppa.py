@@ -21,7 +21,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from resolutions.sources.records import MembershipRecord, ParsedSource, SourceError
+from resolutions.sources.reading import check_last_line_ends, read_text
+from resolutions.sources.records import (
+    FIRST_YEAR,
+    MembershipRecord,
+    ParsedSource,
+    SourceError,
+    check_council_date,
+)
 from votes import reference
 from votes.choices import Source
 from votes.names import NameResolver, default_resolver
@@ -31,63 +38,93 @@ from votes.reference import CorrectionRow
 COLUMNS = ("id", "year", "security_council_member", "last_update")
 
 
-def _decode(data: bytes, file: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise SourceError(
-            file, f"line {line}", f"the file is not UTF-8 (byte {data[error.start]:#04x})"
-        ) from None
-
-
 def _parse_date(value: str, file: str, where: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        updated = date.fromisoformat(value)
     except ValueError:
         raise SourceError(
             file, where, f"last_update {value!r} is not a date (YYYY-MM-DD)"
         ) from None
+    return check_council_date(updated, file, where, "last_update")
+
+
+def _year(text: str, file: str, where: str) -> int:
+    """A membership year: 1946 to next year (members are elected a year ahead)."""
+    if not (text.isdigit() and len(text) == 4):
+        raise SourceError(file, where, f"year {text!r} is not a year")
+    year = int(text)
+    if year > date.today().year + 1:
+        raise SourceError(file, where, f"year {year} is in the future")
+    if year < FIRST_YEAR:
+        raise SourceError(file, where, f"year {year} is before the Council first met")
+    return year
 
 
 def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
     """Read a DPPA membership CSV into :class:`MembershipRecord` rows, in file order."""
     file = name or (str(source) if isinstance(source, Path) else "DPPA membership CSV")
-    data = source.read_bytes() if isinstance(source, Path) else source
-    reader = csv.DictReader(io.StringIO(_decode(data, file), newline=""))
-    header = reader.fieldnames or []
-    missing = [column for column in COLUMNS if column not in header]
-    if missing:
-        raise SourceError(file, "line 1", f"missing column(s): {', '.join(missing)}")
-
-    records, warnings = [], []
-    seen: dict[tuple[int, str], str] = {}
-    next_line = 2
-    for row in reader:
-        line, next_line = next_line, reader.line_num + 1
-        where = f"row id {(row['id'] or '?').strip()} (line {line})"
-        year_text = (row["year"] or "").strip()
-        if not (year_text.isdigit() and len(year_text) == 4):
-            raise SourceError(file, where, f"year {year_text!r} is not a year")
-        year = int(year_text)
-        member = " ".join((row["security_council_member"] or "").split())
-        updated = _parse_date((row["last_update"] or "").strip(), file, where)
-        if member:
-            earlier = seen.setdefault((year, member.casefold()), where)
-            if earlier != where:
-                warnings.append(f"{where}: {member} is listed twice for {year} (also {earlier})")
-        records.append(MembershipRecord(where, year, member, updated))
-
+    text = read_text(source, file)
+    check_last_line_ends(text, file)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    _check_header(reader.fieldnames or [], file)
+    records = _read_rows(reader, file)
     dates = [record.last_update for record in records if record.last_update]
     return ParsedSource(
         source=Source.DPPA,
         version=max(dates).isoformat() if dates else "",
         location=str(source) if isinstance(source, Path) else file,
         records=tuple(records),
-        warnings=tuple(warnings),
+        warnings=tuple(_listed_twice(records)),
     )
+
+
+def _check_header(header: list[str], file: str) -> None:
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        raise SourceError(file, "line 1", f"missing column(s): {', '.join(missing)}")
+
+
+def _read_rows(reader: csv.DictReader, file: str) -> list[MembershipRecord]:
+    """One record per row; a row id given twice is a repeated row, refused."""
+    records, lines_by_id = [], {}
+    next_line = 2
+    for row in reader:
+        line, next_line = next_line, reader.line_num + 1
+        row_id = (row["id"] or "?").strip()
+        where = f"row id {row_id} (line {line})"
+        if None in row or None in row.values():
+            raise SourceError(
+                file, where, f"the row does not have the header's {len(COLUMNS)} fields"
+            )
+        if row_id in lines_by_id:
+            raise SourceError(
+                file, where, f"the row repeats row id {row_id} of line {lines_by_id[row_id]}"
+            )
+        lines_by_id[row_id] = line
+        records.append(_record(row, file, where))
+    return records
+
+
+def _record(row: dict, file: str, where: str) -> MembershipRecord:
+    year = _year((row["year"] or "").strip(), file, where)
+    member = " ".join((row["security_council_member"] or "").split())
+    updated = _parse_date((row["last_update"] or "").strip(), file, where)
+    return MembershipRecord(where, year, member, updated)
+
+
+def _listed_twice(records: list[MembershipRecord]) -> list[str]:
+    """One state on two rows of one year: a warning (build_terms counts it once)."""
+    warnings, seen = [], {}
+    for record in records:
+        if not record.name:
+            continue
+        earlier = seen.setdefault((record.year, record.name.casefold()), record.location)
+        if earlier != record.location:
+            twice = f"{record.name} is listed twice for {record.year} (also {earlier})"
+            warnings.append(f"{record.location}: {twice}")
+    return warnings
 
 
 class Term(NamedTuple):
@@ -164,58 +201,85 @@ def build_terms(
     corrections = reference.membership_corrections() if corrections is None else corrections
     permanent = reference.permanent_codes()
     plan = TermPlan()
+    by_year = _by_year(records)
+    plan.problems += _years_missing(by_year)
+    years_by_code: dict[str, set[int]] = defaultdict(set)
+    for year in sorted(by_year):
+        listed = _YearListing(year)
+        for record in by_year[year]:
+            _list_member(record, listed, resolver, permanent, plan)
+        _apply_corrections(listed, [c for c in corrections if c.year == year], plan)
+        _check_permanent(year, listed.permanent, plan)
+        _check_elected_count(listed, plan)
+        for code in listed.elected:
+            years_by_code[code].add(year)
+    plan.terms = _split_successions(_merge(years_by_code), plan)
+    return plan
 
+
+@dataclass
+class _YearListing:
+    """What one year's rows name: elected and permanent members, and blank rows."""
+
+    year: int
+    elected: dict[str, str] = field(default_factory=dict)  # code -> location
+    permanent: dict[str, str] = field(default_factory=dict)
+    blanks: list[str] = field(default_factory=list)  # locations
+
+
+def _by_year(records: Iterable[MembershipRecord]) -> dict[int, list[MembershipRecord]]:
     by_year: dict[int, list[MembershipRecord]] = defaultdict(list)
     for record in records:
         by_year[record.year].append(record)
+    return by_year
 
-    if by_year:
-        gaps = sorted(set(range(min(by_year), max(by_year) + 1)) - by_year.keys())
-        plan.problems += [f"{year}: the file lists nobody for this year." for year in gaps]
 
-    years_by_code: dict[str, set[int]] = defaultdict(set)
-    for year in sorted(by_year):
-        elected: dict[str, str] = {}
-        listed_permanent: dict[str, str] = {}
-        blanks = []
-        for record in by_year[year]:
-            if not record.name:
-                plan.blank.append((record.location, year))
-                blanks.append(record.location)
-                continue
-            # A name must mean the same state all year, or it is not mapped.
-            code = resolver.resolve(record.name, date(year, 1, 1))
-            if code is None or code != resolver.resolve(record.name, date(year, 12, 31)):
-                plan.unmapped.append((record.location, year, record.name))
-                continue
-            target = listed_permanent if code in permanent else elected
-            if code in target:
-                plan.problems.append(f"{record.location}: {code} is listed twice for {year}.")
-            target.setdefault(code, record.location)
+def _years_missing(by_year: dict) -> list[str]:
+    if not by_year:
+        return []
+    gaps = sorted(set(range(min(by_year), max(by_year) + 1)) - by_year.keys())
+    return [f"{year}: the file lists nobody for this year." for year in gaps]
 
-        for row in (c for c in corrections if c.year == year):
-            if row.code in elected:
-                if blanks:
-                    plan.problems.append(
-                        f"{year}: the correction to {row.code} is already listed; blanks remain."
-                    )
-                continue
-            if not blanks:
-                plan.problems.append(f"{year}: a correction names {row.code} but no row is blank.")
-                continue
-            location = blanks.pop(0)
-            elected[row.code] = location
-            plan.corrected.append((location, row))
 
-        _check_permanent(year, listed_permanent, plan)
-        if len(elected) != _elected_seats(year):
-            plan.problems.append(
-                f"{year}: {len(elected)} elected members, not {_elected_seats(year)}"
-                + (f" ({len(blanks)} blank)" if blanks else "")
-                + "."
-            )
-        for code in elected:
-            years_by_code[code].add(year)
+def _list_member(record, listed: _YearListing, resolver, permanent, plan: TermPlan) -> None:
+    year = listed.year
+    if not record.name:
+        plan.blank.append((record.location, year))
+        listed.blanks.append(record.location)
+        return
+    # A name must mean the same state all year, or it is not mapped.
+    code = resolver.resolve(record.name, date(year, 1, 1))
+    if code is None or code != resolver.resolve(record.name, date(year, 12, 31)):
+        plan.unmapped.append((record.location, year, record.name))
+        return
+    target = listed.permanent if code in permanent else listed.elected
+    if code in target:
+        plan.problems.append(f"{record.location}: {code} is listed twice for {year}.")
+    target.setdefault(code, record.location)
 
-    plan.terms = _split_successions(_merge(years_by_code), plan)
-    return plan
+
+def _apply_corrections(listed: _YearListing, corrections: list, plan: TermPlan) -> None:
+    """Fill blank rows from the cited corrections, and only those."""
+    year = listed.year
+    for row in corrections:
+        if row.code in listed.elected:
+            if listed.blanks:
+                plan.problems.append(
+                    f"{year}: the correction to {row.code} is already listed; blanks remain."
+                )
+            continue
+        if not listed.blanks:
+            plan.problems.append(f"{year}: a correction names {row.code} but no row is blank.")
+            continue
+        location = listed.blanks.pop(0)
+        listed.elected[row.code] = location
+        plan.corrected.append((location, row))
+
+
+def _check_elected_count(listed: _YearListing, plan: TermPlan) -> None:
+    seats = _elected_seats(listed.year)
+    if len(listed.elected) != seats:
+        blank = f" ({len(listed.blanks)} blank)" if listed.blanks else ""
+        plan.problems.append(
+            f"{listed.year}: {len(listed.elected)} elected members, not {seats}{blank}."
+        )

@@ -3,8 +3,8 @@
 Parsers (one module per official source in this package) are pure: they read
 a file (a path or bytes) and return these plain records, or raise
 :class:`SourceError`. They touch no database. Matching, merging, validation
-against the Council's membership and writing are done by the loader
-(``resolutions.sources.loader``).
+against the Council's membership and writing are done by the import pipeline.
+Reading a file (size limit, encoding) is ``resolutions.sources.reading``.
 
 Conventions shared by all parsers:
 
@@ -26,6 +26,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+# The Council first met in January 1946; no source can date a vote before that
+# year, nor after today.
+FIRST_YEAR = 1946
+
 
 class SourceError(Exception):
     """Bad input: names the file, the place in it and the reason."""
@@ -36,6 +40,17 @@ class SourceError(Exception):
         self.reason = reason
         where = f"{file}, {location}" if location else file
         super().__init__(f"{where}: {reason}")
+
+
+def check_council_date(on: date, file: str, where: str, what: str = "the date") -> date:
+    """``on``, refused when outside the Council's life (1946 to today)."""
+    if on > date.today():
+        raise SourceError(file, where, f"{what} {on.isoformat()} is in the future")
+    if on.year < FIRST_YEAR:
+        raise SourceError(
+            file, where, f"{what} {on.isoformat()} is before the Council first met ({FIRST_YEAR})"
+        )
+    return on
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,29 @@ class DraftRecord:
     tally_text: str = ""  # the tally exactly as written, when the source writes one
     flags: tuple[str, ...] = ()  # plain-words notes on peculiarities of this row
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def check_no_copied_rows(records, file: str) -> None:
+    """A row that repeats another's draft word for word is a copy, refused.
+
+    Two rows on one draft symbol and day are two votes (on parts of S/552 in
+    1947), and the Library's pages do repeat some rows exactly: vetoes known
+    only by their meeting (three at S/PV.49) and resolutions (S/RES/1996 in
+    2011, matched by number and counted once). But an exact copy of a row
+    naming a draft would become a second, published vote on that draft.
+    """
+    seen: dict[tuple, str] = {}
+    for record in records:
+        symbol = record.draft_symbol
+        if record.resolution_number or not symbol or symbol.startswith("S/PV."):
+            continue
+        key = (record.date, symbol, record.meeting_symbol, record.agenda, record.vetoed_by)
+        key += (record.outcome, record.tally_text)
+        if key in seen:
+            raise SourceError(
+                file, record.location, f"the row repeats {seen[key]} ({symbol}, {record.date})"
+            )
+        seen[key] = record.location
 
 
 @dataclass(frozen=True)

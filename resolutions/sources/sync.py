@@ -18,7 +18,7 @@ from resolutions.sources import (
     dhl_meetings,
     dhl_veto,
     dppa,
-    spreadsheet,
+    site_export,
     undl,
     unxml,
     unxml_adopted,
@@ -63,7 +63,7 @@ def parse(item: Input) -> ParsedSource:
     if item.source == Source.DHL_MEETINGS:
         return dhl_meetings.parse(item.path)
     if item.source == Source.EDITOR:
-        return spreadsheet.parse(item.path, name=item.path.name)
+        return site_export.parse(item.path, name=item.path.name)
     raise ValueError(f"no parser for {item.source}")
 
 

@@ -98,16 +98,22 @@ def interpret_tally(text: str, *, outcome: str, vetoers: int, on: date) -> Tally
     a, b, c = (int(match.group(i)) for i in (1, 2, 3))
     note = (match.group("note") or match.group("bare") or "").strip()
     base.update(kind=COUNT, note=note)
-    total = a + b + c
-    if total > size:
-        reason = f"the numbers add up to {total}, more than the {size} members of the Council"
+    if a + b + c > size:
+        reason = f"the numbers add up to {a + b + c}, more than the {size} members of the Council"
         counts = {"yes": a, "no": b, "abstain": c}
         return TallyReading(
             **base, **counts, order=YES_NO_ABSTAIN, inconsistent=True, reason=reason
         )
-    base["non_voting"] = size - total
-    counts, order, ambiguous, misfit = _choose(a, b, c, outcome, vetoers, required)
-    problem = misfit or _check_note(note, size - total, size)
+    return _read_counts((a, b, c), base, outcome, vetoers)
+
+
+def _read_counts(numbers: tuple[int, int, int], base: dict, outcome: str, vetoers: int):
+    """Three numbers that fit the Council, read in the order the outcome allows."""
+    a, b, c = numbers
+    size = base["council_size"]
+    base["non_voting"] = size - a - b - c
+    counts, order, ambiguous, misfit = _choose(a, b, c, outcome, vetoers, base["required"])
+    problem = misfit or _check_note(base["note"], size - a - b - c, size)
     return TallyReading(
         **base,
         yes=counts[0],

@@ -8,21 +8,21 @@ grouped into one :class:`DraftRecord`. Plain or gzip-compressed input is read.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import re
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from resolutions.sources.reading import check_last_line_ends, decode_text, gunzip, read_bytes
 from resolutions.sources.records import (
     DraftRecord,
     ParsedSource,
     SourceError,
     VoteRecord,
+    check_council_date,
     normalise_symbol,
     parse_resolution_symbol,
 )
@@ -76,42 +76,58 @@ def _name_date(name: str, *, search: bool) -> date | None:
         return None
 
 
+_FILE_LIST = "UN Digital Library file list"
+
+
 def newest_voting_file(file_list: bytes | str | list) -> dict:
     """The entry of the newest ``YYYY_MM_DD_sc_voting`` CSV in the Digital Library file list."""
-    where = "UN Digital Library file list"
-    entries = file_list
-    if isinstance(file_list, (bytes, str)):
-        try:
-            entries = json.loads(file_list)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise SourceError(where, "", f"the file list is not valid JSON ({error})") from None
-    if not isinstance(entries, list):
-        raise SourceError(where, "", "the file list is not a JSON array")
-    candidates: list[tuple[date, dict]] = []
-    for number, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict):
-            raise SourceError(where, f"entry {number}", "the entry is not a JSON object")
-        name = str(entry.get("name") or "").strip()
-        fmt = str(entry.get("format") or "").strip().lower().lstrip(".")
-        if name.lower().endswith(".csv"):
-            name, fmt = name[:-4], fmt or "csv"
-        found = _name_date(name, search=False)
-        if fmt != "csv" or found is None:
-            continue
-        if not isinstance(entry.get("url"), str) or not entry["url"].strip():
-            raise SourceError(where, f"entry {number}", f"the voting file {name!r} has no url")
-        candidates.append((found, entry))
+    entries = _file_list_entries(file_list)
+    candidates = [
+        (found, entry)
+        for number, entry in enumerate(entries, start=1)
+        if (found := _voting_file_date(entry, number)) is not None
+    ]
     if not candidates:
-        raise SourceError(where, "", "no YYYY_MM_DD_sc_voting CSV file is listed")
+        raise SourceError(_FILE_LIST, "", "no YYYY_MM_DD_sc_voting CSV file is listed")
     newest = max(found for found, _ in candidates)
     best = [entry for found, entry in candidates if found == newest]
     urls = {entry["url"].strip() for entry in best}
     if len(urls) > 1:
         # Two different files for one date: choosing would be a guess.
         raise SourceError(
-            where, "", f"several voting files dated {newest}: {', '.join(sorted(urls))}"
+            _FILE_LIST, "", f"several voting files dated {newest}: {', '.join(sorted(urls))}"
         )
     return best[0]
+
+
+def _file_list_entries(file_list: bytes | str | list) -> list:
+    entries = file_list
+    if isinstance(file_list, (bytes, str)):
+        try:
+            entries = json.loads(file_list)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise SourceError(
+                _FILE_LIST, "", f"the file list is not valid JSON ({error})"
+            ) from None
+    if not isinstance(entries, list):
+        raise SourceError(_FILE_LIST, "", "the file list is not a JSON array")
+    return entries
+
+
+def _voting_file_date(entry, number: int) -> date | None:
+    """The date of a listed voting CSV; None for any other file."""
+    if not isinstance(entry, dict):
+        raise SourceError(_FILE_LIST, f"entry {number}", "the entry is not a JSON object")
+    name = str(entry.get("name") or "").strip()
+    fmt = str(entry.get("format") or "").strip().lower().lstrip(".")
+    if name.lower().endswith(".csv"):
+        name, fmt = name[:-4], fmt or "csv"
+    found = _name_date(name, search=False)
+    if fmt != "csv" or found is None:
+        return None
+    if not isinstance(entry.get("url"), str) or not entry["url"].strip():
+        raise SourceError(_FILE_LIST, f"entry {number}", f"the voting file {name!r} has no url")
+    return found
 
 
 @dataclass
@@ -139,40 +155,14 @@ def parse(
 ) -> ParsedSource:
     """Read the voting CSV (plain or gzip) into one adopted DraftRecord per resolution."""
     if isinstance(source, (bytes, bytearray)):
-        data, display = bytes(source), name or "<bytes>"
-        location = display
+        display = location = name or "<bytes>"
     else:
-        path = Path(source)
-        display, location = name or path.name, str(path)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise SourceError(display, "", f"cannot read the file ({error.strerror})") from None
-    rows = csv.reader(io.StringIO(_decode(_gunzip(data, display), display), newline=""))
+        display, location = name or Path(source).name, str(source)
+    text = decode_text(gunzip(read_bytes(source, display), display), display)
+    check_last_line_ends(text, display)
+    rows = csv.reader(io.StringIO(text, newline=""))
     col, width = _header(rows, display)
-    groups: dict[str, _Group] = {}
-    previous_key = None
-    line = rows.line_num + 1
-    while (row := _next_row(rows, display, line)) is not None:
-        where = f"line {line}"
-        next_line = rows.line_num + 1
-        if not row or (len(row) == 1 and not row[0].strip()):
-            line = next_line
-            continue
-        if len(row) != width:
-            raise SourceError(display, where, f"the row has {len(row)} fields, the header {width}")
-        values = {c: row[col[c]].strip() for c in COLUMNS}
-        key = values["undl_id"] or "resolution " + values["resolution"]
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = _start_group(line, values, display)
-        else:
-            _check_agreement(group, line, values, display)
-            if previous_key != key:
-                group.contiguous = False
-        _add_member(group, line, values, row[col["ms_name"]], display)
-        previous_key, line = key, next_line
-    records, warnings = _finish(groups)
+    records, warnings = _finish(_read_groups(rows, col, width, display))
     if not records:
         warnings.append(f"{display}: the file has no data rows")
     return ParsedSource(
@@ -184,6 +174,37 @@ def parse(
     )
 
 
+def _read_groups(rows, col: dict[str, int], width: int, display: str) -> dict[str, _Group]:
+    """The member rows grouped by resolution (its undl_id), in file order."""
+    groups: dict[str, _Group] = {}
+    previous_key = None
+    line = rows.line_num + 1
+    while (row := _next_row(rows, display, line)) is not None:
+        next_line = rows.line_num + 1
+        if row and not (len(row) == 1 and not row[0].strip()):
+            previous_key = _add_row(groups, previous_key, row, line, col, width, display)
+        line = next_line
+    return groups
+
+
+def _add_row(groups, previous_key, row, line: int, col, width: int, display: str) -> str:
+    """Put one member row into its resolution's group; returns the group's key."""
+    if len(row) != width:
+        raise SourceError(
+            display, f"line {line}", f"the row has {len(row)} fields, the header {width}"
+        )
+    values = {c: row[col[c]].strip() for c in COLUMNS}
+    key = values["undl_id"] or "resolution " + values["resolution"]
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = _start_group(line, values, display)
+    else:
+        _check_agreement(group, line, values, display)
+        group.contiguous = group.contiguous and previous_key == key
+    _add_member(group, line, values, row[col["ms_name"]], display)
+    return key
+
+
 def _next_row(rows, display: str, line: int) -> list[str] | None:
     try:
         return next(rows)
@@ -193,38 +214,23 @@ def _next_row(rows, display: str, line: int) -> list[str] | None:
         raise SourceError(display, f"line {line}", f"the CSV is malformed ({error})") from None
 
 
-def _gunzip(data: bytes, display: str) -> bytes:
-    if data[:2] != b"\x1f\x8b":
-        return data
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as error:
-        raise SourceError(display, "", f"the file is not a valid gzip file ({error})") from None
-
-
-def _decode(data: bytes, display: str) -> str:
-    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    try:
-        return data[bom:].decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: bom + error.start].count(b"\n") + 1
-        raise SourceError(
-            display, f"line {line}", f"the file is not UTF-8 (byte {data[bom + error.start]:#04x})"
-        ) from None
-
-
 def _header(rows, display: str) -> tuple[dict[str, int], int]:
+    """Each column's place, and the header's width; every column once."""
     first = _next_row(rows, display, 1)
     if first is None:
         raise SourceError(display, "line 1", "the file is empty (no header line)")
     header = [cell.strip().lower() for cell in first]
+    _check_columns(header, display)
+    return {c: header.index(c) for c in COLUMNS}, len(header)
+
+
+def _check_columns(header: list[str], display: str) -> None:
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise SourceError(display, "line 1", f"missing columns: {', '.join(missing)}")
     doubled = sorted({c for c in COLUMNS if header.count(c) > 1})
     if doubled:
         raise SourceError(display, "line 1", f"columns appear twice: {', '.join(doubled)}")
-    return {c: header.index(c) for c in COLUMNS}, len(header)
 
 
 def _start_group(line: int, values: dict[str, str], display: str) -> _Group:
@@ -236,6 +242,7 @@ def _start_group(line: int, values: dict[str, str], display: str) -> _Group:
         when = date.fromisoformat(text)
     except ValueError:
         raise SourceError(display, where, f"date {text!r} is not a YYYY-MM-DD date") from None
+    check_council_date(when, display, where)
     symbol = parse_resolution_symbol(values["resolution"])
     if symbol is None:
         raise SourceError(
@@ -286,21 +293,8 @@ def _check_agreement(group: _Group, line: int, values: dict[str, str], display: 
 
 
 def _add_member(group: _Group, line: int, values: dict[str, str], name: str, display: str) -> None:
-    where = f"line {line}"
     code, position, note = values["ms_code"], values["ms_vote"].upper(), values["vote_note"]
-    if not code:
-        raise SourceError(display, where, "the member code (ms_code) is blank")
-    if position not in POSITIONS:
-        raise SourceError(
-            display, where, f"unknown vote code {values['ms_vote']!r} (expected Y, N, A or X)"
-        )
-    if code in group.members:
-        raise SourceError(
-            display,
-            where,
-            f"member {code} appears twice for {values['resolution']} "
-            f"(lines {group.members[code]} and {line})",
-        )
+    _check_member(group, line, values, display)
     group.members[code] = group.last_line = line
     absent = bool(note and _ABSENT.search(note))
     # Absence already explains the missing vote; "did not participate" means present.
@@ -316,57 +310,81 @@ def _add_member(group: _Group, line: int, values: dict[str, str], name: str, dis
     )
 
 
+def _check_member(group: _Group, line: int, values: dict[str, str], display: str) -> None:
+    """A member code, a known vote code, and each member once per resolution."""
+    where, code = f"line {line}", values["ms_code"]
+    if not code:
+        raise SourceError(display, where, "the member code (ms_code) is blank")
+    if values["ms_vote"].upper() not in POSITIONS:
+        raise SourceError(
+            display, where, f"unknown vote code {values['ms_vote']!r} (expected Y, N, A or X)"
+        )
+    if code in group.members:
+        raise SourceError(
+            display,
+            where,
+            f"member {code} appears twice for {values['resolution']} "
+            f"(lines {group.members[code]} and {line})",
+        )
+
+
 def _finish(groups: dict[str, _Group]) -> tuple[list[DraftRecord], list[str]]:
-    ids: dict[tuple[int, int], list[str]] = {}
-    for group in groups.values():
-        ids.setdefault((group.number, group.year), []).append(group.undl_id)
-    repeated = {
-        key: f"S/RES/{key[0]} ({key[1]}) appears under more than one undl_id ({', '.join(found)})"
-        for key, found in ids.items()
-        if len(found) > 1
-    }
-    records, warnings = [], list(repeated.values())
+    """One record per resolution, with its flags; one resolution under two ids is warned of."""
+    repeated = _repeated_resolutions(groups)
+    records = []
     for group in groups.values():
         flags = list(group.flags)
-        symbol = f"S/RES/{group.number} ({group.year})"
         if (group.number, group.year) in repeated:
             flags.append(repeated[(group.number, group.year)])
         if not group.contiguous:
             flags.append("the rows of this resolution are not together in the file")
-        modality = _check_modality(group, group.modality, flags)
-        _check_counts(group, modality, flags)
-        title = _title(group.raw["description"], flags)
-        _check_description(group, symbol, flags)
-        first, last = group.first_line, group.last_line
-        raw = group.raw
-        records.append(
-            DraftRecord(
-                source=Source.UNDL.value,
-                location=f"lines {first}\u2013{last}" if last != first else f"line {first}",
-                date=group.when,
-                draft_symbol=normalise_symbol(raw["draft"]),
-                resolution_number=group.number,
-                resolution_year=group.year,
-                meeting_symbol=normalise_symbol(raw["meeting"]),
-                title=title,
-                description=raw["description"],
-                agenda=raw["agenda"],
-                subjects=tuple(s.strip() for s in raw["subjects"].split("|") if s.strip()),
-                modality=modality,
-                recorded_yes=group.totals["total_yes"],
-                recorded_no=group.totals["total_no"],
-                recorded_abstain=group.totals["total_abstentions"],
-                recorded_non_voting=group.totals["total_non_voting"],
-                recorded_members=group.totals["total_ms"],
-                outcome=Outcome.ADOPTED.value,
-                votes=tuple(group.votes),
-                undl_id=group.undl_id,
-                url=raw["undl_link"],
-                flags=tuple(flags),
-                extra={"permanent_members": tuple(group.permanent)},
-            )
-        )
-    return records, warnings
+        records.append(_record(group, flags))
+    return records, list(repeated.values())
+
+
+def _repeated_resolutions(groups: dict[str, _Group]) -> dict[tuple[int, int], str]:
+    ids: dict[tuple[int, int], list[str]] = {}
+    for group in groups.values():
+        ids.setdefault((group.number, group.year), []).append(group.undl_id)
+    return {
+        key: f"S/RES/{key[0]} ({key[1]}) appears under more than one undl_id ({', '.join(found)})"
+        for key, found in ids.items()
+        if len(found) > 1
+    }
+
+
+def _record(group: _Group, flags: list[str]) -> DraftRecord:
+    modality = _check_modality(group, group.modality, flags)
+    _check_counts(group, modality, flags)
+    title = _title(group.raw["description"], flags)
+    _check_description(group, f"S/RES/{group.number} ({group.year})", flags)
+    first, last = group.first_line, group.last_line
+    raw = group.raw
+    return DraftRecord(
+        source=Source.UNDL.value,
+        location=f"lines {first}\u2013{last}" if last != first else f"line {first}",
+        date=group.when,
+        draft_symbol=normalise_symbol(raw["draft"]),
+        resolution_number=group.number,
+        resolution_year=group.year,
+        meeting_symbol=normalise_symbol(raw["meeting"]),
+        title=title,
+        description=raw["description"],
+        agenda=raw["agenda"],
+        subjects=tuple(s.strip() for s in raw["subjects"].split("|") if s.strip()),
+        modality=modality,
+        recorded_yes=group.totals["total_yes"],
+        recorded_no=group.totals["total_no"],
+        recorded_abstain=group.totals["total_abstentions"],
+        recorded_non_voting=group.totals["total_non_voting"],
+        recorded_members=group.totals["total_ms"],
+        outcome=Outcome.ADOPTED.value,
+        votes=tuple(group.votes),
+        undl_id=group.undl_id,
+        url=raw["undl_link"],
+        flags=tuple(flags),
+        extra={"permanent_members": tuple(group.permanent)},
+    )
 
 
 def _check_modality(group: _Group, modality: str, flags: list[str]) -> str:
@@ -380,20 +398,15 @@ def _check_modality(group: _Group, modality: str, flags: list[str]) -> str:
     return modality
 
 
+_PAIRS = (("Y", "total_yes"), ("N", "total_no"), ("A", "total_abstentions"))
+_PAIRS += (("X", "total_non_voting"),)
+
+
 def _check_counts(group: _Group, modality: str, flags: list[str]) -> None:
+    """Flag totals that disagree with the member rows or with the Council on that day."""
     counted = Counter(v.position for v in group.votes)
-    recorded = group.totals
+    _check_totals(group, counted, flags)
     members = len(group.votes)
-    pairs = (("Y", "total_yes"), ("N", "total_no"), ("A", "total_abstentions"))
-    pairs += (("X", "total_non_voting"),)
-    if any(counted[p] != recorded[c] for p, c in pairs):
-        said = "-".join(str(recorded[c]) for _, c in pairs)
-        found = "-".join(str(counted[p]) for p, _ in pairs)
-        flags.append(f"recorded totals {said} (Y-N-A-X) disagree with the member rows {found}")
-    if sum(recorded[c] for _, c in pairs) != recorded["total_ms"]:
-        flags.append(f"the recorded totals do not add up to total_ms {recorded['total_ms']}")
-    if recorded["total_ms"] != members:
-        flags.append(f"total_ms is {recorded['total_ms']} but there are {members} member rows")
     size = 11 if group.when < ENLARGED else 15
     if members != size:
         flags.append(f"{members} member rows; the Council had {size} members on this date")
@@ -403,6 +416,20 @@ def _check_counts(group: _Group, modality: str, flags: list[str]) -> None:
         flags.append("a vote is coded SUN (USSR) after the seat passed on 24 December 1991")
     if group.year != group.when.year:
         flags.append(f"the resolution's year {group.year} is not the year of the vote date")
+
+
+def _check_totals(group: _Group, counted: Counter, flags: list[str]) -> None:
+    recorded = group.totals
+    if any(counted[p] != recorded[c] for p, c in _PAIRS):
+        said = "-".join(str(recorded[c]) for _, c in _PAIRS)
+        found = "-".join(str(counted[p]) for p, _ in _PAIRS)
+        flags.append(f"recorded totals {said} (Y-N-A-X) disagree with the member rows {found}")
+    if sum(recorded[c] for _, c in _PAIRS) != recorded["total_ms"]:
+        flags.append(f"the recorded totals do not add up to total_ms {recorded['total_ms']}")
+    if recorded["total_ms"] != len(group.votes):
+        flags.append(
+            f"total_ms is {recorded['total_ms']} but there are {len(group.votes)} member rows"
+        )
 
 
 def _title(description: str, flags: list[str]) -> str:

@@ -25,11 +25,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from resolutions.sources.reading import check_total_size, decode_text, read_bytes
 from resolutions.sources.records import (
     DraftRecord,
     ParsedSource,
     SourceError,
     VoteRecord,
+    check_council_date,
     normalise_symbol,
 )
 from votes.choices import Modality, Outcome, Position, Source
@@ -84,20 +86,18 @@ def _describe(element: etree._Element) -> str:
 
 def _load(source: Path | bytes, name: str | None) -> tuple[str, etree._Element]:
     """Read and parse the XML, refusing entities and network access."""
-    if isinstance(source, bytes):
-        file, data = name or "<bytes>", source
-    else:
-        file = name or source.name
-        try:
-            data = source.read_bytes()
-        except OSError as exc:
-            raise SourceError(file, "", f"cannot read the file: {exc.strerror}") from exc
+    file = name or ("<bytes>" if isinstance(source, bytes) else source.name)
+    data = read_bytes(source, file)
+    decode_text(data, file)  # empty, binary and non-UTF-8 files are refused alike
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 0
-        raise SourceError(file, f"line {line}", f"not well-formed XML: {exc.msg}") from exc
+        reason = f"not well-formed XML: {exc.msg}"
+        if line >= data.count(b"\n") + 1:  # the error is at the very end
+            reason += "; the file may be cut short"
+        raise SourceError(file, f"line {line}", reason) from exc
     if root.tag != f"{{{AKN}}}akomaNtoso":
         raise SourceError(file, _where(root), f"root element {_describe(root)} is not akomaNtoso")
     return file, root
@@ -114,14 +114,7 @@ def _parse_date(file: str, element: etree._Element, value: str | None) -> date:
 
 def _symbol(file: str, root: etree._Element) -> tuple[str, set[str]]:
     """The draft symbol, checked between the FRBR identifiers and <docNumber>."""
-    frbr_symbols: set[str] = set()
-    frbr_dates: set[str] = set()
-    for element in root.iterfind(".//a:meta/a:identification//*[@value]", NS):
-        if _local(element) in {"FRBRthis", "FRBRuri"}:
-            match = _FRBR_ID.search(element.get("value", ""))
-            if match:
-                frbr_dates.add(match.group(1))
-                frbr_symbols.add(f"S/{match.group(2)}/{int(match.group(3))}")
+    frbr_symbols, frbr_dates = _frbr_ids(root)
     if len(frbr_symbols) > 1:
         raise SourceError(
             file, "<identification>", f"the FRBR identifiers disagree: {sorted(frbr_symbols)}"
@@ -142,6 +135,18 @@ def _symbol(file: str, root: etree._Element) -> tuple[str, set[str]]:
             file, "<identification>", "no draft symbol: no FRBR identifier nor <docNumber>"
         )
     return symbols.pop(), frbr_dates
+
+
+def _frbr_ids(root: etree._Element) -> tuple[set[str], set[str]]:
+    """The draft symbols and dates the FRBR identifiers give (``/unsc/2023-03-27/2023-212/``)."""
+    symbols: set[str] = set()
+    dates: set[str] = set()
+    for element in root.iterfind(".//a:meta/a:identification//*[@value]", NS):
+        match = _FRBR_ID.search(element.get("value", ""))
+        if match and _local(element) in {"FRBRthis", "FRBRuri"}:
+            dates.add(match.group(1))
+            symbols.add(f"S/{match.group(2)}/{int(match.group(3))}")
+    return symbols, dates
 
 
 def _outcome_step(file: str, root: etree._Element) -> etree._Element:
@@ -183,37 +188,52 @@ def _read_voting(file: str, root: etree._Element, flags: list[str], extra: dict)
     for child in votings[0]:
         if not isinstance(child.tag, str):
             continue  # comments and processing instructions
-        kind = _local(child)
-        if kind == "quorum":
+        if _local(child) == "quorum":
             if (child.get("value") or "").strip():
                 extra["quorum"] = child.get("value").strip()
             continue
-        if kind != "count":
-            raise SourceError(file, _where(child), f"unknown element {_describe(child)} in voting")
-        rule = POSITION_LISTS.get((child.get("refersTo") or "").strip().casefold())
-        if rule is None:
-            raise SourceError(file, _where(child), f"unknown position list {_describe(child)}")
-        position, absent, no_part = rule
-        if position in stated:
-            raise SourceError(file, _where(child), f"second list for {POSITION_WORDS[position]}")
-        value = (child.get("value") or "").strip()
-        if value and not value.isdigit():
-            raise SourceError(file, _where(child), f"{_describe(child)}: count is not a number")
-        stated[position] = int(value) if value else None
-        if not value:
-            flags.append(f"The XML states no count for {POSITION_WORDS[position]}.")
-        for organization in child.iter(f"{{{AKN}}}organization"):
-            member = " ".join((organization.text or "").split())
-            if not member:
-                raise SourceError(file, _where(organization), "<organization> without a name")
-            # The lists carry names only (no state codes), so code stays blank.
-            listed.append(
-                VoteRecord(position, name=member, not_present=absent, did_not_participate=no_part)
-            )
+        listed += _read_count(file, child, stated, flags)
     if not stated:
         flags.append("The voting data is empty: the <voting> element lists no votes or totals.")
         return (), {}
     return _check_lists(listed, stated, flags), stated
+
+
+def _read_count(file: str, child: etree._Element, stated: dict, flags: list[str]) -> list:
+    """One <count> list: its stated count goes to ``stated``; its members are returned."""
+    if _local(child) != "count":
+        raise SourceError(file, _where(child), f"unknown element {_describe(child)} in voting")
+    rule = POSITION_LISTS.get((child.get("refersTo") or "").strip().casefold())
+    if rule is None:
+        raise SourceError(file, _where(child), f"unknown position list {_describe(child)}")
+    position, absent, no_part = rule
+    if position in stated:
+        raise SourceError(file, _where(child), f"second list for {POSITION_WORDS[position]}")
+    stated[position] = _stated_count(file, child, flags, position)
+    return [
+        # The lists carry names only (no state codes), so code stays blank.
+        VoteRecord(position, name=member, not_present=absent, did_not_participate=no_part)
+        for member in _members(file, child)
+    ]
+
+
+def _stated_count(file: str, child: etree._Element, flags: list[str], position: str) -> int | None:
+    value = (child.get("value") or "").strip()
+    if value and not value.isdigit():
+        raise SourceError(file, _where(child), f"{_describe(child)}: count is not a number")
+    if not value:
+        flags.append(f"The XML states no count for {POSITION_WORDS[position]}.")
+    return int(value) if value else None
+
+
+def _members(file: str, count: etree._Element) -> list[str]:
+    members = []
+    for organization in count.iter(f"{{{AKN}}}organization"):
+        member = " ".join((organization.text or "").split())
+        if not member:
+            raise SourceError(file, _where(organization), "<organization> without a name")
+        members.append(member)
+    return members
 
 
 def _check_lists(listed: list, stated: dict, flags: list[str]) -> tuple[VoteRecord, ...]:
@@ -225,29 +245,30 @@ def _check_lists(listed: list, stated: dict, flags: list[str]) -> tuple[VoteReco
                 f"The XML states {count} {POSITION_WORDS[position]} "
                 f"but lists {per_position[position]} members."
             )
+    return _note_listed_twice(listed, flags)
+
+
+def _note_listed_twice(listed: list[VoteRecord], flags: list[str]) -> tuple[VoteRecord, ...]:
+    """A member listed more than once keeps every listing, each noted; flagged once."""
     positions_of: dict[str, list[str]] = {}
     for vote in listed:
         positions_of.setdefault(vote.name.casefold(), []).append(vote.position)
-    votes, flagged = [], set()
+    votes = []
     for vote in listed:
         positions = positions_of[vote.name.casefold()]
         if len(positions) > 1:
             words = " and ".join(POSITION_WORDS[p] for p in positions)
             vote = replace(vote, note=f"Listed {len(positions)} times: {words}")
-            if vote.name.casefold() not in flagged:
-                flagged.add(vote.name.casefold())
-                flags.append(f"{vote.name} is listed {len(positions)} times: {words}; all kept.")
+            flag = f"{vote.name} is listed {len(positions)} times: {words}; all kept."
+            if flag not in flags:
+                flags.append(flag)
         votes.append(vote)
     return tuple(votes)
 
 
 def _vetoers(outcome: str, votes: tuple, statement: str, flags: list[str]) -> tuple[str, ...]:
     """Permanent members voting against, checked against the statement and Article 27."""
-    against = []
-    for vote in votes:
-        code = PERMANENT_MEMBERS.get(vote.name.casefold())
-        if vote.position == Position.NO.value and code and code not in against:
-            against.append(code)
+    against = _permanent_against(votes)
     named = _codes_named(statement) if outcome == Outcome.VETOED.value else ()
     if not votes:
         if named:
@@ -258,15 +279,7 @@ def _vetoers(outcome: str, votes: tuple, statement: str, flags: list[str]) -> tu
         return named
     yes = sum(vote.position == Position.YES.value for vote in votes)
     if outcome == Outcome.VETOED.value:
-        if not against:
-            flags.append("The workflow says veto, but no permanent member is listed against.")
-        if yes < 9:
-            flags.append(f"The workflow says veto, but only {yes} members are listed in favour.")
-        if set(named) != set(against):
-            flags.append(
-                f"The outcome statement names {', '.join(named) or 'no member'} as vetoing, "
-                f"the lists have {', '.join(against) or 'none'} against."
-            )
+        flags += _veto_doubts(yes, against, named)
         return tuple(against)
     if against and yes >= 9:
         flags.append(
@@ -276,38 +289,80 @@ def _vetoers(outcome: str, votes: tuple, statement: str, flags: list[str]) -> tu
     return ()
 
 
+def _permanent_against(votes: tuple) -> list[str]:
+    codes = (
+        PERMANENT_MEMBERS.get(v.name.casefold()) for v in votes if v.position == Position.NO.value
+    )
+    return list(dict.fromkeys(code for code in codes if code))
+
+
+def _veto_doubts(yes: int, against: list[str], named: tuple[str, ...]) -> list[str]:
+    """What in the lists does not bear out a veto."""
+    doubts = []
+    if not against:
+        doubts.append("The workflow says veto, but no permanent member is listed against.")
+    if yes < 9:
+        doubts.append(f"The workflow says veto, but only {yes} members are listed in favour.")
+    if set(named) != set(against):
+        doubts.append(
+            f"The outcome statement names {', '.join(named) or 'no member'} as vetoing, "
+            f"the lists have {', '.join(against) or 'none'} against."
+        )
+    return doubts
+
+
 def _keywords(root: etree._Element, extra: dict) -> tuple[str, str, tuple[str, ...]]:
     """Title, agenda item and UNBIS subjects; the other keyword kinds go to ``extra``."""
-    title, agendas, subjects = "", [], []
-    other: dict[str, list[str]] = {}
+    found: dict[str, list[str]] = {}
     for keyword in root.iterfind(".//a:meta/a:classification/a:keyword", NS):
-        value = " ".join((keyword.get("value") or "").split())
-        shown = " ".join((keyword.get("showAs") or value).split())
-        dictionary = keyword.get("dictionary") or ""
-        refers = keyword.get("refersTo") or ""
-        if refers == "title":
-            title = title or value
-        elif refers == "agenda" and dictionary == "S/":
-            agendas.append(shown)
-        elif refers == "agenda":
-            other.setdefault("agenda_subjects", []).append(shown)
-        elif dictionary == "UNBIS Thesaurus":
-            subjects.append(value)
-        elif dictionary == "DHLAUTH":
-            other.setdefault("authorities", []).append(value)
-        else:
-            other.setdefault("other_keywords", []).append(f"{dictionary}: {value}")
-    extra.update(other)
-    return title, "; ".join(agendas), tuple(dict.fromkeys(subjects))
+        kind, text = _keyword(keyword)
+        found.setdefault(kind, []).append(text)
+    extra.update({k: v for k, v in found.items() if k not in ("title", "agenda", "subjects")})
+    title = next((title for title in found.get("title", []) if title), "")
+    return (
+        title,
+        "; ".join(found.get("agenda", [])),
+        tuple(dict.fromkeys(found.get("subjects", []))),
+    )
+
+
+def _keyword(keyword: etree._Element) -> tuple[str, str]:
+    """What one keyword is (title, agenda, subjects or a kind kept in extra) and its text."""
+    value = " ".join((keyword.get("value") or "").split())
+    shown = " ".join((keyword.get("showAs") or value).split())
+    dictionary = keyword.get("dictionary") or ""
+    refers = keyword.get("refersTo") or ""
+    if refers == "title":
+        return "title", value
+    if refers == "agenda":
+        return ("agenda" if dictionary == "S/" else "agenda_subjects"), shown
+    if dictionary == "UNBIS Thesaurus":
+        return "subjects", value
+    if dictionary == "DHLAUTH":
+        return "authorities", value
+    return "other_keywords", f"{dictionary}: {value}"
+
+
+_IDENTIFICATION = ".//a:meta/a:identification/"
 
 
 def _dates_and_sponsors(
     file: str, root: etree._Element, voted: date, uri_dates: set[str], flags: list, extra: dict
 ) -> None:
     """Check the FRBR work date against the vote; keep markup and issue dates and sponsors."""
-    identification = ".//a:meta/a:identification/"
+    _check_work_dates(root, voted, uri_dates, flags)
+    markup = root.find(_IDENTIFICATION + "a:FRBRManifestation/a:FRBRdate[@name='markup']", NS)
+    if markup is not None:
+        extra["markup_date"] = _parse_date(file, markup, markup.get("date")).isoformat()
+    issued = root.find(".//a:docDate", NS)
+    if issued is not None and issued.get("date"):
+        extra["issued"] = issued.get("date")
+    extra.update(_sponsors(root))
+
+
+def _check_work_dates(root: etree._Element, voted: date, uri_dates: set[str], flags: list) -> None:
     work_dates = set(uri_dates)
-    for frbr_date in root.iterfind(identification + "a:FRBRWork/a:FRBRdate", NS):
+    for frbr_date in root.iterfind(_IDENTIFICATION + "a:FRBRWork/a:FRBRdate", NS):
         work_dates.add(frbr_date.get("date") or "")
         if frbr_date.get("name") not in {"voting", None}:
             flags.append(f'The FRBRWork date is labelled "{frbr_date.get("name")}", not "voting".')
@@ -316,17 +371,17 @@ def _dates_and_sponsors(
             f"The FRBR work date(s) {', '.join(sorted(work_dates))} differ from the "
             f"vote date {voted.isoformat()} in the workflow step."
         )
-    markup = root.find(identification + "a:FRBRManifestation/a:FRBRdate[@name='markup']", NS)
-    if markup is not None:
-        extra["markup_date"] = _parse_date(file, markup, markup.get("date")).isoformat()
-    issued = root.find(".//a:docDate", NS)
-    if issued is not None and issued.get("date"):
-        extra["issued"] = issued.get("date")
+
+
+def _sponsors(root: etree._Element) -> dict[str, str]:
+    """The sponsors, and the additional sponsors, as the workflow steps name them."""
+    found = {}
     for step in root.iterfind(".//a:meta/a:workflow/a:step", NS):
         kind = (step.get("outcome") or "").strip().casefold()
         sponsors = (step.get("by") or "").strip()
         if kind in OTHER_STEPS and sponsors:
-            extra["sponsors" if kind == "draftresolution" else "additional_sponsors"] = sponsors
+            found["sponsors" if kind == "draftresolution" else "additional_sponsors"] = sponsors
+    return found
 
 
 def parse_file(source: Path | bytes, *, name: str | None = None) -> DraftRecord:
@@ -335,7 +390,9 @@ def parse_file(source: Path | bytes, *, name: str | None = None) -> DraftRecord:
     symbol, uri_dates = _symbol(file, root)
     step = _outcome_step(file, root)
     outcome = OUTCOME_STEPS[step.get("outcome").strip().casefold()]
-    voted = _parse_date(file, step, step.get("date"))
+    voted = check_council_date(
+        _parse_date(file, step, step.get("date")), file, _where(step), "the vote date"
+    )
     flags: list[str] = []
     extra: dict = {"workflow_outcome": step.get("outcome"), "statement": step.get("by") or ""}
 
@@ -382,27 +439,8 @@ def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
 
     The version is the newest FRBRManifestation markup date across the files.
     """
-    if isinstance(source, bytes):
-        location, records = name or "<bytes>", [parse_file(source, name=name)]
-    elif source.is_dir():
-        files = sorted(source.glob("*.xml"))
-        if not files:
-            raise SourceError(name or str(source), "", "the directory holds no .xml files")
-        location, records = name or str(source), [parse_file(path) for path in files]
-    elif source.is_file():
-        location, records = name or str(source), [parse_file(source, name=name)]
-    else:
-        raise SourceError(name or str(source), "", "no such file or directory")
-
-    seen: dict[str, str] = {}
-    for record in records:
-        if record.draft_symbol in seen:
-            raise SourceError(
-                record.location,
-                "",
-                f"{record.draft_symbol} is also described by {seen[record.draft_symbol]}",
-            )
-        seen[record.draft_symbol] = record.location
+    location, records = _parse_files(source, name)
+    _check_one_file_per_draft(records)
     warnings = tuple(
         f"{record.location}: no FRBRManifestation markup date"
         for record in records
@@ -416,3 +454,30 @@ def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
         records=tuple(records),
         warnings=warnings,
     )
+
+
+def _parse_files(source: Path | bytes, name: str | None) -> tuple[str, list[DraftRecord]]:
+    if isinstance(source, bytes):
+        return name or "<bytes>", [parse_file(source, name=name)]
+    location = name or str(source)
+    if source.is_dir():
+        files = sorted(source.glob("*.xml"))
+        if not files:
+            raise SourceError(location, "", "the directory holds no .xml files")
+        check_total_size(files, location)
+        return location, [parse_file(path) for path in files]
+    if source.is_file():
+        return location, [parse_file(source, name=name)]
+    raise SourceError(location, "", "no such file or directory")
+
+
+def _check_one_file_per_draft(records: list[DraftRecord]) -> None:
+    seen: dict[str, str] = {}
+    for record in records:
+        if record.draft_symbol in seen:
+            raise SourceError(
+                record.location,
+                "",
+                f"{record.draft_symbol} is also described by {seen[record.draft_symbol]}",
+            )
+        seen[record.draft_symbol] = record.location

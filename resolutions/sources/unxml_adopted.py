@@ -29,18 +29,19 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from resolutions.sources.reading import check_total_size, read_text
 from resolutions.sources.records import (
     DraftRecord,
     ParsedSource,
     SourceError,
     VoteRecord,
+    check_council_date,
     normalise_symbol,
     parse_resolution_symbol,
 )
 from votes.choices import Modality, Outcome, Source
 from votes.names import normalise_name
 
-# Becomes votes.choices.Source.UNXML_ADOPTED once that value is added.
 SOURCE = Source.UNXML_ADOPTED
 # Plain strings: reading an enum member costs more than the rest of a line's parsing.
 VOTE, WITHOUT, ACCLAIM = (
@@ -147,12 +148,7 @@ def _adoption_type(line: _Line, flags: list[str]) -> tuple[str, str, tuple, str]
         flags.append("The file gives no adoption type: modality left unknown.")
         return "", "", (), ""
     rest = re.sub(r"^adopted\s*", "", text, flags=re.IGNORECASE)
-    for pattern, kind, modality in HOW:  # noqa: B007 (the match found is used below)
-        match = pattern.match(rest.casefold())
-        if match and _END.match(rest, match.end()):
-            break
-    else:
-        raise line.error(f'unknown adoption type "{text}"')
+    match, kind, modality = _how_adopted(rest, line, text)
     tally: tuple = ()
     if kind == "tally":
         numbers = (int(n) for n in (match.group("p") or match.group("b")).split("-"))
@@ -161,8 +157,31 @@ def _adoption_type(line: _Line, flags: list[str]) -> tuple[str, str, tuple, str]
     return modality, kind, tally, meeting.group(1) if meeting else ""
 
 
+def _how_adopted(rest: str, line: _Line, text: str) -> tuple[re.Match, str, str]:
+    """The first wording in HOW that what follows "Adopted" begins with, up to a comma."""
+    for pattern, kind, modality in HOW:
+        match = pattern.match(rest.casefold())
+        if match and _END.match(rest, match.end()):
+            return match, kind, modality
+    raise line.error(f'unknown adoption type "{text}"')
+
+
 def _meeting(line: _Line, from_type: str, flags: list[str], extra: dict) -> str:
     """S/PV.n from adoption_meeting, checked against the three other fields naming it."""
+    said = _meeting_numbers(line, flags, extra)
+    if from_type:
+        said["adoption_type"] = from_type
+    if match := _MEETING.search(line.text("document_title")):
+        said["document_title"] = match.group(1)
+    number = said.get("adoption_meeting") or said.get("outcome_letter", "")
+    if len(set(said.values())) > 1:
+        named = ", ".join(f"{field} {value}" for field, value in said.items())
+        flags.append(f"The meeting numbers disagree ({named}); S/PV.{number} is used.")
+    return f"S/PV.{int(number)}" if number else ""
+
+
+def _meeting_numbers(line: _Line, flags: list[str], extra: dict) -> dict[str, str]:
+    """The meeting numbers that adoption_meeting and outcome_letter give, by field."""
     said = {}
     adoption_meeting = line.text("adoption_meeting")
     if match := _MEETING.search(adoption_meeting):
@@ -176,15 +195,7 @@ def _meeting(line: _Line, from_type: str, flags: list[str], extra: dict) -> str:
         said["outcome_letter"] = match.group(1)
     elif letter:
         extra["outcome_letter"] = letter  # the letter that recorded a vote by mail
-    if from_type:
-        said["adoption_type"] = from_type
-    if match := _MEETING.search(line.text("document_title")):
-        said["document_title"] = match.group(1)
-    number = said.get("adoption_meeting") or said.get("outcome_letter", "")
-    if len(set(said.values())) > 1:
-        named = ", ".join(f"{field} {value}" for field, value in said.items())
-        flags.append(f"The meeting numbers disagree ({named}); S/PV.{number} is used.")
-    return f"S/PV.{int(number)}" if number else ""
+    return said
 
 
 def _check_dates(line: _Line, voted: date, year: int, flags: list[str], extra: dict) -> None:
@@ -238,24 +249,26 @@ def _totals(line: _Line, lists: dict, modality: str, tally: tuple, flags: list[s
         if all(value is None for value in stated.values()):
             flags.append("The file gives neither counts nor member lists.")
             return dict.fromkeys(WORDS)
-    totals: dict[str, int | None] = {}
-    for index, (position, words) in enumerate(WORDS.items()):
-        count = stated[position]
-        if count is None:
-            said = tally[index] if tally else 0
-            if not listed[position] and not said:
-                count = 0  # blank beside an empty list: nobody took that position
-            else:
-                flags.append(
-                    f"The file gives no count of members {words}; it lists {listed[position]} "
-                    f"and the adoption type says {said}."
-                )
-        elif count != listed[position]:
-            flags.append(
-                f"The file states {count} {words} but lists {listed[position]} members; both kept."
-            )
-        totals[position] = count
-    return totals
+    return {
+        position: _total(
+            stated[position], listed[position], tally[index] if tally else 0, words, flags
+        )
+        for index, (position, words) in enumerate(WORDS.items())
+    }
+
+
+def _total(count: int | None, listed: int, said: int, words: str, flags: list[str]) -> int | None:
+    """One position's total: the stated count, or 0 for a blank beside an empty list."""
+    if count is None:
+        if not listed and not said:
+            return 0  # blank beside an empty list: nobody took that position
+        flags.append(
+            f"The file gives no count of members {words}; it lists {listed} "
+            f"and the adoption type says {said}."
+        )
+    elif count != listed:
+        flags.append(f"The file states {count} {words} but lists {listed} members; both kept.")
+    return count
 
 
 def _check_wording(kind: str, tally: tuple, totals: dict, lists: dict, how: str, flags: list):
@@ -266,6 +279,11 @@ def _check_wording(kind: str, tally: tuple, totals: dict, lists: dict, how: str,
     split = bool(totals["N"] or totals["A"] or lists["N"] or lists["A"])
     if (kind, split) in (("unanimous", True), ("non-unanimous", False)):
         flags.append(f"The adoption type says {kind}ly, but the file has {shown}.")
+    _check_no_vote_lists(how, lists, flags)
+
+
+def _check_no_vote_lists(how: str, lists: dict, flags: list) -> None:
+    """Adopted without a vote, yet members are listed by position: kept, and said."""
     members = sum(len(names) for names in lists.values())
     if how in (WITHOUT, ACCLAIM) and members:
         how = "by acclamation" if how == ACCLAIM else "without a vote"
@@ -278,41 +296,68 @@ def _check_wording(kind: str, tally: tuple, totals: dict, lists: dict, how: str,
 def _votes(lists: dict, flags: list[str]) -> tuple[VoteRecord, ...]:
     """One vote per listed name; a member listed more than once keeps every listing."""
     listed = [(p, name, _name_key(name)) for p, names in lists.items() for name in names]
+    notes = _listed_twice(listed, flags)
+    return tuple(VoteRecord(p, name=name, note=notes.get(k, "")) for p, name, k in listed)
+
+
+def _listed_twice(listed: list[tuple[str, str, str]], flags: list[str]) -> dict[str, str]:
+    """A note for each member listed more than once, by name key; each also flagged."""
     seen: dict[str, list[str]] = {}
     for position, _, key in listed:
         seen.setdefault(key, []).append(position)
-    twice = {key: " and ".join(WORDS[p] for p in ps) for key, ps in seen.items() if len(ps) > 1}
-    for key, words in twice.items():
-        name = next(name for _, name, k in listed if k == key)
-        flags.append(f"{name} is listed {len(seen[key])} times: {words}; all kept.")
-    notes = {key: f"Listed {len(seen[key])} times: {words}" for key, words in twice.items()}
-    return tuple(VoteRecord(p, name=name, note=notes.get(k, "")) for p, name, k in listed)
+    notes = {}
+    for key, positions in seen.items():
+        if len(positions) > 1:
+            words = " and ".join(WORDS[p] for p in positions)
+            name = next(name for _, name, k in listed if k == key)
+            flags.append(f"{name} is listed {len(positions)} times: {words}; all kept.")
+            notes[key] = f"Listed {len(positions)} times: {words}"
+    return notes
 
 
 def _subjects(line: _Line, extra: dict) -> tuple[str, ...]:
     """UNBIS Thesaurus terms; the other entries (authorities, agenda, title) go to extra."""
     entries = line.obj.get("subjects", [])
-    if not isinstance(entries, list) or not all(
-        isinstance(e, list) and len(e) == 2 and all(isinstance(v, str) for v in e) for e in entries
-    ):
+    if not isinstance(entries, list) or not all(_is_subject_pair(e) for e in entries):
         raise line.error('the field "subjects" is not a list of [term, dictionary] pairs')
     extra["other_subjects"] = [[_plain(t), d] for t, d in entries if d != "UNBIS Thesaurus"]
     terms = (_plain(term) for term, dictionary in entries if dictionary == "UNBIS Thesaurus")
     return tuple(dict.fromkeys(term for term in terms if term))
 
 
-def record_from_object(obj: dict, *, file: str, number: int) -> DraftRecord:
-    """One JSON object (line ``number`` of ``file``) -> the resolution it describes."""
-    line = _Line(obj, file, number)
+def _is_subject_pair(entry) -> bool:
+    return isinstance(entry, list) and len(entry) == 2 and all(isinstance(v, str) for v in entry)
+
+
+def _resolution(line: _Line) -> tuple[int, int]:
+    """The resolution's number and year, from its symbol."""
     written = line.text("symbol")
     if not written:
         raise line.error('no symbol (field "symbol")')
     parsed = parse_resolution_symbol(normalise_symbol(written))
     if parsed is None:
         raise line.error(f'the symbol "{written}" is not a resolution symbol S/RES/n (year)')
-    res_number, res_year = parsed
+    return parsed
+
+
+def _check_outcome_field(line: _Line, modality: str, flags: list[str], extra: dict) -> None:
+    """The "outcome" field, filled in some years only, must agree with the adoption type."""
+    said = line.text("outcome")
+    if not said:
+        return
+    extra["outcome_field"] = said
+    implied = OUTCOME_FIELD.get(said.casefold())
+    if implied is None or (modality and implied != modality):
+        flags.append(f'The outcome field "{said}" does not match the adoption type.')
+
+
+def record_from_object(obj: dict, *, file: str, number: int) -> DraftRecord:
+    """One JSON object (line ``number`` of ``file``) -> the resolution it describes."""
+    line = _Line(obj, file, number)
+    res_number, res_year = _resolution(line)
     symbol = f"S/RES/{res_number} ({res_year})"
     voted, place = line.date()
+    check_council_date(voted, file, f"line {number}", "the adoption date")
     flags: list[str] = []
     extra: dict = {key: line.strings(key) for key in ("sponsors", "additional_sponsors", "SDGs")}
     extra.update(adoption_type=line.text("adoption_type"), chapter_vii=line.text("chapter_VII"))
@@ -324,11 +369,7 @@ def record_from_object(obj: dict, *, file: str, number: int) -> DraftRecord:
     _check_dates(line, voted, res_year, flags, extra)
     modality, kind, tally, meeting_in_type = _adoption_type(line, flags)
     meeting = _meeting(line, meeting_in_type, flags, extra)
-    if said := line.text("outcome"):
-        extra["outcome_field"] = said
-        implied = OUTCOME_FIELD.get(said.casefold())
-        if implied is None or (modality and implied != modality):
-            flags.append(f'The outcome field "{said}" does not match the adoption type.')
+    _check_outcome_field(line, modality, flags, extra)
     lists = _lists(line, flags)
     totals = _totals(line, lists, modality, tally, flags)
     _check_wording(kind, tally, totals, lists, modality, flags)
@@ -361,40 +402,45 @@ def record_from_object(obj: dict, *, file: str, number: int) -> DraftRecord:
     )
 
 
-def _objects(data: bytes, file: str):
+def _objects(text: str, file: str):
     """(line number, object) for each non-blank line of one file."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(file, f"byte {exc.start}", "the file is not UTF-8 text") from exc
     # Newlines only: str.splitlines would also break at a U+2028 inside a string.
-    for number, raw in enumerate(text.split("\n"), 1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            reason = f"not valid JSON: {exc.msg} (column {exc.colno})"
-            raise SourceError(file, f"line {number}", reason) from exc
-        if not isinstance(obj, dict):
-            raise SourceError(file, f"line {number}", "the line is not a JSON object")
-        yield number, obj
+    lines = text.split("\n")
+    for number, raw in enumerate(lines, 1):
+        if raw.strip():
+            yield number, _object(raw, file, number, last=number == len(lines))
 
 
-def _files(source: Path | bytes, name: str | None) -> tuple[str, list[tuple[str, bytes]]]:
-    """Where the data came from, and (display name, bytes) per file, years in order."""
-    if isinstance(source, bytes):
-        return name or "<bytes>", [(name or "<bytes>", source)]
-    location = name or str(source)
+def _object(raw: str, file: str, number: int, *, last: bool) -> dict:
     try:
-        if not source.is_dir():
-            return location, [(name or source.name, source.read_bytes())]
-        paths = sorted(source.glob("*.json"), key=lambda p: (len(p.stem), p.stem))
-        if not paths:
-            raise SourceError(location, "", "the directory holds no .json files")
-        return location, [(path.name, path.read_bytes()) for path in paths]
-    except OSError as exc:
-        raise SourceError(location, "", f"cannot read it: {exc.strerror or exc}") from exc
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        reason = f"not valid JSON: {exc.msg} (column {exc.colno})"
+        if last:  # the file ends inside this line, with no line break
+            reason += "; the file may be cut short"
+        raise SourceError(file, f"line {number}", reason) from exc
+    if not isinstance(obj, dict):
+        raise SourceError(file, f"line {number}", "the line is not a JSON object")
+    return obj
+
+
+def _files(source: Path | bytes, name: str | None) -> tuple[str, list[tuple[str, str]]]:
+    """Where the data came from, and (display name, text) per file, years in order."""
+    if isinstance(source, bytes):
+        file = name or "<bytes>"
+        return file, [(file, read_text(source, file))]
+    if source.is_dir():
+        return _folder(source, name or str(source))
+    file = name or source.name
+    return name or str(source), [(file, read_text(source, file))]
+
+
+def _folder(folder: Path, location: str) -> tuple[str, list[tuple[str, str]]]:
+    paths = sorted(folder.glob("*.json"), key=lambda p: (len(p.stem), p.stem))
+    if not paths:
+        raise SourceError(location, "", "the directory holds no .json files")
+    check_total_size(paths, location)
+    return location, [(path.name, read_text(path, path.name)) for path in paths]
 
 
 def _flag(records: list[DraftRecord], index: int, flag: str) -> None:
@@ -437,34 +483,14 @@ def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
     records: list[DraftRecord] = []
     kept: dict[str, tuple[int, dict]] = {}  # symbol -> (index in records, its object)
     warnings: list[str] = []
-    for file, data in files:
-        for number, obj in _objects(data, file):
+    for file, text in files:
+        for number, obj in _objects(text, file):
             record = record_from_object(obj, file=file, number=number)
-            symbol = f"S/RES/{record.resolution_number} ({record.resolution_year})"
-            if symbol not in kept:
-                kept[symbol] = (len(records), obj)
-                records.append(record)
-                continue
-            index, first = kept[symbol]
-            where = f"{records[index].location} and {record.location}"
-            if obj == first:
-                warnings.append(f"{symbol} appears twice ({where}), identical: the first is kept.")
-                continue
-            warnings.append(f"{symbol} appears twice ({where}) and differs: the first is kept.")
-            _flag(
-                records,
-                index,
-                f"The file describes {symbol} again at {record.location}, differing in "
-                f"{_differences(first, obj)}; this first object is kept.",
-            )
+            warning = _keep_first(records, kept, record, obj)
+            if warning:
+                warnings.append(warning)
     _check_order(records)
-    numbers = {r.resolution_number for r in records}
-    missing = sorted(set(range(min(numbers), max(numbers) + 1)) - numbers) if numbers else []
-    if missing:
-        warnings.append(
-            f"No object for resolution(s) {', '.join(map(str, missing))} "
-            f"between {min(numbers)} and {max(numbers)}."
-        )
+    warnings += _missing_numbers(records)
     version = max((r.date for r in records if r.date), default=None)
     if version:
         warnings.append(
@@ -478,3 +504,36 @@ def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
         records=tuple(records),
         warnings=tuple(warnings),
     )
+
+
+def _keep_first(records: list, kept: dict, record: DraftRecord, obj: dict) -> str:
+    """Add the record unless its symbol came before; a warning when it did."""
+    symbol = f"S/RES/{record.resolution_number} ({record.resolution_year})"
+    if symbol not in kept:
+        kept[symbol] = (len(records), obj)
+        records.append(record)
+        return ""
+    index, first = kept[symbol]
+    where = f"{records[index].location} and {record.location}"
+    if obj == first:
+        return f"{symbol} appears twice ({where}), identical: the first is kept."
+    _flag(
+        records,
+        index,
+        f"The file describes {symbol} again at {record.location}, differing in "
+        f"{_differences(first, obj)}; this first object is kept.",
+    )
+    return f"{symbol} appears twice ({where}) and differs: the first is kept."
+
+
+def _missing_numbers(records: list[DraftRecord]) -> list[str]:
+    numbers = {r.resolution_number for r in records}
+    if not numbers:
+        return []
+    missing = sorted(set(range(min(numbers), max(numbers) + 1)) - numbers)
+    if not missing:
+        return []
+    return [
+        f"No object for resolution(s) {', '.join(map(str, missing))} "
+        f"between {min(numbers)} and {max(numbers)}."
+    ]

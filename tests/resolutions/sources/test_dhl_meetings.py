@@ -187,65 +187,65 @@ def test_all_pages_parse_in_a_few_seconds(tables):
 
 def test_changed_layout_raises_source_error_naming_the_file(tmp_path):
     changed = page(row("S/PV.1", "1 May", "x", "--"), header="<tr><th>When</th><th>What</th></tr>")
-    path = tmp_path / "scact2030_table_en.html"
+    path = tmp_path / "scact2010_table_en.html"
     path.write_bytes(changed)
-    with pytest.raises(SourceError, match=r"scact2030_table_en\.html.*no table with the expected"):
-        parse_year(path, year=2030)
+    with pytest.raises(SourceError, match=r"scact2010_table_en\.html.*no table with the expected"):
+        parse_year(path, year=2010)
 
 
 def test_unknown_column_raises_source_error(tmp_path):
     header = HEADER5.replace("<th>Topic</th>", "<th>Agenda</th>")
     with pytest.raises(SourceError, match="unknown column"):
-        parse_year(page("", header=header), year=2030, name="x.html")
+        parse_year(page("", header=header), year=2010, name="x.html")
 
 
 def test_row_with_extra_cells_raises_source_error_naming_the_row():
     rows = row("S/PV.1", "1 May", "SC/1", "Topic", "--") + row(
-        "S/PV.2", "2 May", "SC/2", "Topic", "S/RES/1 (2030)<br>15-0-0", "surprise"
+        "S/PV.2", "2 May", "SC/2", "Topic", "S/RES/1 (2010)<br>15-0-0", "surprise"
     )
     with pytest.raises(SourceError, match=r"x\.html, table row 2: 6 cells"):
-        parse_year(page(rows), year=2030, name="x.html")
+        parse_year(page(rows), year=2010, name="x.html")
 
 
 def test_row_missing_cells_before_the_outcome_raises_source_error():
     with pytest.raises(SourceError, match="table row 1: 3 cells"):
-        parse_year(page(row("S/PV.1", "1 May", "SC/1")), year=2030, name="x.html")
+        parse_year(page(row("S/PV.1", "1 May", "SC/1")), year=2010, name="x.html")
 
 
 @pytest.mark.parametrize("bad", ["31 Junly", "May 1", "31 June"])
 def test_unreadable_date_raises_source_error_naming_the_row(bad):
     rows = row("S/PV.1", "1 May", "SC/1", "T", "--") + row("S/PV.2", bad, "SC/2", "T", "--")
     with pytest.raises(SourceError, match=rf"table row 2: .*{bad}"):
-        parse_year(page(rows), year=2030, name="x.html")
+        parse_year(page(rows), year=2010, name="x.html")
 
 
 def test_decisions_in_one_cell_become_records_in_order():
     cell = (
-        "Draft resolution S/2030/5 vetoed by the United States and UK<br>12-2-1<br>"
-        "S/2030/6 was not adopted 4-7-4<br>S/RES/2900 (2030)<br>14-0-1 S/PRST/2030/3"
+        "Draft resolution S/2010/5 vetoed by the United States and UK<br>12-2-1<br>"
+        "S/2010/6 was not adopted 4-7-4<br>S/RES/2900 (2010)<br>14-0-1 S/PRST/2010/3"
     )
     parsed = parse_year(
-        page(row("S/PV.9500 (closed)", "3 March", "none issued", "T", cell)), year=2030
+        page(row("S/PV.9500 (closed)", "3 March", "none issued", "T", cell)), year=2010
     )
     records = parsed.records
     assert [r.outcome for r in records] == [Outcome.VETOED, Outcome.NOT_ADOPTED, Outcome.ADOPTED]
     assert records[0].vetoed_by == ("USA", "GBR")
     assert (records[0].recorded_yes, records[0].recorded_no) == (12, 2)
-    assert records[1].draft_symbol == "S/2030/6" and records[1].tally_text == "4-7-4"
-    assert (records[2].resolution_number, records[2].resolution_year) == (2900, 2030)
+    assert records[1].draft_symbol == "S/2010/6" and records[1].tally_text == "4-7-4"
+    assert (records[2].resolution_number, records[2].resolution_year) == (2900, 2010)
     assert [r.location for r in records] == [f"table row 1, decision {k} of 3" for k in (1, 2, 3)]
     assert all(r.meeting_symbol == "S/PV.9500" and r.extra["closed"] for r in records)
-    assert all(r.press_release == "" and r.date == date(2030, 3, 3) for r in records)
+    assert all(r.press_release == "" and r.date == date(2010, 3, 3) for r in records)
 
 
 def test_statements_communiques_and_empty_cells_make_no_records():
     rows = (
         row("S/PV.1", "1 May", "SC/1", "T", "--")
-        + row("S/PV.2", "2 May", "SC/2", "T", "S/PRST/2030/1")
+        + row("S/PV.2", "2 May", "SC/2", "T", "S/PRST/2010/1")
         + row("S/PV.3", "3 May", "none issued", "T", "Communiqu&#233;")
         + row("S/PV.4", "4 May", "SC/4", "T", "Election of Mr. A (UK) and Mr. B (USSR)")
     )
-    parsed = parse_year(page(rows), year=2030)
+    parsed = parse_year(page(rows), year=2010)
     assert parsed.records == ()
     assert not any("not understood" in w for w in parsed.warnings)
 
@@ -286,12 +286,12 @@ def test_odd_rows_are_tolerated_with_warnings():
     rows = (
         '<tr><td colspan="6">Document links will work later.</td></tr>'
         + "<tr> </tr>"
-        + row("S/PV.1", "14-15 October", "SC/1", "T", "S/RES/1 (2030)<br>15-0-0", "--")
+        + row("S/PV.1", "14-15 October", "SC/1", "T", "S/RES/1 (2010)<br>15-0-0", "--")
         + "<tr><td>S/PV.2</td><td>1 May</td><td>SC/2</td><td>T</td></tr>"
     )
-    parsed = parse_year(page(rows), year=2030)
+    parsed = parse_year(page(rows), year=2010)
     (record,) = parsed.records
-    assert record.date == date(2030, 10, 14)
+    assert record.date == date(2010, 10, 14)
     assert any("first day is used" in f for f in record.flags)
     assert any("note across the table" in w for w in parsed.warnings)
     assert any("extra empty cell" in w for w in parsed.warnings)
@@ -320,13 +320,13 @@ def test_videoconference_layout_reads_letters_and_no_meeting_record():
 
 
 def test_directory_parse_picks_table_files_and_year_filter(tmp_path):
-    one = row("S/PV.1", "1 May", "SC/1", "T", "S/RES/1 (2030)<br>15-0-0")
-    (tmp_path / "scact2030_table_en.html").write_bytes(page(one))
-    (tmp_path / "scact2031_table_en.html").write_bytes(page(one.replace("2030", "2031")))
+    one = row("S/PV.1", "1 May", "SC/1", "T", "S/RES/1 (2010)<br>15-0-0")
+    (tmp_path / "scact2010_table_en.html").write_bytes(page(one))
+    (tmp_path / "scact2011_table_en.html").write_bytes(page(one.replace("2010", "2011")))
     (tmp_path / "scact_veto_table_en.html").write_bytes(b"<html>not a meetings table</html>")
-    parsed = parse(tmp_path, years=range(2031, 2032))
+    parsed = parse(tmp_path, years=range(2011, 2032))
     (record,) = parsed.records
-    assert record.resolution_year == 2031
-    assert record.location == "scact2031_table_en.html, table row 1"
+    assert record.resolution_year == 2011
+    assert record.location == "scact2011_table_en.html, table row 1"
     with pytest.raises(SourceError, match=r"no scactYEAR_table_en\.html"):
         parse(tmp_path, years=range(1946, 1947))

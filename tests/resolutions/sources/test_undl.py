@@ -238,11 +238,11 @@ def _rows(undl_id: str = "900001", number: int = 9001, **changes: str) -> list[d
             "ms_name": f"STATE {code}",
             "permanent_member": str(index < 5),
             "ms_vote": "Y",
-            "date": "2030-01-15",
-            "resolution": f"S/RES/{number}(2030)",
-            "draft": "S/2030/7",
+            "date": "2020-01-15",
+            "resolution": f"S/RES/{number}(2020)",
+            "draft": "S/2020/7",
             "meeting": "S/PV.12000",
-            "description": f"Security Council resolution {number} (2030) [on a test topic]",
+            "description": f"Security Council resolution {number} (2020) [on a test topic]",
             "agenda": "Test item.",
             "subjects": "ONE|TWO",
             "vote_note": "",
@@ -258,7 +258,7 @@ def _rows(undl_id: str = "900001", number: int = 9001, **changes: str) -> list[d
     return rows
 
 
-def _write(tmp_path: Path, rows, name: str = "2030_01_20_sc_voting.csv", columns=None) -> Path:
+def _write(tmp_path: Path, rows, name: str = "2020_01_20_sc_voting.csv", columns=None) -> Path:
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=columns or list(rows[0]), extrasaction="ignore")
     writer.writeheader()
@@ -303,9 +303,9 @@ def test_a_byte_order_mark_is_accepted(tmp_path):
     ("column", "value", "reason"),
     [
         ("ms_vote", "Z", "unknown vote code 'Z'"),
-        ("date", "2030-02-30", "not a YYYY-MM-DD date"),
-        ("date", "15/01/2030", "not a YYYY-MM-DD date"),
-        ("resolution", "S/RES/nine(2030)", "not of the form S/RES/n (year)"),
+        ("date", "2020-02-30", "not a YYYY-MM-DD date"),
+        ("date", "15/01/2020", "not a YYYY-MM-DD date"),
+        ("resolution", "S/RES/nine(2020)", "not of the form S/RES/n (year)"),
         ("total_yes", "15.0", "total_yes '15.0' is not a whole number"),
         ("total_ms", "", "total_ms '' is not a whole number"),
         ("modality", "Consensus", "unknown modality 'Consensus'"),
@@ -328,7 +328,7 @@ def test_a_member_twice_on_one_resolution_is_an_error(tmp_path):
 
 @pytest.mark.parametrize(
     ("column", "value"),
-    [("date", "2030-01-16"), ("meeting", "S/PV.12001"), ("total_no", "1"), ("total_ms", "14")],
+    [("date", "2020-01-16"), ("meeting", "S/PV.12001"), ("total_no", "1"), ("total_ms", "14")],
 )
 def test_rows_of_one_resolution_that_disagree_are_an_error(tmp_path, column, value):
     rows = _rows()
@@ -352,10 +352,10 @@ def test_rows_with_a_wrong_number_of_fields_and_empty_files_are_errors(tmp_path)
 def test_synthetic_record_fields(tmp_path):
     parsed = undl.parse(_write(tmp_path, _rows()))
     (record,) = parsed.records
-    assert parsed.version == "2030-01-20"
-    assert (record.resolution_number, record.resolution_year) == (9001, 2030)
-    assert record.date == date(2030, 1, 15)
-    assert (record.draft_symbol, record.meeting_symbol) == ("S/2030/7", "S/PV.12000")
+    assert parsed.version == "2020-01-20"
+    assert (record.resolution_number, record.resolution_year) == (9001, 2020)
+    assert record.date == date(2020, 1, 15)
+    assert (record.draft_symbol, record.meeting_symbol) == ("S/2020/7", "S/PV.12000")
     assert record.title == "on a test topic"
     assert record.subjects == ("ONE", "TWO")
     assert record.modality == Modality.RECORDED_VOTE
@@ -372,7 +372,7 @@ def test_version_from_name_and_override(tmp_path):
     assert undl.parse(path, version="v6").version == "v6"
     data = path.read_bytes()
     assert undl.parse(data).version == ""
-    assert undl.parse(data, name="2031_12_01_sc_voting.csv").version == "2031-12-01"
+    assert undl.parse(data, name="2021_12_01_sc_voting.csv").version == "2021-12-01"
     gz = undl.parse(gzip.compress(data), name="anything")
     assert gz.records == undl.parse(data).records
 
@@ -414,7 +414,7 @@ def test_vote_notes_set_not_present_or_did_not_participate(tmp_path, note, absen
 def test_source_inconsistencies_are_kept_and_flagged(tmp_path):
     rows = _rows(total_yes="14", total_abstentions="1")  # but every member votes Y
     rows[2]["vote_note"] = "Not present"
-    rows[0]["description"] = "Security Council resolution 9000 (2030)"
+    rows[0]["description"] = "Security Council resolution 9000 (2020)"
     (record,) = undl.parse(_write(tmp_path, rows)).records
     assert (record.recorded_yes, record.recorded_abstain) == (14, 1)
     assert record.title == ""
@@ -422,7 +422,7 @@ def test_source_inconsistencies_are_kept_and_flagged(tmp_path):
     assert "recorded totals 14-0-1-0 (Y-N-A-X) disagree with the member rows 15-0-0-0" in flags
     assert "GBR has the note 'Not present' but the vote Y" in flags
     assert "description differs between its rows (line 3" in flags
-    assert "the description names resolution 9000 (2030)" in flags
+    assert "the description names resolution 9000 (2020)" in flags
 
 
 def test_split_and_repeated_resolutions_are_flagged(tmp_path):
@@ -431,7 +431,7 @@ def test_split_and_repeated_resolutions_are_flagged(tmp_path):
     assert [r.undl_id for r in parsed.records] == ["900001", "900002", "900003"]
     assert parsed.records[0].location == f"lines 2{DASH}31"
     assert "not together in the file" in parsed.records[0].flags[0]
-    repeated = "S/RES/9002 (2030) appears under more than one undl_id (900002, 900003)"
+    repeated = "S/RES/9002 (2020) appears under more than one undl_id (900002, 900003)"
     assert parsed.warnings == (repeated,)
     assert repeated in parsed.records[2].flags
 

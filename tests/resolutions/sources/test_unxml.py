@@ -186,19 +186,19 @@ YES9 = _members(*(f"MEMBER {i}" for i in range(1, 10)))
 def _xml(
     *,
     outcome: str = "notAdopted",
-    step_date: str = "2030-01-02",
-    frbr: str = "2030-7",
-    doc_number: str = "S/2030/7",
+    step_date: str = "2020-01-02",
+    frbr: str = "2020-7",
+    doc_number: str = "S/2020/7",
     voting: str | None = None,
-    markup: str = "2030-02-01",
+    markup: str = "2020-02-01",
 ) -> bytes:
     if voting is None:
         voting = COUNTS.format(yes=YES9, no=_members("FRANCE"))
-    uri = f"/akn/un/statement/deliberation/unsc/2030-01-02/{frbr}/"
+    uri = f"/akn/un/statement/deliberation/unsc/2020-01-02/{frbr}/"
     return f"""<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
  xmlns:akn4un="http://un.org/akn4un"><statement name="draftResolution"><meta>
 <identification source="#DGACM">
- <FRBRWork><FRBRthis value="{uri}!main/"/><FRBRdate date="2030-01-02" name="voting"/></FRBRWork>
+ <FRBRWork><FRBRthis value="{uri}!main/"/><FRBRdate date="2020-01-02" name="voting"/></FRBRWork>
  <FRBRManifestation><FRBRdate date="{markup}" name="markup"/></FRBRManifestation>
 </identification>
 <classification source="DHLAUTH">
@@ -206,7 +206,7 @@ def _xml(
  <keyword refersTo="agenda" value="X" showAs="Some item." dictionary="S/"/>
  <keyword refersTo="title" value="Draft resolution [on peace]" dictionary="DHL"/>
 </classification>
-<workflow source="#un"><step date="2030-01-02" outcome="draftResolution" by="Utopia"/>
+<workflow source="#un"><step date="2020-01-02" outcome="draftResolution" by="Utopia"/>
  <step date="{step_date}" outcome="{outcome}" as="S/PV.9999" by="Statement (France)"/>
 </workflow>
 <analysis source="#un"><parliamentary><voting>{voting}</voting></parliamentary></analysis>
@@ -216,9 +216,9 @@ def _xml(
 
 def test_minimal_file_gives_votes_totals_subjects_and_undocs_link():
     record = parse_file(_xml(), name="sample.xml")
-    assert record.draft_symbol == "S/2030/7"
+    assert record.draft_symbol == "S/2020/7"
     assert record.location == "sample.xml"
-    assert record.date == date(2030, 1, 2)
+    assert record.date == date(2020, 1, 2)
     assert record.meeting_symbol == "S/PV.9999"
     assert (record.title, record.agenda, record.subjects) == (
         "Draft resolution [on peace]",
@@ -227,7 +227,7 @@ def test_minimal_file_gives_votes_totals_subjects_and_undocs_link():
     )
     assert (record.recorded_yes, record.recorded_no, record.recorded_abstain) == (9, 1, 0)
     assert [v.position for v in record.votes] == ["Y"] * 9 + ["N"]
-    assert record.url == "https://undocs.org/en/S/2030/7"
+    assert record.url == "https://undocs.org/en/S/2020/7"
     assert record.outcome == Outcome.NOT_ADOPTED and record.vetoed_by == ()
     # 9 in favour with France against would be a veto: the source's word is kept, and flagged.
     assert any("would be a veto" in f for f in record.flags)
@@ -293,8 +293,8 @@ def test_unknown_position_list_raises():
 
 
 def test_symbol_that_disagrees_with_the_frbr_identifier_raises():
-    with pytest.raises(SourceError, match=r"<docNumber> gives S/2030/8 but the FRBR .* S/2030/7"):
-        parse_file(_xml(doc_number="S/2030/8"))
+    with pytest.raises(SourceError, match=r"<docNumber> gives S/2020/8 but the FRBR .* S/2020/7"):
+        parse_file(_xml(doc_number="S/2020/8"))
 
 
 def test_missing_symbol_raises():
@@ -308,7 +308,7 @@ def test_missing_vote_date_raises():
 
 
 def test_directory_is_read_sorted_and_version_is_the_newest_markup(tmp_path):
-    (tmp_path / "b.xml").write_bytes(_xml(frbr="2030-8", doc_number="S/2030/8"))
+    (tmp_path / "b.xml").write_bytes(_xml(frbr="2020-8", doc_number="S/2020/8"))
     (tmp_path / "a.xml").write_bytes(_xml(markup="2031-05-06"))
     (tmp_path / "notes.txt").write_text("not xml")
     result = parse(tmp_path)
@@ -320,5 +320,5 @@ def test_directory_is_read_sorted_and_version_is_the_newest_markup(tmp_path):
 def test_two_files_for_the_same_draft_raise(tmp_path):
     (tmp_path / "a.xml").write_bytes(_xml())
     (tmp_path / "b.xml").write_bytes(_xml())
-    with pytest.raises(SourceError, match=r"S/2030/7 is also described by a\.xml"):
+    with pytest.raises(SourceError, match=r"S/2020/7 is also described by a\.xml"):
         parse(tmp_path)

@@ -166,23 +166,38 @@ def overview(parsed) -> str:
     return "\n".join(out)
 
 
-def per_year(parsed) -> str:
+def per_year(parsed, official: Official) -> str:
     counts: Counter = Counter()
     for r in parsed.records:
         label = LABELS.get(r.extra["outcome_as_written"])
         if label:
             counts[(r.extra["date_as_written"].year, label, r.extra["vote_on"])] += 1
+    for symbol in official.drafts:
+        label = {"vetoed": "vetoed", "not_adopted": "failed"}.get(official.outcome(symbol))
+        counts[(official.date(symbol).year, label, "official")] += 1
     rows = []
     for year in range(1994, 2026):
         cells = [
             counts[(year, label, on)]
-            for on in ("draft", "amendment")
+            for on in ("draft", "official", "amendment")
             for label in ("vetoed", "failed")
         ]
         rows.append([year, *cells])
-    rows.append(["total", *(sum(r[i] for r in rows) for i in range(1, 5))])
+    rows.append(["total", *(sum(r[i] for r in rows) for i in range(1, 7))])
     return table(
-        ["year", "vetoed drafts", "failed drafts", "vetoed amendments", "failed amendments"], rows
+        [
+            "year",
+            "vetoed drafts",
+            "failed drafts",
+            "official: vetoed",
+            "official: failed",
+            "vetoed amendments",
+            "failed amendments",
+        ],
+        rows,
+    ) + (
+        "\n\nOfficial: the Library's Veto List and meetings tables (to June 2022) and "
+        "DGACM's drafts not adopted (from 27 March 2023); none covers June 2022 - March 2023."
     )
 
 
@@ -497,7 +512,10 @@ def main() -> None:
     default_resolver()
     sections = [
         ("Voting-Agent: the file", overview(parsed)),
-        ("Voting-Agent: failed and vetoed votes per year (labels as written)", per_year(parsed)),
+        (
+            "Voting-Agent: failed and vetoed votes per year (labels as written)",
+            per_year(parsed, official),
+        ),
         ("Voting-Agent: faults by kind", faults(parsed, meeting_dates)),
         (
             "Cross-check: failed and vetoed drafts in the official sources",

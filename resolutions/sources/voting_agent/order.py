@@ -148,9 +148,18 @@ def _check_swappable(group: VoteGroup, chain: list[VoteGroup], numbers: list[int
 
 
 def check_resolution_order(groups: Sequence[VoteGroup]) -> None:
-    """Resolution numbers rise with meeting numbers; the fewest that break it are flagged."""
+    """Resolution numbers rise with meeting numbers; the fewest that break it are flagged.
+
+    Meetings held the same day count as one: the Council numbers a day's resolutions in
+    the order adopted, which need not be the order of the meetings' numbers (912 (1994)
+    at S/PV.3368, 913 at S/PV.3367, both on 21 April).
+    """
     for items in _by_series(groups, lambda g: g.resolution is not None):
-        ordered = sorted(items, key=lambda g: (g.sequence[1], g.resolution[0]))
+        day_of: dict[int, int] = {}  # vote id -> the first meeting number of its day
+        for previous, group in zip([None, *items], items, strict=False):
+            same_day = previous is not None and previous.date == group.date
+            day_of[group.id] = day_of[previous.id] if same_day else group.sequence[1]
+        ordered = sorted(items, key=lambda g: (day_of[g.id], g.resolution[0]))
         certain, _ = in_order([g.resolution[0] for g in ordered], strict=False)
         for k, group in enumerate(ordered):
             if k not in certain:

@@ -465,3 +465,13 @@ def test_a_derived_date_that_is_not_the_serial_is_refused():
     rows[0]["date_iso"] = "2000-05-17"
     with pytest.raises(SourceError, match="not the Date serial"):
         voting_agent.parse(_year_2000(rows))
+
+
+def test_resolutions_of_one_day_may_run_against_the_meeting_numbers():
+    # As 912 (1994) at S/PV.3368 and 913 at S/PV.3367, both on 21 April.
+    later = _vote(5, date(2000, 5, 16), 141, council=COUNCIL_2000, resolution="5 (2000)")
+    earlier = _vote(6, date(2000, 5, 16), 140, council=COUNCIL_2000, resolution="6 (2000)")
+    last = _vote(7, date(2000, 5, 20), 150, council=COUNCIL_2000, resolution="7 (2000)")
+    parsed = voting_agent.parse(_year_2000(later, earlier, last))
+    assert [_record(parsed, i).resolution_number for i in (5, 6, 7)] == [5, 6, 7]
+    assert not any("resolution_out_of_sequence" in kinds(r) for r in parsed.records)

@@ -113,17 +113,19 @@ def _record(group: VoteGroup, unit: str) -> DraftRecord:
         category=cells["Category"].strip(),
         region=cells["Region"].strip(),
         outcome_as_written=cells["Outcome results"],
+        # The cells exactly as written, whether or not their value is given as fact.
         draft_as_written=cells["Draft"],
+        resolution_as_written=cells["Resolution"],
+        meeting_as_written=cells["Meeting"],
         positions=dict(Counter(m.position for m in group.members)),
     )
     if "votes" in withheld:
         extra["votes_as_written"] = votes
-    if "draft" in withheld:
-        extra.setdefault("draft_as_written", cells["Draft"])
     resolution = None if "resolution" in withheld else group.resolution
     outcome = "" if "outcome" in withheld else group.outcome.value
-    vetoed_by = extra.pop("vetoed_by", ()) if outcome == Outcome.VETOED else ()
-    extra.pop("vetoed_by", None)
+    # Set by the outcome check only when the listed votes make the stated veto.
+    vetoers = extra.pop("vetoed_by", ())
+    vetoed_by = vetoers if outcome == Outcome.VETOED else ()
     return DraftRecord(
         source=Source.VOTING_AGENT.value,
         location=f"ID {group.id} ({unit} {group.lines[0]}-{group.lines[1]})",

@@ -99,7 +99,6 @@ def _read_draft(group: VoteGroup) -> None:
             group.fault("symbol_words", f"{text!r}")
         return
     if tokens:
-        group.extra["draft_as_written"] = text
         suggested = re.sub(r"^S/(\d{4})-(\d+)$", r"S/\1/\2", tokens[0])
         if _DRAFT.match(suggested):
             group.extra["draft_symbol_suggested"] = suggested
@@ -138,7 +137,6 @@ def _read_resolution(group: VoteGroup) -> None:
         group.resolution = (int(odd.group(1)), int(odd.group(2)))
         group.fault("resolution_malformed", f"{text!r}")
         return
-    group.extra["resolution_as_written"] = text
     group.fault("resolution_unreadable", f"{text!r}", withhold=["resolution"])
 
 
@@ -157,11 +155,9 @@ def _read_meeting(group: VoteGroup) -> None:
             group.fault("meeting_malformed", f"{text!r}")
     elif video:
         group.sequence = ("V", int(video.group(1)))
-        group.extra["meeting_as_written"] = text
         group.fault(
             "no_meeting_record",
             f"{text!r}: a 2020 vote by videoconference, which had no meeting record",
         )
     else:
-        group.extra["meeting_as_written"] = text
         group.fault("meeting_malformed", f"{text!r}")

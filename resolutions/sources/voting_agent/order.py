@@ -187,7 +187,6 @@ def check_meeting_numbers(groups: Sequence[VoteGroup]) -> None:
         if group.has("date_out_of_sequence") and group.has("resolution_out_of_sequence"):
             group.drop("date_out_of_sequence")
             group.drop("resolution_out_of_sequence")
-            group.extra["meeting_as_written"] = group.cells["Meeting"]
             group.fault(
                 "meeting_out_of_sequence",
                 f"meeting {meeting_of(group)}: its date {group.date.isoformat()} and its "

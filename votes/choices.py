@@ -60,6 +60,16 @@ class Source(models.TextChoices):
     UNXML = "unxml", "UN DGACM machine-readable drafts not adopted"
     UNXML_ADOPTED = "unxml_adopted", "UN DGACM machine-readable resolutions"
     DPPA = "dppa", "UN DPPA, Security Council membership"
+    DPPA_VETOES = "dppa_vetoes", "UN DPPA, Security Council vetoes"
+    VOTING_AGENT = "voting_agent", "Voting-Agent compilation of Council votes, 1994–2025"
+    YORDAN_VETOES = "yordan_vetoes", "Yordán (World Politics Data Lab) veto list, 1946–2022"
+    FAILED_DRAFTS_SAMPLE = "failed_drafts_sample", "unsc_for_us sample of failed drafts, 1947–2022"
     CHARTER = "charter", "UN Charter and succession (reference data)"
     SEED = "seed", "Starter data"
     EDITOR = "editor", "Editor"
+
+
+# Third-party compilations. A secondary source never overrides a value that an
+# official source (the UN's own publications) gives: it fills what they lack, and where
+# it disagrees the disagreement is recorded, never settled in its favour.
+SECONDARY = frozenset({Source.VOTING_AGENT, Source.YORDAN_VETOES, Source.FAILED_DRAFTS_SAMPLE})

@@ -23,6 +23,8 @@ Conventions shared by all parsers:
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -163,3 +165,18 @@ def normalise_symbol(symbol: str) -> str:
     if parsed:
         return f"S/RES/{parsed[0]} ({parsed[1]})"
     return cleaned
+
+
+def fault_summary(records: Iterable[DraftRecord], descriptions: Mapping[str, str]) -> list[str]:
+    """One warning per kind of fault in ``extra["faults"]`` (pairs of kind and detail).
+
+    The secondary sources' parsers record each fault they catch as such a pair, so the
+    whole file's faults can be counted by kind: "326 record(s): day_month_swapped (...)".
+    """
+    counts = Counter(
+        kind for record in records for kind in {kind for kind, _ in record.extra.get("faults", ())}
+    )
+    return [
+        f"{count} record(s): {kind} ({descriptions.get(kind, 'no description')})"
+        for kind, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from votes.models import MembershipTerm, MemberState, MemberStateName
-from votes.outcome import seat_sort_key
+from votes.seats import seat_sort_key
 
 
 @dataclass(frozen=True)

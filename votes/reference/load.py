@@ -14,8 +14,8 @@ from django.db import models, transaction
 
 from votes.choices import Source, TermKind
 from votes.models import MembershipTerm, MemberState, MemberStateName, PermanentSeat
-from votes.outcome import SEAT_ORDER
-from votes.reference import SEAT_NAMES, member_states, permanent_terms, state_names
+from votes.reference.rows import member_states, permanent_terms, state_names
+from votes.seats import SEAT_NAMES, SEAT_ORDER
 
 
 def _sync(
@@ -108,7 +108,7 @@ def _terms(states: dict[str, MemberState], seats: dict[str, PermanentSeat], coun
 
 
 @transaction.atomic
-def load() -> dict[str, int]:
+def load_reference_data() -> dict[str, int]:
     """Upsert every reference row; counts of rows created, updated and unchanged."""
     counts: Counter = Counter(created=0, updated=0, unchanged=0)
     states = _states(counts)

@@ -1,9 +1,10 @@
-"""Where the data comes from, which versions are loaded, and the UN's licence.
+"""Where the data comes from and which versions are loaded.
 
 The UN's terms ask for the source and its version wherever its data is shown:
 every page (through the context processor), every export and every API
-response cite them from here. ``data_last_modified`` dates the whole record,
-for conditional GET (ETag/Last-Modified) on the API, exports and feeds.
+response cite them from here; the licence's words are in ``resolutions.licence``.
+``data_last_modified`` dates the whole record, for conditional GET
+(ETag/Last-Modified) on the API, exports and feeds.
 """
 
 from __future__ import annotations
@@ -15,14 +16,7 @@ from datetime import datetime
 from django.db.models import Max, Subquery
 from django.views.decorators.http import condition
 
-from resolutions.models import Draft, SourceImport
-
-LICENCE = (
-    "United Nations data (Dag Hammarskjöld Library Security Council Voting Data and Veto "
-    "List; UN DPPA; UN DGACM), merged by SC Votes. Copyright United Nations: free for "
-    "non-commercial use with attribution; cite the source and its version."
-)
-LICENCE_URL = "https://www.un.org/en/about-us/terms-of-use"
+from resolutions.models import Draft, RecordVersion, SourceImport
 
 
 @dataclass(frozen=True)
@@ -62,7 +56,6 @@ def citation_text(citations) -> str:
 
 def data_last_modified() -> datetime | None:
     """When the published record last changed: an import, or an editor's save."""
-    from resolutions.models import RecordVersion
 
     def newest(rows, field):
         return Subquery(rows.order_by(f"-{field}").values(field)[:1])

@@ -4,7 +4,7 @@ import pytest
 from django.db.models import Count
 
 from resolutions.models import Draft
-from resolutions.provenance import LICENCE
+from resolutions.licence import LICENCE
 from votes.choices import Outcome, Position
 from votes.models import MemberState, MemberVote, Veto
 

@@ -12,8 +12,7 @@
 
 Each row cites its evidence in a ``note`` (or ``reason``) column. The readers
 are pure and cached (``votes.reference.rows``); :func:`load_reference_data`
-(``votes.reference.load``) writes them to the database. Code that must run
-without the app registry imports ``votes.reference.rows`` itself.
+(``votes.reference.load``) writes them to the database.
 """
 
 from votes.reference.load import load_reference_data

@@ -1,9 +1,10 @@
 """The readers of the reference CSVs beside this module: pure and cached.
 
-They touch no database and need no app registry, so parsers and the name
-resolver (``votes.names``) can use them anywhere. What each file holds is said
-in ``votes/reference/__init__.py``; ``votes.reference.load`` writes the rows
-to the database.
+They touch no database, so parsers and the name resolver (``votes.names``) can
+use them. What each file holds is said in ``votes/reference/__init__.py``;
+``votes.reference.load`` writes the rows to the database. Apart from the
+package so that load.py reads them without importing the package that
+imports it.
 """
 
 from __future__ import annotations

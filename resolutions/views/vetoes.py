@@ -11,6 +11,7 @@ from resolutions.tables import CappedPaginator, VetoTable
 from resolutions.views.lists import PER_PAGE
 from resolutions.views.params import with_query
 from votes import analytics
+from votes.dates import FIRST_YEAR
 from votes.seats import SEAT_LABELS, SEAT_ORDER
 
 
@@ -64,13 +65,16 @@ def seat_totals(by_holder: list[dict]) -> list[dict]:
 
 
 def decade_table(rows: list[dict]) -> list[dict]:
-    """``[{"decade", "counts": [n per seat in SEAT_ORDER], "total"}]``."""
+    """``[{"decade", "counts": [n per seat in SEAT_ORDER], "total"}]``, with the years
+    that the decade's link selects (the 1940s from the first year of the record)."""
     decades: dict[int, dict[str, int]] = {}
     for row in rows:
         decades.setdefault(row["decade"], {})[row["seat"]] = row["count"]
     return [
         {
             "decade": decade,
+            "first_year": max(decade, FIRST_YEAR),
+            "last_year": decade + 9,
             "counts": [counts.get(code, 0) for code in SEAT_ORDER],
             "total": sum(counts.values()),
         }

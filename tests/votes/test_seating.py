@@ -5,6 +5,7 @@ outcomes and vetoes follow; the expected values are worked out here from the
 dates, not read back from the code under test.
 """
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -17,6 +18,8 @@ from tests.resolutions.test_pages_data import large_history, seat_elected
 from votes.calendar import CouncilCalendar
 from votes.choices import Outcome, Position, TermKind
 from votes.models import MembershipTerm, MemberState, MemberStateName, MemberVote, PermanentSeat
+from votes.reference import load as reference_load
+from votes.reference import rows as reference_rows
 from votes.seating import place, reseat
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +158,15 @@ def test_reseating_costs_the_same_queries_for_many_votes_as_for_few(history):
     many, many_drafts = rename("Ghana (many)")
     assert len(many_drafts) == len(few_drafts) + 30
     assert many == few
+
+
+def test_a_corrected_reference_name_reaches_the_votes_on_reload(history, monkeypatch):
+    """load_reference_data writes in bulk (no signals), so it reseats the votes itself."""
+    corrected = tuple(
+        replace(row, name="Soviet Union") if row.code == "SUN" else row
+        for row in reference_rows.state_names()
+    )
+    monkeypatch.setattr(reference_load, "state_names", lambda: corrected)
+    reference_load.load_reference_data()
+    assert set(names_of("SUN").values()) == {"Soviet Union"}
+    assert history["ussr_veto"].vetoes.get().name_at_vote == "Soviet Union"

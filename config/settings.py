@@ -13,6 +13,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from resolutions import licence
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -258,14 +260,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Read-only data on how the UN Security Council votes: every draft put to the vote, "
         "each member's vote, vetoes, member states and the agreement among the permanent "
-        "members. United Nations data: free for non-commercial use with attribution; every "
+        f"members. United Nations data: {licence.TERMS}; every "
         "response carries the licence and the versions of the sources."
     ),
     "VERSION": "1",
-    "LICENSE": {
-        "name": "UN data: non-commercial use with attribution",
-        "url": "https://www.un.org/en/about-us/terms-of-use",
-    },
+    "LICENSE": {"name": licence.LICENCE_NAME, "url": licence.LICENCE_URL},
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from the drf-spectacular-sidecar package, served by us: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

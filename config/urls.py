@@ -4,6 +4,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("resolutions.api.urls")),
-    path("", include("votes.urls")),
     path("", include("resolutions.urls")),
 ]

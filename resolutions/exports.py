@@ -30,15 +30,11 @@ from resolutions.export_format import (
     neutralise,
 )
 from resolutions.export_format import restore as restore  # exports.restore, as before
+from resolutions.licence import EXPORT_LICENCE, LICENCE_NAME
 from resolutions.models import Draft
 from votes.models import MemberVote, Veto
-from votes.outcome import seat_sort_key
+from votes.seats import seat_sort_key
 
-LICENCE = (
-    "Source: United Nations (Dag Hammarskjöld Library Security Council Voting Data and Veto "
-    "List; UN DPPA; UN DGACM), merged by SC Votes. Copyright United Nations; free for "
-    "non-commercial use with attribution."
-)
 CHUNK = 100
 
 # The data dictionary (shown at /data/): what each column holds.
@@ -221,7 +217,7 @@ def csv_lines(drafts: QuerySet, *, per_vote: bool = False) -> Iterator[str]:
 
 
 def json_chunks(drafts: QuerySet, meta: dict | None = None) -> Iterator[str]:
-    header = {"licence": LICENCE, **(meta or {})}
+    header = {"licence": EXPORT_LICENCE, **(meta or {})}
     opening = json.dumps(header, ensure_ascii=False, indent=None)[:-1]
     yield opening + ', "drafts": ['
     first = True
@@ -238,7 +234,7 @@ def streamed(chunks: Iterable[str], *, filename: str, content_type: str) -> Stre
         (chunk.encode("utf-8") for chunk in chunks), content_type=content_type
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Licence"] = "UN data: non-commercial use with attribution"
+    response["X-Licence"] = LICENCE_NAME
     return response
 
 

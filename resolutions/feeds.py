@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from resolutions.licence import LICENCE
 from resolutions.models import Draft
-from resolutions.provenance import LICENCE
+from votes.choices import VOTED_WORDS
+from votes.dates import day_text
 from votes.models import MemberState, MemberVote, Veto
 
 ITEMS = 50
@@ -48,7 +50,7 @@ class VotesFeed(Feed):
         return f"{draft.symbol}: {draft.outcome_label}{tally}"
 
     def item_description(self, draft: Draft) -> str:
-        parts = [draft.date.strftime("%d %B %Y").lstrip("0"), f"{draft.outcome_sentence}."]
+        parts = [day_text(draft.date), f"{draft.outcome_sentence}."]
         if draft.title:
             parts.append(draft.title)
         return " ".join(parts)
@@ -85,12 +87,11 @@ class CountryFeed(VotesFeed):
         return f"The newest Security Council votes in which {state.name} took part."
 
     def link(self, state: MemberState) -> str:
-        return reverse("votes:country", args=[state.slug])
+        return reverse("resolutions:country", args=[state.slug])
 
     def items(self, state: MemberState):
-        own = MemberVote.objects.filter(draft=OuterRef("pk"), state=state)
         self._positions = {}
-        drafts = list(_drafts().filter(Exists(own))[:ITEMS])
+        drafts = list(_drafts().for_country(state)[:ITEMS])
         for draft_id, position, name in MemberVote.objects.filter(
             state=state, draft__in=drafts
         ).values_list("draft_id", "position", "name_at_vote"):
@@ -98,8 +99,6 @@ class CountryFeed(VotesFeed):
         return drafts
 
     def item_description(self, draft: Draft) -> str:
-        from resolutions.filters import VOTED_WORDS
-
         position, name = self._positions.get(draft.pk, (None, ""))
         said = f"{name} {VOTED_WORDS[position]}. " if position else ""
         return said + super().item_description(draft)

@@ -22,20 +22,10 @@ from drf_spectacular.utils import extend_schema_field
 from resolutions.models import Draft, Subject
 from resolutions.sources.records import parse_resolution_symbol
 from votes import analytics
-from votes.choices import Modality, Outcome, Position
-from votes.models import MemberState, MemberVote, Veto
-
-FIRST_YEAR = 1946
-LAST_YEAR = 2100
-
-# "Ghana voted no": how a member voted, worded for the filter form.
-VOTED_CHOICES = [
-    (Position.YES, "voted yes"),
-    (Position.NO, "voted no"),
-    (Position.ABSTAIN, "abstained"),
-    (Position.NON_VOTING, "did not vote"),
-]
-VOTED_WORDS = dict(VOTED_CHOICES)
+from votes.choices import VOTED_CHOICES, VOTED_WORDS, Modality, Outcome
+from votes.dates import FIRST_YEAR, LAST_YEAR
+from votes.models import MemberState, Veto
+from votes.seats import PAIR_CHOICES, SEAT_LABELS, SHORT_SEAT_LABELS
 
 OUTCOME_CHOICES = [
     ("adopted", "Adopted (with or without a vote)"),
@@ -44,19 +34,6 @@ OUTCOME_CHOICES = [
     ("vetoed", "Vetoed"),
     ("not_adopted", "Not adopted (too few votes)"),
     ("unknown", "Outcome unknown"),
-]
-
-# The seat, with the predecessors whose vetoes it includes.
-SEAT_LABELS = {
-    "CHN": "China (with the Republic of China to 1971)",
-    "FRA": "France",
-    "RUS": "Russian Federation (with the USSR to 1991)",
-    "GBR": "United Kingdom",
-    "USA": "United States",
-}
-SHORT_SEAT_LABELS = {"CHN": "China", "FRA": "France", "RUS": "Russia", "GBR": "UK", "USA": "US"}
-PAIR_CHOICES = [
-    (f"{a}-{b}", f"{SHORT_SEAT_LABELS[a]} and {SHORT_SEAT_LABELS[b]}") for a, b in analytics.PAIRS
 ]
 
 
@@ -99,7 +76,9 @@ def public_drafts():
 
 
 @extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
-class YearFilter(django_filters.NumberFilter):
+class YearNumberFilter(django_filters.NumberFilter):
+    """A year: a whole number, never a float such as 1990.5."""
+
     field_class = forms.IntegerField
 
 
@@ -124,14 +103,14 @@ class DraftFilter(django_filters.FilterSet):
     position = django_filters.ChoiceFilter(
         label="How it voted", choices=VOTED_CHOICES, empty_label="any way", method="filter_none"
     )
-    year_from = YearFilter(
+    year_from = YearNumberFilter(
         label="From year",
         field_name="date",
         lookup_expr="year__gte",
         min_value=FIRST_YEAR,
         max_value=LAST_YEAR,
     )
-    year_to = YearFilter(
+    year_to = YearNumberFilter(
         label="To year",
         field_name="date",
         lookup_expr="year__lte",
@@ -182,8 +161,7 @@ class DraftFilter(django_filters.FilterSet):
         if not queryset.ordered:
             queryset = queryset.newest_first()
         if state is not None:
-            voted = MemberVote.objects.filter(draft=OuterRef("pk"), state=state)
-            queryset = queryset.filter(Exists(voted)).annotate(
+            queryset = queryset.for_country(state).annotate(
                 state_position=analytics.state_position(state)
             )
         super().__init__(data, queryset, request=request, prefix=prefix)
@@ -232,27 +210,28 @@ class DraftFilter(django_filters.FilterSet):
         return queryset.filter(words)
 
     def filter_outcome(self, queryset, name, value):
-        recorded = Q(modality=Modality.RECORDED_VOTE)
-        conditions = {
-            "adopted": Q(outcome=Outcome.ADOPTED),
-            "adopted_vote": Q(outcome=Outcome.ADOPTED) & recorded,
-            "without_vote": Q(outcome=Outcome.ADOPTED) & ~recorded,
-            "vetoed": Q(outcome=Outcome.VETOED),
-            "not_adopted": Q(outcome=Outcome.NOT_ADOPTED),
-            "unknown": Q(outcome=Outcome.UNKNOWN),
-        }
-        return queryset.filter(conditions[value])
+        match value:
+            case "adopted":
+                return queryset.adopted()
+            case "adopted_vote":
+                return queryset.adopted().recorded_votes()
+            case "without_vote":
+                return queryset.adopted().exclude(modality=Modality.RECORDED_VOTE)
+            case "vetoed":
+                return queryset.vetoed()
+            case "not_adopted":
+                return queryset.not_adopted()
+        return queryset.filter(outcome=Outcome.UNKNOWN)
 
     def filter_vetoed_by(self, queryset, name, value):
-        vetoes = Veto.objects.filter(draft=OuterRef("pk"), seat__code=value)
-        return queryset.filter(Exists(vetoes))
+        return queryset.vetoed_by_seat(value)
 
     def filter_topic(self, queryset, name, value):
         subjects = Subject.objects.filter(drafts=OuterRef("pk"), name__icontains=value)
         return queryset.filter(Q(agenda_item__name__icontains=value) | Exists(subjects))
 
     def filter_divided(self, queryset, name, value):
-        divided = analytics.with_divisions(queryset.filter(modality=Modality.RECORDED_VOTE))
+        divided = analytics.with_divisions(queryset.recorded_votes())
         return (
             divided.filter(p5_distinct__gt=1) if value == "yes" else divided.filter(p5_distinct=1)
         )
@@ -265,19 +244,14 @@ class DraftFilter(django_filters.FilterSet):
         if position:
             # How a member voted exists only for recorded votes: a resolution adopted
             # without a vote records everyone as Y, which is not a vote in favour.
-            queryset = queryset.filter(modality=Modality.RECORDED_VOTE)
+            queryset = queryset.recorded_votes()
         if self.state is not None and position:
             queryset = queryset.filter(state_position=position)
         elif country is not None:
-            votes = MemberVote.objects.filter(draft=OuterRef("pk"), state=country)
-            if position:
-                votes = votes.filter(position=position)
-            queryset = queryset.filter(Exists(votes))
+            queryset = queryset.for_country(country, position)
         if data.get("pair"):
             first, second = data["pair"].split("-")
-            queryset = analytics.with_pair(
-                queryset.filter(modality=Modality.RECORDED_VOTE), first, second
-            )
+            queryset = analytics.with_pair(queryset.recorded_votes(), first, second)
             if data.get("pair_agreed") == "yes":
                 queryset = queryset.filter(pair_first=F("pair_second"))
             elif data.get("pair_agreed") == "no":

@@ -13,11 +13,12 @@ carries its resolution number. It keeps apart three kinds of facts:
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from votes.choices import Basis, Modality, Outcome, Source
+from votes.models import MemberVote, Veto
 
 UNDOCS = "https://undocs.org/en/"
 
@@ -106,11 +107,19 @@ class DraftQuerySet(models.QuerySet):
             previous = number
         return held[-1] - len(held), first
 
-    def for_country(self, state) -> DraftQuerySet:
-        return self.filter(member_votes__state=state)
+    def for_country(self, state, position: str | None = None) -> DraftQuerySet:
+        """Drafts on which a member state has a vote (cast that way, given a position)."""
+        # EXISTS rather than a join, so that each draft stays one row whatever else
+        # is joined, and the list's COUNT and pages agree.
+        votes = MemberVote.objects.filter(draft=OuterRef("pk"), state=state)
+        if position:
+            votes = votes.filter(position=position)
+        return self.filter(Exists(votes))
 
     def vetoed_by_seat(self, seat_code: str) -> DraftQuerySet:
-        return self.filter(vetoes__seat__code=seat_code)
+        """Drafts vetoed from a permanent seat, its predecessors included."""
+        vetoes = Veto.objects.filter(draft=OuterRef("pk"), seat__code=seat_code)
+        return self.filter(Exists(vetoes))
 
     def newest_first(self) -> DraftQuerySet:
         # Resolutions adopted on one day are numbered in order; drafts without

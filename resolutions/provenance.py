@@ -1,11 +1,11 @@
-"""Where the data comes from, which versions are loaded, and the UN's licence.
+"""Where the data comes from and which versions are loaded.
 
 The UN's terms ask for the source and its version wherever its data is shown:
 every page (through the context processor), every export and every API
-response cite them from here. ``data_last_modified`` dates the whole record,
-for conditional GET (ETag/Last-Modified) on the API, exports and feeds. At the
-end, what each source said about a field, as the editors' admin shows it beside
-the editor's value.
+response cite them from here; the licence's words are in ``resolutions.licence``.
+``data_last_modified`` dates the whole record, for conditional GET
+(ETag/Last-Modified) on the API, exports and feeds. At the end, what each source
+said about a field, as the editors' admin shows it beside the editor's value.
 """
 
 from __future__ import annotations
@@ -22,13 +22,6 @@ from resolutions.sources.values import value_key
 from votes.choices import Source
 from votes.history import shown
 from votes.models import MemberVote
-
-LICENCE = (
-    "United Nations data (Dag Hammarskjöld Library Security Council Voting Data and Veto "
-    "List; UN DPPA; UN DGACM), merged by SC Votes. Copyright United Nations: free for "
-    "non-commercial use with attribution; cite the source and its version."
-)
-LICENCE_URL = "https://www.un.org/en/about-us/terms-of-use"
 
 
 @dataclass(frozen=True)

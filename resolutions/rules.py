@@ -30,12 +30,12 @@ from resolutions.models import RECORDED_FIELDS, Draft
 from resolutions.outcomes import apply_result, decision_for
 from votes.calendar import CouncilCalendar, Seat
 from votes.choices import Modality, Outcome
+from votes.dates import FIRST_MEETING
 from votes.models import MemberVote
 from votes.outcome import Ballot, Result, council_size, decide
-from votes.reference import SEAT_NAMES
 from votes.rules import Recorded, Row, council_problems, day, join_words
+from votes.seats import SEAT_NAMES
 
-FIRST_MEETING = date(1946, 1, 17)
 MEETING_SYMBOL = re.compile(r"^S/PV\.(\d+)(\s*\(.+\))?$")
 # The draft's fields the vote checks read: changing one re-checks the votes.
 CHECKED_FIELDS = (

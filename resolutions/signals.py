@@ -1,7 +1,11 @@
-"""Date every change to the record, for ETag and Last-Modified (RecordVersion)."""
+"""Date every change to the record, for ETag and Last-Modified (RecordVersion), and
+keep outcomes in step when a term or a name moves votes (votes.seating)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+
+from resolutions.outcomes import refresh_outcomes
+from votes.seating import votes_reseated
 
 WATCHED_APPS = {"votes", "resolutions"}
 IGNORED = {"SourceImport", "RecordVersion"}
@@ -26,7 +30,13 @@ def record_changed(sender, **kwargs) -> None:
         RecordVersion.objects.create(pk=1, changed_at=now)
 
 
+def outcomes_follow_seats(sender, draft_ids, **kwargs) -> None:
+    """A vote's seat decides vetoes, and a veto names its voter: recompute both."""
+    refresh_outcomes(draft_ids)
+
+
 def connect() -> None:
+    votes_reseated.connect(outcomes_follow_seats, dispatch_uid="outcomes_follow_seats")
     post_save.connect(record_changed, dispatch_uid="record_changed_save")
     post_delete.connect(record_changed, dispatch_uid="record_changed_delete")
     m2m_changed.connect(record_changed, dispatch_uid="record_changed_m2m")

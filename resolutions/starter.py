@@ -16,6 +16,7 @@ from votes.calendar import CouncilCalendar
 from votes.choices import Modality, Position, Source, TermKind
 from votes.models import MembershipTerm, MemberState, MemberVote
 from votes.reference import load_reference_data
+from votes.seating import place_votes
 
 # The ten elected members of 2022 and their two-year terms.
 ELECTED_2022 = {
@@ -76,17 +77,17 @@ def load_starter_data() -> Draft:
     )
     if created:
         calendar = CouncilCalendar()
-        MemberVote.objects.bulk_create(
+        votes = [
             MemberVote(
                 draft=draft,
                 state_id=seat.state_id,
                 position=Position.NO if seat.code in AGAINST else Position.YES,
-                name_at_vote=seat.name,
-                seat_id=seat.seat_id,
                 source=Source.SEED,
             )
             for seat in calendar.sitting(VOTE_DATE)
-        )
+        ]
+        place_votes(votes, calendar)
+        MemberVote.objects.bulk_create(votes)
     refresh_outcomes([draft.pk])
     draft.refresh_from_db()
     return draft

@@ -13,9 +13,8 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.core.paginator import Paginator
 
-from resolutions.filters import VOTED_WORDS
 from resolutions.models import Draft
-from votes.choices import Modality
+from votes.choices import VOTED_WORDS, Modality
 
 MAX_PER_PAGE = 100
 

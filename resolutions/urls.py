@@ -1,19 +1,28 @@
-"""Public URLs about drafts. The whole scheme is documented in the README ("URLs")."""
+"""The public URLs. The whole scheme is documented in the README ("URLs")."""
 
 from django.urls import path, re_path
 
-from resolutions import feeds, views
+from resolutions import feeds
 from resolutions.provenance import revalidated
+from resolutions.views import countries, data, detail, home, lists, p5, vetoes
 
 app_name = "resolutions"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
-    path("votes/", views.DraftListView.as_view(), name="list"),
-    path("votes.csv", revalidated(views.draft_csv), name="csv"),
-    path("votes.json", revalidated(views.draft_json), name="json"),
-    path("data/", views.data_dictionary, name="data"),
+    path("countries/", countries.country_list, name="countries"),
+    path("countries/<slug:slug>/", countries.CountryView.as_view(), name="country"),
+    path("p5/", p5.p5, name="p5"),
+    re_path(
+        r"^p5/(?P<chart>vetoes|agreement|pair|divisions)\.(?P<fmt>csv|json)$",
+        p5.p5_data,
+        name="p5_data",
+    ),
+    path("", home.home, name="home"),
+    path("search/", home.search, name="search"),
+    path("votes/", lists.DraftListView.as_view(), name="list"),
+    path("votes.csv", revalidated(lists.draft_csv), name="csv"),
+    path("votes.json", revalidated(lists.draft_json), name="json"),
+    path("data/", data.data_dictionary, name="data"),
     path("feeds/votes.atom", revalidated(feeds.VotesFeed()), name="feed_votes"),
     path("feeds/vetoes.atom", revalidated(feeds.VetoesFeed()), name="feed_vetoes"),
     path(
@@ -22,8 +31,8 @@ urlpatterns = [
         name="feed_country",
     ),
     # The permanent address of a vote; never reused.
-    path("votes/<int:pk>/", views.detail, name="detail"),
-    path("vetoes/", views.VetoListView.as_view(), name="vetoes"),
+    path("votes/<int:pk>/", detail.detail, name="detail"),
+    path("vetoes/", vetoes.VetoListView.as_view(), name="vetoes"),
     # Document symbols as addresses: /S/2022/431, /S/RES/2627(2022), /S/PV.9048.
-    re_path(r"^S/(?P<rest>.+)$", views.symbol_redirect, name="symbol"),
+    re_path(r"^S/(?P<rest>.+)$", home.symbol_redirect, name="symbol"),
 ]

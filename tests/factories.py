@@ -7,6 +7,7 @@ from resolutions.outcomes import refresh_outcomes
 from votes.calendar import CouncilCalendar
 from votes.choices import Position, Source
 from votes.models import MemberVote
+from votes.seating import place_votes
 
 
 def recorded_draft(on: date, positions: dict[str, str] | None = None, **fields) -> Draft:
@@ -16,16 +17,14 @@ def recorded_draft(on: date, positions: dict[str, str] | None = None, **fields) 
     fields.setdefault("source", Source.SEED)
     draft = Draft.objects.create(date=on, **fields)
     calendar = CouncilCalendar()
-    MemberVote.objects.bulk_create(
+    votes = [
         MemberVote(
-            draft=draft,
-            state_id=seat.state_id,
-            seat_id=seat.seat_id,
-            name_at_vote=seat.name,
-            position=positions.get(seat.code, Position.YES),
+            draft=draft, state_id=seat.state_id, position=positions.get(seat.code, Position.YES)
         )
         for seat in calendar.sitting(on)
-    )
+    ]
+    place_votes(votes, calendar)
+    MemberVote.objects.bulk_create(votes)
     refresh_outcomes([draft.pk])
     draft.refresh_from_db()
     return draft

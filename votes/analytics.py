@@ -25,7 +25,6 @@ registry and the ``member_votes``/``vetoes`` relations.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
 
 from django.apps import apps
 from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
@@ -33,10 +32,9 @@ from django.db.models.functions import Cast, ExtractYear
 
 from votes.choices import Modality, Position
 from votes.models import MemberVote, Veto
-from votes.outcome import SEAT_ORDER
+from votes.seats import PAIRS, SEAT_ORDER
 
 VOTED = (Position.YES, Position.NO, Position.ABSTAIN)
-PAIRS: tuple[tuple[str, str], ...] = tuple(combinations(SEAT_ORDER, 2))
 
 
 def _drafts() -> QuerySet:
@@ -45,7 +43,7 @@ def _drafts() -> QuerySet:
 
 def recorded_votes(first_year: int | None = None, last_year: int | None = None) -> QuerySet:
     """Published drafts decided by a recorded vote, within a period of years."""
-    drafts = _drafts().filter(modality=Modality.RECORDED_VOTE)
+    drafts = _drafts().recorded_votes()
     return _in_years(drafts, "date", first_year, last_year)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from votes.models import MembershipTerm, MemberState, MemberStateName
-from votes.outcome import seat_sort_key
+from votes.seats import seat_sort_key
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,9 @@ class CouncilCalendar:
         self.states = {s.pk: s for s in MemberState.objects.all()}
         self.by_code = {s.code: s for s in self.states.values()}
         self.terms = list(MembershipTerm.objects.select_related("seat").order_by("start"))
+        self.terms_of: dict[int, list[MembershipTerm]] = defaultdict(list)
+        for term in self.terms:
+            self.terms_of[term.state_id].append(term)
         self.names: dict[int, list[MemberStateName]] = defaultdict(list)
         for name in MemberStateName.objects.all():
             self.names[name.state_id].append(name)
@@ -42,6 +45,13 @@ class CouncilCalendar:
             if historical.covers(on):
                 return historical.name
         return self.states[state_id].name
+
+    def term_of(self, state_id: int, on: date) -> MembershipTerm | None:
+        """The state's term covering a date, or None on a day it did not sit."""
+        for term in self.terms_of.get(state_id, ()):
+            if term.covers(on):
+                return term
+        return None
 
     def sitting(self, on: date) -> tuple[Seat, ...]:
         """The members on a date, permanent members first in seat order."""

@@ -14,6 +14,16 @@ class Position(models.TextChoices):
     NON_VOTING = "X", "Non-voting"
 
 
+# How a member voted, worded to follow its name: "Ghana voted no" (filters, tables, feeds).
+VOTED_CHOICES = [
+    (Position.YES, "voted yes"),
+    (Position.NO, "voted no"),
+    (Position.ABSTAIN, "abstained"),
+    (Position.NON_VOTING, "did not vote"),
+]
+VOTED_WORDS = dict(VOTED_CHOICES)
+
+
 class NonVoting(models.TextChoices):
     """Why a member cast no vote, where the source says which."""
 

@@ -2,7 +2,8 @@
 
 On any date at most 11 members sit (up to 1965) or 15 (from 1966), and exactly
 five of them are permanent. Terms are checked here, one at a time (admin,
-editors) or as a whole set (importers).
+editors) or as a whole set (importers). Pure: the terms to check are handed in
+(``MembershipTerm.clean`` reads them from the database).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from itertools import pairwise
 from typing import Protocol
 
 from votes.choices import TermKind
+from votes.dates import day_text
 from votes.outcome import ENLARGEMENT, council_size
 
 PERMANENT_SEATS = 5
@@ -35,10 +37,6 @@ class Span:
 
     def covers(self, on: date) -> bool:
         return self.start <= on and (self.end is None or on <= self.end)
-
-
-def _day(on: date) -> str:
-    return f"{on.day} {on:%B %Y}"
 
 
 def _span(term: TermLike, state: object | None = None) -> Span:
@@ -73,12 +71,12 @@ def seat_problems(spans: list[Span], lo: date, hi: date | None, *, exact: bool) 
         limit = council_size(on)
         if len(sitting) > limit:
             problems.append(
-                f"On {_day(on)}, {len(sitting)} members would sit; "
+                f"On {day_text(on)}, {len(sitting)} members would sit; "
                 f"the Council then had {limit} seats."
             )
         if permanent > PERMANENT_SEATS or (exact and sitting and permanent != PERMANENT_SEATS):
             problems.append(
-                f"On {_day(on)}, {permanent} permanent members would sit; "
+                f"On {day_text(on)}, {permanent} permanent members would sit; "
                 f"there are exactly {PERMANENT_SEATS}."
             )
     return problems
@@ -109,18 +107,13 @@ def _overlaps(spans: list[Span]) -> list[str]:
     return problems
 
 
-def check_new_term(term) -> list[str]:
-    """Problems that adding (or changing) one term would cause, against the database."""
-    from votes.models import MembershipTerm
+def new_term_problems(term: TermLike, existing: Iterable) -> list[str]:
+    """Problems that adding (or changing) one term would cause beside ``existing``.
 
-    others = MembershipTerm.objects.exclude(pk=term.pk) if term.pk else MembershipTerm.objects
-    if term.end is not None:
-        others = others.filter(start__lte=term.end)
-    from django.db.models import Q
-
-    others = others.filter(Q(end__isnull=True) | Q(end__gte=term.start))
-    existing = list(others.select_related("state"))
-
+    ``existing`` holds the other terms that share a day with it, each with its
+    ``state`` (``MembershipTerm.objects.overlapping``).
+    """
+    existing = list(existing)
     problems = [
         f"{other.state} already has a term from {other.start} to {other.end or 'the present'}."
         for other in existing

@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from votes.choices import NonVoting, Position, Source, TermKind
+from votes.council import new_term_problems
+from votes.dates import day_text
 
 
 class MemberStateQuerySet(models.QuerySet):
@@ -101,6 +103,11 @@ class MembershipTermQuerySet(models.QuerySet):
     def permanent(self) -> MembershipTermQuerySet:
         return self.filter(kind=TermKind.PERMANENT)
 
+    def overlapping(self, start: date, end: date | None) -> MembershipTermQuerySet:
+        """Terms sharing at least one day with [start, end] (open-ended when ``end`` is None)."""
+        terms = self.filter(Q(end__isnull=True) | Q(end__gte=start))
+        return terms if end is None else terms.filter(start__lte=end)
+
 
 class MembershipTerm(models.Model):
     """A state's time on the Council, both ends inclusive."""
@@ -157,11 +164,15 @@ class MembershipTerm(models.Model):
         if self.kind == TermKind.ELECTED and self.seat_id is not None:
             raise ValidationError({"seat": "An elected term holds no permanent seat."})
         if self.state_id and self.start:
-            from votes.council import check_new_term
-
-            problems = check_new_term(self) + self._stranded_votes()
+            problems = self.seat_problems() + self._stranded_votes()
             if problems:
                 raise ValidationError(problems)
+
+    def seat_problems(self) -> list[str]:
+        """What saving this term would break: a second term of its state, or the seat limits."""
+        others = MembershipTerm.objects.exclude(pk=self.pk) if self.pk else MembershipTerm.objects
+        existing = others.overlapping(self.start, self.end).select_related("state")
+        return new_term_problems(self, existing)
 
     def _stranded_votes(self) -> list[str]:
         """Recorded votes a changed term would leave outside any of the state's terms."""
@@ -245,7 +256,7 @@ class MemberVote(models.Model):
             on = self.draft.date
             if not MemberState.objects.sitting_on(on).filter(pk=self.state_id).exists():
                 raise ValidationError(
-                    {"state": f"{self.state} was not on the Council on {on.day} {on:%B %Y}."}
+                    {"state": f"{self.state} was not on the Council on {day_text(on)}."}
                 )
 
 

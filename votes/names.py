@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from votes import reference
-from votes.reference import AliasRow, NameRow, ReferenceDataError, StateRow
+from votes.reference import rows as reference
+from votes.reference.rows import AliasRow, NameRow, ReferenceDataError, StateRow, permanent_terms
 
 # Apostrophe look-alikes in the sources: DGACM writes U+2019 in CÔTE D'IVOIRE.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
@@ -114,8 +114,6 @@ def default_resolver() -> NameResolver:
 
 def seat_holder_name(seat: str, on: date) -> str:
     """The name of the state holding a permanent seat on a day: 'USSR' for RUS in 1950."""
-    from votes.reference import permanent_terms
-
     resolver = default_resolver()
     for row in permanent_terms():
         if row.seat == seat and row.covers(on):

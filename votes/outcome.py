@@ -24,12 +24,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from votes.choices import Basis, Modality, Outcome, Position
+from votes.seats import SEAT_ORDER, seat_sort_key
 
 ENLARGEMENT = date(1966, 1, 1)
 """First day of the 15-member Council."""
-
-# Canonical order in which vetoing seats are listed, alphabetical by seat.
-SEAT_ORDER = ("CHN", "FRA", "RUS", "GBR", "USA")
 
 
 def council_size(on: date) -> int:
@@ -40,10 +38,6 @@ def council_size(on: date) -> int:
 def required_majority(on: date) -> int:
     """Affirmative votes needed for any decision on a date."""
     return 7 if on < ENLARGEMENT else 9
-
-
-def seat_sort_key(seat: str) -> tuple[int, str]:
-    return (SEAT_ORDER.index(seat) if seat in SEAT_ORDER else len(SEAT_ORDER), seat)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from resolutions.admin.endpoints import council, prefilled_rows, preview
 from resolutions.admin.forms import DraftForm, MemberVoteFormSet
 from resolutions.admin.history import DraftHistoryMixin
 from resolutions.admin.search import search_drafts
-from resolutions.admin.seats import rename_votes
 from resolutions.history import record_baseline, stamp_computed_fields
 from resolutions.models import RECORDED_FIELDS, Draft
 from resolutions.outcomes import refresh_outcomes
@@ -35,6 +34,7 @@ from votes.admin import (
 from votes.choices import Source
 from votes.forms import VoteRowForm
 from votes.models import MemberVote, Veto
+from votes.seating import place_votes
 
 DRAFT_PREFIX = "member_votes"
 REVERTED = "Reverted to an earlier version"
@@ -284,3 +284,12 @@ def _meeting_edited(obj: Draft, fresh: Draft | None) -> bool:
         return True  # typed for the first time
     meeting_id = meeting.pk if meeting is not None else None
     return meeting_id != (fresh.meeting_id if fresh is not None else None)
+
+
+def rename_votes(draft: Draft) -> None:
+    """After a date change, each member's seat and name as on the new date.
+
+    Saved one by one, not in bulk, so that each change is in the vote's history.
+    """
+    for vote in place_votes(MemberVote.objects.filter(draft=draft).select_related("draft")):
+        vote.save()

@@ -25,7 +25,6 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from resolutions.admin.seats import seat_vote
 from resolutions.history import changes_since
 from resolutions.models import RECORDED_FIELDS, Draft, Meeting
 from resolutions.provenance import source_note, source_values
@@ -48,8 +47,9 @@ from votes.choices import Source
 from votes.forms import DATE_WIDGET, MemberVoteForm
 from votes.locking import LockedForm, VersionLock, token_field
 from votes.models import MemberVote
-from votes.reference import SEAT_NAMES
 from votes.rules import Row
+from votes.seating import place
+from votes.seats import SEAT_NAMES
 
 # The draft's history since a version tells a second editor what the first changed.
 DRAFT_LOCK = VersionLock("version", changes_since)
@@ -326,6 +326,6 @@ class MemberVoteFormSet(BaseInlineFormSet):
             return
         for form in self._kept():
             vote = form.instance
-            seat_vote(vote, form.cleaned_data["state"].pk, on, calendar)
+            place(vote, on, calendar)
             if vote.pk is None or form.has_changed():
                 vote.source = Source.EDITOR

@@ -16,7 +16,6 @@ from django.utils.decorators import method_decorator
 
 from resolutions.admin.drafts import REVERTED, outcome_message
 from resolutions.admin.forms import SingleVoteForm
-from resolutions.admin.seats import seat_vote
 from resolutions.history import record_baseline, stamp_computed_fields
 from resolutions.models import Draft
 from resolutions.outcomes import refresh_outcomes
@@ -25,6 +24,7 @@ from votes.admin import EditorHistoryAdmin, is_revert
 from votes.calendar import CouncilCalendar
 from votes.choices import Source
 from votes.models import MemberVote
+from votes.seating import place
 
 
 @admin.register(MemberVote)
@@ -62,7 +62,7 @@ class MemberVoteAdmin(EditorHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             record_baseline(obj.draft_id)
-        seat_vote(obj, obj.state_id, obj.draft.date, CouncilCalendar())
+        place(obj, obj.draft.date, CouncilCalendar())
         if is_revert(request):
             obj._change_reason = REVERTED
         elif form.has_changed():

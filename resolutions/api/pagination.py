@@ -2,7 +2,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from resolutions.provenance import LICENCE, latest_versions
+from resolutions.licence import LICENCE
+from resolutions.provenance import latest_versions
 
 SOURCES_SCHEMA = {
     "type": "array",

@@ -6,10 +6,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from resolutions.licence import LICENCE
 from resolutions.models import Disagreement, Draft, undocs_url
-from resolutions.provenance import LICENCE, latest_versions
+from resolutions.provenance import latest_versions
 from votes.models import MembershipTerm, MemberState, MemberStateName, MemberVote, Veto
-from votes.outcome import seat_sort_key
+from votes.seats import seat_sort_key
 
 
 class TallySerializer(serializers.Serializer):

@@ -25,13 +25,17 @@ from resolutions.api.serializers import (
     VetoSerializer,
 )
 from resolutions.filters import DraftFilter, public_drafts
-from resolutions.provenance import LICENCE, latest_versions, revalidated
+from resolutions.licence import LICENCE, LICENCE_NAME
+from resolutions.provenance import latest_versions, revalidated
 from votes import analytics
+from votes.dates import LAST_YEAR
 from votes.models import MembershipTerm, MemberState, MemberStateName, MemberVote, Veto
-from votes.outcome import SEAT_ORDER
+from votes.seats import PAIRS, SEAT_ORDER
 
 conditional = method_decorator(revalidated)
-YEAR = {"type": "integer", "minimum": 1900, "maximum": 2100}
+# The API has always accepted years from 1900 (the pages from 1946, votes.dates.FIRST_YEAR):
+# kept, since its published schema says so.
+YEAR = {"type": "integer", "minimum": 1900, "maximum": LAST_YEAR}
 
 
 def year_param(params, name: str) -> int | None:
@@ -44,7 +48,7 @@ def year_param(params, name: str) -> int | None:
     except ValueError as exc:
         raise ValidationError({name: "a year, e.g. 2011"}) from exc
     if not YEAR["minimum"] <= year <= YEAR["maximum"]:
-        raise ValidationError({name: "a year between 1900 and 2100"})
+        raise ValidationError({name: f"a year between {YEAR['minimum']} and {YEAR['maximum']}"})
     return year
 
 
@@ -54,7 +58,7 @@ class Conditional:
     @conditional
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
-        response["X-Licence"] = "UN data: non-commercial use with attribution"
+        response["X-Licence"] = LICENCE_NAME
         return response
 
 
@@ -160,7 +164,7 @@ class P5View(Conditional, APIView):
             OpenApiParameter(
                 "pair",
                 str,
-                enum=[f"{a}-{b}" for a, b in analytics.PAIRS],
+                enum=[f"{a}-{b}" for a, b in PAIRS],
                 description="two seats for the 'pair' chart (default CHN-USA)",
             ),
         ],
@@ -181,7 +185,7 @@ class P5View(Conditional, APIView):
         params = request.query_params
         first, last = year_param(params, "year_from"), year_param(params, "year_to")
         pair = request.query_params.get("pair") or "CHN-USA"
-        if pair not in {f"{a}-{b}" for a, b in analytics.PAIRS}:
+        if pair not in {f"{a}-{b}" for a, b in PAIRS}:
             raise ValidationError({"pair": "two seats in the order CHN, FRA, RUS, GBR, USA"})
         rows = analytics.chart_rows(chart, first, last, tuple(pair.split("-")))
         return Response(

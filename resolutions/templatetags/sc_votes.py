@@ -2,9 +2,9 @@
 
 from django import template
 
-from resolutions.filters import SHORT_SEAT_LABELS
 from votes.choices import Outcome, Source
 from votes.names import seat_holder_name
+from votes.seats import SHORT_SEAT_LABELS
 
 register = template.Library()
 

@@ -3,8 +3,8 @@
 import pytest
 from django.db.models import Count
 
+from resolutions.licence import LICENCE
 from resolutions.models import Draft
-from resolutions.provenance import LICENCE
 from votes.choices import Outcome, Position
 from votes.models import MemberState, MemberVote, Veto
 

@@ -98,12 +98,12 @@ def test_vetoes_page(client, history, django_assert_max_num_queries):
 def test_countries_page(client, history, django_assert_max_num_queries):
     # 1: the states with their terms aggregated
     # 2: the source versions cited
-    _get(client, reverse("votes:countries"), 2, django_assert_max_num_queries)
+    _get(client, reverse("resolutions:countries"), 2, django_assert_max_num_queries)
 
 
 @pytest.mark.parametrize("slug", ["ghana", "russian-federation"])
 def test_country_page(client, history, slug, django_assert_max_num_queries):
-    url = reverse("votes:country", args=[slug]) + "?position=Y"
+    url = reverse("resolutions:country", args=[slug]) + "?position=Y"
     # 1: the state
     # 2: count of its votes
     # 3: the page of its votes, with its position
@@ -117,7 +117,7 @@ def test_country_page(client, history, slug, django_assert_max_num_queries):
 
 
 def test_p5_page(client, history, django_assert_max_num_queries):
-    url = reverse("votes:p5") + "?pair=FRA-RUS&div_from=1980"
+    url = reverse("resolutions:p5") + "?pair=FRA-RUS&div_from=1980"
     # 1: vetoes per year and seat
     # 2: the agreement matrix
     # 3: the chosen pair by year
@@ -132,7 +132,12 @@ def test_p5_downloads(client, history, chart, django_assert_max_num_queries):
     for fmt in ("csv", "json"):
         # 1: the chart's aggregate
         # 2: the source versions cited
-        _get(client, reverse("votes:p5_data", args=[chart, fmt]), 2, django_assert_max_num_queries)
+        _get(
+            client,
+            reverse("resolutions:p5_data", args=[chart, fmt]),
+            2,
+            django_assert_max_num_queries,
+        )
 
 
 def test_search_by_symbol(client, history, django_assert_max_num_queries):

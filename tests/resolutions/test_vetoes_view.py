@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 
 from resolutions.models import Draft
+from resolutions.views.vetoes import decade_table
 from tests.resolutions.test_pages_data import large_history
+from votes.dates import FIRST_MEETING
 from votes.models import Veto
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +55,14 @@ def test_counts_by_decade_recount_the_veto_rows(client, named):
         assert row, decade
         cells = [int(n) for n in re.findall(r">(\d+)<", row.group(1))]
         assert cells[-1] == expected == sum(cells[:-1])
+        link = f'?year_from={decade}&amp;year_to={decade + 9}">{decade}s</a>'
+        assert link in html, decade
+
+
+def test_the_1940s_link_starts_with_the_first_year_of_the_record():
+    rows = decade_table([{"decade": 1940, "seat": "RUS", "count": 3}])
+    assert (rows[0]["first_year"], rows[0]["last_year"]) == (FIRST_MEETING.year, 1949)
+    assert rows[0]["counts"] == [0, 0, 3, 0, 0]
 
 
 def test_counts_follow_the_filters(client, named):

@@ -19,6 +19,8 @@ import pytest
 from votes import reference
 from votes.choices import Source, TermKind
 from votes.models import MembershipTerm, MemberState, MemberStateName, PermanentSeat
+from votes.reference import rows as reference_rows
+from votes.seats import SEAT_NAMES
 
 UNDL = Path("undl_sc_voting")
 CHARTER = date(1945, 10, 24)
@@ -95,7 +97,7 @@ def test_chinas_seat_is_two_terms_of_chn_split_on_25_october_1971():
 def test_a_malformed_reference_file_is_refused(tmp_path, monkeypatch):
     (tmp_path / "names.csv").write_text("code,name,start,end,note\nCHN,China,1971-13-01,,\n")
     (tmp_path / "member_states.csv").write_text("code,name,slug,note\nCHN,China,china,\n")
-    monkeypatch.setattr(reference, "DIRECTORY", tmp_path)
+    monkeypatch.setattr(reference_rows, "DIRECTORY", tmp_path)
     reference.member_states.cache_clear()
     reference.state_names.cache_clear()
     try:
@@ -164,7 +166,7 @@ def test_loading_twice_creates_everything_once_and_then_changes_nothing():
     expected = (
         len(reference.member_states())
         + len(reference.state_names())
-        + len(reference.SEAT_NAMES)
+        + len(SEAT_NAMES)
         + len(reference.permanent_terms())
     )
     assert first == {"created": expected, "updated": 0, "unchanged": 0}

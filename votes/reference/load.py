@@ -2,7 +2,9 @@
 
 Rows are matched on their natural keys (a state's code; a name's state and
 start; a seat's code; a term's state and start). Rows in the database that the
-CSVs do not mention are left alone: editors may have added them.
+CSVs do not mention are left alone: editors may have added them. Bulk writes
+send no signals, so the votes of the states whose names or permanent terms
+changed are touched here (``votes.seating.reseat``).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from django.db import models, transaction
 
 from votes.choices import Source, TermKind
 from votes.models import MembershipTerm, MemberState, MemberStateName, PermanentSeat
-from votes.outcome import SEAT_ORDER
-from votes.reference import SEAT_NAMES, member_states, permanent_terms, state_names
+from votes.reference.rows import member_states, permanent_terms, state_names
+from votes.seating import reseat
+from votes.seats import SEAT_NAMES, SEAT_ORDER
 
 
 def _sync(
@@ -24,8 +27,8 @@ def _sync(
     wanted: dict[Hashable, dict],
     make: Callable[[Hashable, dict], models.Model],
     counts: Counter,
-) -> None:
-    """Create what is missing and update what differs, in one query each."""
+) -> list[models.Model]:
+    """Create what is missing and update what differs, in one query each; the rows written."""
     to_create, to_update, changed_fields = [], [], set()
     for key, fields in wanted.items():
         obj = existing.get(key)
@@ -46,16 +49,18 @@ def _sync(
         model.objects.bulk_update(to_update, sorted(changed_fields))
     counts["created"] += len(to_create)
     counts["updated"] += len(to_update)
+    return to_create + to_update
 
 
-def _states(counts: Counter) -> dict[str, MemberState]:
+def _states(counts: Counter, touched: set[int]) -> dict[str, MemberState]:
     wanted = {row.code: {"name": row.name, "slug": row.slug} for row in member_states()}
     existing = MemberState.objects.filter(code__in=wanted).in_bulk(field_name="code")
-    _sync(MemberState, existing, wanted, lambda code, f: MemberState(code=code, **f), counts)
+    written = _sync(MemberState, existing, wanted, lambda c, f: MemberState(code=c, **f), counts)
+    touched |= {state.pk for state in written if state.pk is not None}
     return MemberState.objects.filter(code__in=wanted).in_bulk(field_name="code")
 
 
-def _names(states: dict[str, MemberState], counts: Counter) -> None:
+def _names(states: dict[str, MemberState], counts: Counter, touched: set[int]) -> None:
     wanted = {
         (states[row.code].pk, row.start): {"name": row.name, "end": row.end}
         for row in state_names()
@@ -64,13 +69,14 @@ def _names(states: dict[str, MemberState], counts: Counter) -> None:
         (obj.state_id, obj.start): obj
         for obj in MemberStateName.objects.filter(state__in=states.values())
     }
-    _sync(
+    written = _sync(
         MemberStateName,
         existing,
         wanted,
         lambda key, f: MemberStateName(state_id=key[0], start=key[1], **f),
         counts,
     )
+    touched |= {name.state_id for name in written}
 
 
 def _seats(counts: Counter) -> dict[str, PermanentSeat]:
@@ -82,7 +88,12 @@ def _seats(counts: Counter) -> dict[str, PermanentSeat]:
     return PermanentSeat.objects.filter(code__in=wanted).in_bulk(field_name="code")
 
 
-def _terms(states: dict[str, MemberState], seats: dict[str, PermanentSeat], counts: Counter):
+def _terms(
+    states: dict[str, MemberState],
+    seats: dict[str, PermanentSeat],
+    counts: Counter,
+    touched: set[int],
+) -> None:
     wanted = {
         (states[row.code].pk, row.start): {
             "end": row.end,
@@ -98,21 +109,27 @@ def _terms(states: dict[str, MemberState], seats: dict[str, PermanentSeat], coun
             state_id__in={key[0] for key in wanted}, start__in={key[1] for key in wanted}
         )
     }
-    _sync(
+    written = _sync(
         MembershipTerm,
         existing,
         wanted,
         lambda key, f: MembershipTerm(state_id=key[0], start=key[1], **f),
         counts,
     )
+    touched |= {term.state_id for term in written}
 
 
 @transaction.atomic
-def load() -> dict[str, int]:
+def load_reference_data() -> dict[str, int]:
     """Upsert every reference row; counts of rows created, updated and unchanged."""
     counts: Counter = Counter(created=0, updated=0, unchanged=0)
-    states = _states(counts)
-    _names(states, counts)
+    # States whose name, dated names or permanent terms were written: their votes'
+    # seats and names are recomputed once everything is in.
+    touched: set[int] = set()
+    states = _states(counts, touched)
+    _names(states, counts, touched)
     seats = _seats(counts)
-    _terms(states, seats, counts)
+    _terms(states, seats, counts, touched)
+    if touched:
+        reseat(touched)
     return {key: counts[key] for key in ("created", "updated", "unchanged")}

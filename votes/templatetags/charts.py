@@ -15,8 +15,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from resolutions.filters import SHORT_SEAT_LABELS
-from votes.outcome import SEAT_ORDER
+from votes.seats import SEAT_ORDER, SHORT_SEAT_LABELS
 
 register = template.Library()
 

@@ -19,7 +19,7 @@ def named():
 
 
 def page(client, slug, query="") -> str:
-    response = client.get(reverse("votes:country", args=[slug]) + query)
+    response = client.get(reverse("resolutions:country", args=[slug]) + query)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -88,10 +88,10 @@ def test_agreement_with_each_permanent_seat(client, named):
 
 
 def test_unknown_country_is_404(client, named):
-    assert client.get(reverse("votes:country", args=["atlantis"])).status_code == 404
+    assert client.get(reverse("resolutions:country", args=["atlantis"])).status_code == 404
 
 
 def test_countries_index_lists_members_with_their_years(client, named):
-    html = client.get(reverse("votes:countries")).content.decode()
+    html = client.get(reverse("resolutions:countries")).content.decode()
     assert 'href="/countries/ghana/">Ghana</a> <span class="meta">1986–2023, 2 terms' in html
     assert 'href="/countries/france/">France</a> <span class="meta">1945–present' in html

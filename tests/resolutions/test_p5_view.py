@@ -21,7 +21,7 @@ def named():
 
 
 def p5(client, query="") -> str:
-    response = client.get(reverse("votes:p5") + query)
+    response = client.get(reverse("resolutions:p5") + query)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -117,9 +117,13 @@ def test_invalid_periods_show_a_message(client, named):
 
 @pytest.mark.parametrize("chart", ["vetoes", "agreement", "pair", "divisions"])
 def test_downloads_match_the_analytics(client, named, chart):
-    data = json.loads(client.get(reverse("votes:p5_data", args=[chart, "json"])).content)
+    data = json.loads(client.get(reverse("resolutions:p5_data", args=[chart, "json"])).content)
     assert data["rule"] and data["source"].startswith("Source: UN Dag Hammarskjöld Library")
-    lines = client.get(reverse("votes:p5_data", args=[chart, "csv"])).content.decode().splitlines()
+    lines = (
+        client.get(reverse("resolutions:p5_data", args=[chart, "csv"]))
+        .content.decode()
+        .splitlines()
+    )
     rows = list(
         csv.DictReader(io.StringIO("\n".join(line for line in lines if not line.startswith("#"))))
     )
@@ -133,5 +137,5 @@ def test_downloads_match_the_analytics(client, named, chart):
 
 
 def test_downloads_with_a_bad_period_say_why(client, named):
-    response = client.get(reverse("votes:p5_data", args=["vetoes", "csv"]) + "?veto_from=abc")
+    response = client.get(reverse("resolutions:p5_data", args=["vetoes", "csv"]) + "?veto_from=abc")
     assert response.status_code == 400

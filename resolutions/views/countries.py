@@ -1,0 +1,119 @@
+"""The member states that have sat on the Council, and one state's record."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Max, Min, Q
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from resolutions.filters import DraftFilter
+from resolutions.tables import CappedPaginator, CountryDraftTable
+from resolutions.views.lists import PER_PAGE
+from resolutions.views.params import with_query
+from votes import analytics
+from votes.choices import VOTED_CHOICES, TermKind
+from votes.models import MembershipTerm, MemberState
+from votes.seats import SEAT_LABELS, SEAT_ORDER
+
+
+def country_list(request):
+    """Every state that has sat on the Council, with its years there.
+
+    Queries: the states with their term counts and first and last years (1).
+    """
+    states = (
+        # A term elected for next year is not yet a seat on the Council.
+        MemberState.objects.filter(terms__isnull=False, terms__start__lte=timezone.localdate())
+        .annotate(
+            terms_count=Count("terms"),
+            first=Min("terms__start"),
+            last=Max("terms__end"),
+            sitting=Count("terms", filter=Q(terms__end__isnull=True)),
+        )
+        .order_by("name")
+    )
+    return render(request, "resolutions/country_list.html", {"states": states})
+
+
+class CountryView(SingleTableMixin, FilterView):
+    """A member state: its terms, its votes (same table and filters as the list),
+    its counts by position, vetoes cast from its seat, agreement with the P5.
+
+    Queries: the state (1), the count of its votes (2), the page of rows with its
+    position (3) and their vetoes (4), its terms (5), its counts by position
+    and names (6), its agreement with each permanent seat (7), and for a
+    permanent member the vetoes cast from its seat (8).
+    """
+
+    table_class = CountryDraftTable
+    filterset_class = DraftFilter
+    template_name = "resolutions/country_detail.html"
+    table_pagination = {"per_page": PER_PAGE, "paginator_class": CappedPaginator}
+    strict = False
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.state = get_object_or_404(MemberState, slug=kwargs["slug"])
+
+    def get_queryset(self):
+        return None  # DraftFilter builds the published drafts itself
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {"data": self.request.GET or None, "request": self.request, "state": self.state}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        terms = list(
+            MembershipTerm.objects.filter(state=self.state).select_related("seat").order_by("start")
+        )
+        seat = next((t.seat for t in terms if t.kind == TermKind.PERMANENT), None)
+        counts = analytics.position_counts(self.state)
+        agreement = analytics.country_agreement(self.state)
+        context.update(
+            {
+                "state": self.state,
+                "terms": terms,
+                "seat": seat,
+                "seat_label": SEAT_LABELS.get(seat.code, "") if seat else "",
+                "counts": counts,
+                "count_rows": position_rows(counts, self.state),
+                "agreement": [
+                    {
+                        "code": code,
+                        "label": SEAT_LABELS[code],
+                        "result": agreement[code],
+                        "percent": percent(agreement[code].share),
+                    }
+                    for code in SEAT_ORDER
+                    if seat is None or code != seat.code
+                ],
+                "seat_vetoes": (
+                    analytics.vetoes_by_holder(seat_code=seat.code) if seat is not None else []
+                ),
+                "csv_url": with_query(
+                    reverse("resolutions:csv"), self.request, country=self.state.slug
+                ),
+            }
+        )
+        context["seat_vetoes_total"] = sum(row["count"] for row in context["seat_vetoes"])
+        return context
+
+
+def position_rows(counts: analytics.PositionCounts, state) -> list[dict]:
+    """Counts by position with the link to the votes behind each."""
+    base = reverse("resolutions:country", args=[state.slug])
+    return [
+        {
+            "label": label,
+            "count": counts.recorded[position],
+            "url": f"{base}?position={position}",
+        }
+        for position, label in VOTED_CHOICES
+    ]
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.0f}%"

@@ -1,0 +1,166 @@
+"""One vote: its symbols, record, tally, member votes, outcome and provenance."""
+
+from __future__ import annotations
+
+from django.db.models import F, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+
+from resolutions.models import Disagreement, Draft, undocs_url
+from votes.choices import Position, Source
+from votes.models import MemberState, MemberVote, Veto
+from votes.names import default_resolver, seat_holder_name
+from votes.outcome import council_size
+
+
+def detail(request, pk: int):
+    """One vote: symbols, record, tally, member votes by position, outcome, provenance.
+
+    Queries: the draft with meeting and agenda item (1), its vetoes (2), its
+    subjects (3), its member votes with their states (4), the disagreements
+    recorded about it (5), the previous (6) and next (7) vote on its agenda item.
+    """
+    vetoes = Prefetch("vetoes", queryset=Veto.objects.select_related("seat"))
+    draft = get_object_or_404(
+        Draft.objects.published()
+        .select_related("meeting", "agenda_item")
+        .prefetch_related(vetoes, "subjects"),
+        pk=pk,
+    )
+    # Permanent members first, in seat order, then the elected members by name.
+    member_votes = list(
+        MemberVote.objects.filter(draft=draft)
+        .select_related("state")
+        .order_by(F("seat__position").asc(nulls_last=True), "name_at_vote")
+    )
+    groups = [
+        {"position": position, "label": label, "votes": votes}
+        for position, label in Position.choices
+        if (votes := [v for v in member_votes if v.position == position])
+    ]
+    disagreements = list(Disagreement.objects.filter(draft=draft).order_by("kind", "field"))
+    missing = _unrecorded_members(draft, member_votes)
+    return render(
+        request,
+        "resolutions/detail.html",
+        {
+            "draft": draft,
+            "documents": _documents(draft),
+            "member_votes": member_votes,
+            "groups": groups,
+            "bar": _tally_bar(draft),
+            "provenance": _provenance(draft),
+            "disagreements": disagreements,
+            "tally_disputed": any(d.kind == Disagreement.Kind.TALLY for d in disagreements),
+            "unrecorded": missing,
+            "previous": _neighbour(draft, before=True),
+            "next": _neighbour(draft, before=False),
+        },
+    )
+
+
+def _unrecorded_members(draft: Draft, member_votes: list) -> list[str]:
+    """Members sitting that day whom no source records voting (e.g. Mexico on S/RES/1966).
+
+    Only asked when a breakdown exists but is short of the Council's size: one query.
+    """
+    if not member_votes or len(member_votes) >= council_size(draft.date):
+        return []
+    voted = {v.state_id for v in member_votes}
+    resolver = default_resolver()
+    return [
+        resolver.name_on(state.code, draft.date)
+        for state in MemberState.objects.sitting_on(draft.date).order_by("name")
+        if state.pk not in voted
+    ]
+
+
+def _documents(draft: Draft) -> list[dict]:
+    documents = []
+    if draft.draft_symbol and not draft.draft_symbol_is_meeting_record:
+        documents.append({"label": "Draft resolution", "symbol": draft.draft_symbol})
+    if draft.resolution_symbol:
+        documents.append({"label": "Resolution", "symbol": draft.resolution_symbol})
+    if draft.meeting:
+        documents.append({"label": "Meeting record", "symbol": draft.meeting.symbol})
+    elif draft.draft_symbol_is_meeting_record:
+        documents.append({"label": "Meeting record", "symbol": draft.draft_symbol})
+    if draft.press_release:
+        documents.append({"label": "Press release", "symbol": draft.press_release})
+    for document in documents:
+        document["url"] = undocs_url(document["symbol"])
+    return documents
+
+
+def _tally_bar(draft: Draft) -> list[dict]:
+    """Segments of the tally bar, in SVG units of one member each."""
+    tally = draft.tally
+    if tally is None:
+        return []
+    segments, x = [], 0
+    for position, count, label in (
+        ("yes", tally.yes, "in favour"),
+        ("no", tally.no, "against"),
+        ("abstain", tally.abstain, "abstaining"),
+        ("nonvoting", tally.non_voting, "not voting"),
+    ):
+        if count:
+            segments.append({"class": position, "x": x, "width": count, "label": label, "n": count})
+            x += count
+    return segments
+
+
+def _provenance(draft: Draft) -> list[dict]:
+    """Each source that described this draft: its name, version, place and what it said."""
+    labels = dict(Source.choices)
+    given = {}
+    for field, origin in (draft.field_sources or {}).items():
+        given.setdefault(origin, []).append(field)
+    entries = []
+    for key, info in (draft.sources or {}).items():
+        values = info.get("values", {})
+        said = []
+        if values.get("outcome"):
+            vetoed = [seat_holder_name(seat, draft.date) for seat in values.get("vetoed_by") or []]
+            said.append(
+                "outcome: "
+                + values["outcome"].replace("_", " ")
+                + (f" by {', '.join(vetoed)}" if vetoed else "")
+            )
+        if values.get("tally_text"):
+            said.append(f"tally as written: {values['tally_text']}")
+        elif values.get("totals"):
+            yes, no, abstain = values["totals"][:3]
+            said.append(f"tally: {yes}–{no}–{abstain}")
+        if values.get("tally_inconsistent"):
+            said.append(f"its tally does not fit its outcome ({values['tally_inconsistent']})")
+        if values.get("procedural_inferred"):
+            said.append(values["procedural_inferred"])
+        if values.get("date"):
+            said.append(f"date: {values['date']}")
+        entries.append(
+            {
+                "label": labels.get(key, key),
+                "version": info.get("version", ""),
+                "location": info.get("location", ""),
+                "url": info.get("url", ""),
+                "said": said,
+                "flags": [*info.get("notes", []), *info.get("flags", [])],
+                "fields": sorted(given.get(key, [])),
+            }
+        )
+    if not entries and draft.field_sources:
+        for origin, fields in given.items():
+            entries.append({"label": labels.get(origin, origin), "fields": sorted(fields)})
+    return entries
+
+
+def _neighbour(draft: Draft, *, before: bool) -> Draft | None:
+    if draft.agenda_item_id is None:
+        return None
+    same_item = Draft.objects.published().filter(agenda_item_id=draft.agenda_item_id)
+    key = (draft.date, draft.pk)
+    if before:
+        earlier = Q(date__lt=key[0]) | Q(date=key[0], pk__lt=key[1])
+        return same_item.filter(earlier).order_by("-date", "-pk").first()
+    later = Q(date__gt=key[0]) | Q(date=key[0], pk__gt=key[1])
+    return same_item.filter(later).order_by("date", "pk").first()

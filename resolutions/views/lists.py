@@ -1,0 +1,68 @@
+"""The votes list, and the same filtered list as CSV and JSON downloads."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from resolutions import exports
+from resolutions.filters import DraftFilter, public_drafts
+from resolutions.tables import CappedPaginator, DraftTable
+from resolutions.views.params import with_query
+
+PER_PAGE = 50
+
+
+class DraftListView(SingleTableMixin, FilterView):
+    """Every published vote, filtered and sorted from the query string.
+
+    Queries: the member-state choices for the form (1), the count (2), the page
+    of rows with meeting and agenda item (3) and their vetoes (4); plus one to
+    check a chosen member state (5).
+    """
+
+    table_class = DraftTable
+    filterset_class = DraftFilter
+    template_name = "resolutions/draft_list.html"
+    table_pagination = {"per_page": PER_PAGE, "paginator_class": CappedPaginator}
+    # Ignore an invalid filter and say so, rather than showing nothing.
+    strict = False
+
+    def get_queryset(self):
+        return public_drafts()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["csv_url"] = with_query(reverse("resolutions:csv"), self.request)
+        return context
+
+
+def _download(request, fmt: str):
+    """The filtered list in the open-data format (resolutions.exports), streamed.
+
+    Queries: per chunk of 100 drafts, the drafts (1) and their member votes,
+    vetoes and subjects (3); plus one to check a chosen member state.
+    """
+    drafts = DraftFilter(request.GET or None)
+    if drafts.is_bound and not drafts.is_valid():
+        problems = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in drafts.errors.items())
+        return HttpResponse(
+            f"Invalid filter: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
+        )
+    if fmt == "json":
+        return exports.json_response(drafts.qs, "sc-votes.json")
+    per_vote = request.GET.get("rows") == "votes"
+    name = "sc-votes-member-votes.csv" if per_vote else "sc-votes.csv"
+    return exports.csv_response(drafts.qs, name, per_vote=per_vote)
+
+
+def draft_csv(request):
+    """CSV: one row per draft, or per member vote with ``rows=votes``."""
+    return _download(request, "csv")
+
+
+def draft_json(request):
+    """JSON: the drafts with their member votes."""
+    return _download(request, "json")

@@ -1,0 +1,82 @@
+"""The vetoed drafts, like the Library's Veto List, with counts by seat and decade."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from resolutions.filters import DraftFilter, public_drafts
+from resolutions.tables import CappedPaginator, VetoTable
+from resolutions.views.lists import PER_PAGE
+from resolutions.views.params import with_query
+from votes import analytics
+from votes.dates import FIRST_YEAR
+from votes.seats import SEAT_LABELS, SEAT_ORDER
+
+
+class VetoListView(SingleTableMixin, FilterView):
+    """The vetoed drafts, like the Library's Veto List, with counts by seat and decade.
+
+    Queries: the count (1), the page of rows (2) and their vetoes (3), vetoes by
+    seat and holder (4), by decade and seat (5); plus one to check a chosen
+    member state (6) and the form's member-state choices (7).
+    """
+
+    table_class = VetoTable
+    filterset_class = DraftFilter
+    template_name = "resolutions/veto_list.html"
+    table_pagination = {"per_page": PER_PAGE, "paginator_class": CappedPaginator}
+    strict = False
+
+    def get_queryset(self):
+        return public_drafts().vetoed()
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        # Every row here is vetoed: the outcome filter would only empty the list.
+        filterset.filters.pop("outcome", None)
+        filterset.form.fields.pop("outcome", None)
+        return filterset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        drafts = self.filterset.qs
+        by_holder = analytics.vetoes_by_holder(drafts)
+        context["by_seat"] = seat_totals(by_holder)
+        context["by_decade"] = decade_table(analytics.vetoes_per_decade(drafts))
+        context["csv_url"] = with_query(
+            reverse("resolutions:csv"),
+            self.request,
+            drop=("page", "sort", "outcome"),
+            outcome="vetoed",
+        )
+        return context
+
+
+def seat_totals(by_holder: list[dict]) -> list[dict]:
+    """Group vetoes-by-holder rows under their seats, each seat in canonical order."""
+    seats = {code: {"code": code, "label": SEAT_LABELS[code], "holders": []} for code in SEAT_ORDER}
+    for row in by_holder:
+        seats[row["seat"]]["holders"].append(row)
+    for seat in seats.values():
+        seat["total"] = sum(h["count"] for h in seat["holders"])
+    return list(seats.values())
+
+
+def decade_table(rows: list[dict]) -> list[dict]:
+    """``[{"decade", "counts": [n per seat in SEAT_ORDER], "total"}]``, with the years
+    that the decade's link selects (the 1940s from the first year of the record)."""
+    decades: dict[int, dict[str, int]] = {}
+    for row in rows:
+        decades.setdefault(row["decade"], {})[row["seat"]] = row["count"]
+    return [
+        {
+            "decade": decade,
+            "first_year": max(decade, FIRST_YEAR),
+            "last_year": decade + 9,
+            "counts": [counts.get(code, 0) for code in SEAT_ORDER],
+            "total": sum(counts.values()),
+        }
+        for decade, counts in sorted(decades.items())
+    ]

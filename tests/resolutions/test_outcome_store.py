@@ -6,7 +6,7 @@ import pytest
 
 from resolutions.models import Disagreement, Draft
 from resolutions.outcomes import decision_for, refresh_outcomes
-from resolutions.sources.writes import write_disagreements
+from resolutions.pipeline.writes import write_disagreements
 from resolutions.starter import load_starter_data
 from votes.calendar import CouncilCalendar
 from votes.choices import Outcome, Position

@@ -10,7 +10,7 @@ class Command(ImportCommand):
     def download(self, fetcher, root):
         path = fetcher.membership(root)
         if path is None:
-            from resolutions.sources.fetch import FetchError
+            from resolutions.pipeline.fetch import FetchError
 
             raise FetchError(fetcher.warnings[-1] + " Give a local copy as PATH.")
         return path

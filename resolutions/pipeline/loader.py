@@ -9,7 +9,7 @@ it was:
    resolution number, by draft symbol and date, or by meeting and date for
    early drafts that have no symbol. Unmatched records become new drafts:
    merge, never duplicate.
-3. **Merge** (``resolutions.sources.merge``): the record's values are stored
+3. **Merge** (``resolutions.pipeline.merge``): the record's values are stored
    under its source; the draft's fields follow the most trusted source per
    field; an editor's fields are never overwritten; disagreements are recorded.
 4. **Write** in bulk (``writes.py``, ``votes.py``, ``resolutions.bulk``), then
@@ -36,20 +36,20 @@ from tqdm import tqdm
 from resolutions.bulk import bulk_update
 from resolutions.models import RECORDED_FIELDS, Draft, SourceImport
 from resolutions.outcomes import refresh_outcomes
-from resolutions.signals import record_changed
-from resolutions.sources.matching import DraftIndex
-from resolutions.sources.merge import merge
-from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
-from resolutions.sources.values import (
-    DRAFT_FIELDS,
+from resolutions.pipeline.entries import DRAFT_FIELDS
+from resolutions.pipeline.matching import DraftIndex
+from resolutions.pipeline.member_votes import VoteWriter, validate_votes
+from resolutions.pipeline.merge import merge
+from resolutions.pipeline.values import (
     apply_merged,
     current_values,
     editor_owned,
     record_values,
     source_entry,
 )
-from resolutions.sources.votes import VoteWriter, validate_votes
-from resolutions.sources.writes import References, write_disagreements
+from resolutions.pipeline.writes import References, write_disagreements
+from resolutions.signals import record_changed
+from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
 from votes.calendar import CouncilCalendar
 from votes.choices import Source, TermKind
 from votes.models import MembershipTerm

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from resolutions.bulk import bulk_insert, bulk_update
-from resolutions.sources.merge import VOTE_PRIORITY
+from resolutions.pipeline.merge import VOTE_PRIORITY
 from resolutions.sources.records import DraftRecord, SourceError, VoteRecord
 from votes.calendar import CouncilCalendar
 from votes.choices import NonVoting, Position, Source

@@ -3,7 +3,7 @@
 ``sync_un_data`` loads every source: membership first (votes are checked
 against it), then the per-member voting data, then the summaries that add the
 drafts not adopted and the vetoes. A directory laid out like ../shared/data
-or the official URLs (``resolutions.sources.fetch``) can be the origin.
+or the official URLs (``resolutions.pipeline.fetch``) can be the origin.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from resolutions.pipeline.loader import ImportSummary, load_drafts
+from resolutions.pipeline.membership import load_membership
 from resolutions.sources import (
     dhl_meetings,
     dhl_veto,
@@ -23,8 +25,6 @@ from resolutions.sources import (
     unxml,
     unxml_adopted,
 )
-from resolutions.sources.loader import ImportSummary, load_drafts
-from resolutions.sources.membership import load_membership
 from resolutions.sources.records import ParsedSource, SourceError
 from votes.choices import Source
 

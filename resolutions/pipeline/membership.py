@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from resolutions.models import Disagreement, SourceImport
+from resolutions.pipeline.loader import ImportSummary
 from resolutions.signals import record_changed
 from resolutions.sources.dppa import build_terms
-from resolutions.sources.loader import ImportSummary
 from resolutions.sources.records import ParsedSource, SourceError
 from votes.choices import Source, TermKind
 from votes.council import check_terms

@@ -10,7 +10,8 @@ duplicate listing, handed back so that the loader reports it.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from resolutions.models import Draft
 from resolutions.sources.records import DraftRecord
@@ -21,76 +22,91 @@ from resolutions.sources.values import seat_codes
 DATE_SLACK = timedelta(days=31)
 
 
+@dataclass(eq=False)
+class Target:
+    """A draft a record may describe; claimed once a record of this import matched it."""
+
+    draft: Draft
+    claimed: bool = False
+
+
 class DraftIndex:
     """Existing drafts by resolution number, draft symbol and meeting."""
 
     def __init__(self, drafts: list[Draft]):
-        self.by_resolution: dict[int, Draft] = {}
-        self.by_symbol: dict[str, list[Draft]] = defaultdict(list)
-        self.by_meeting: dict[tuple[str, str], list[Draft]] = defaultdict(list)
-        self.claimed: set[int] = set()
-        self.by_pk = {draft.pk: draft for draft in drafts}
+        self.by_resolution: dict[int, Target] = {}
+        self.by_symbol: dict[str, list[Target]] = defaultdict(list)
+        self.by_meeting: dict[tuple[str, str], list[Target]] = defaultdict(list)
+        self.by_pk: dict[int, Target] = {}
         for draft in drafts:
-            self._add(draft, draft.meeting.symbol if draft.meeting_id else "")
+            self._add(Target(draft), draft.meeting.symbol if draft.meeting_id else "")
 
-    def _add(self, draft: Draft, meeting: str) -> None:
+    def _add(self, target: Target, meeting: str) -> None:
+        draft = target.draft
+        if draft.pk is not None:
+            self.by_pk[draft.pk] = target
         if draft.resolution_number:
-            self.by_resolution[draft.resolution_number] = draft
+            self.by_resolution[draft.resolution_number] = target
         if draft.draft_symbol:
-            self.by_symbol[draft.draft_symbol].append(draft)
+            self.by_symbol[draft.draft_symbol].append(target)
         if meeting and draft.date:
-            self.by_meeting[(meeting, draft.date.isoformat())].append(draft)
+            self.by_meeting[(meeting, draft.date.isoformat())].append(target)
 
-    def add(self, draft: Draft, record: DraftRecord) -> None:
+    def add(self, draft: Draft, record: DraftRecord) -> Target:
+        """A new draft for a record that matched none, claimed by it."""
         draft.draft_symbol = record.draft_symbol
         draft.resolution_number = record.resolution_number
         draft.date = record.date
-        self._add(draft, record.meeting_symbol)
-        self.claimed.add(id(draft))
+        target = Target(draft, claimed=True)
+        self._add(target, record.meeting_symbol)
+        return target
 
-    def match(self, record: DraftRecord, *, exact: bool = False) -> Draft | None:
+    def resolution_date(self, number: int | None) -> date | None:
+        target = self.by_resolution.get(number) if number else None
+        return target.draft.date if target else None
+
+    def match(self, record: DraftRecord, *, exact: bool = False) -> Target | None:
         found = self._find_exact(record) if exact else self._find(record)
         if found is not None:
-            self.claimed.add(id(found))
+            found.claimed = True
         return found
 
-    def _find_exact(self, record: DraftRecord) -> Draft | None:
+    def _find_exact(self, record: DraftRecord) -> Target | None:
         record_id = (record.extra or {}).get("record_id")
         if record_id and record_id in self.by_pk:
             # The site's own export names its records; read back, they match themselves.
             return self.by_pk[record_id]
         if record.resolution_number:
             return self.by_resolution.get(record.resolution_number)
-        symbol = record.draft_symbol
-        if symbol and not symbol.startswith("S/PV."):
-            for draft in self.by_symbol.get(symbol, []):
-                if id(draft) not in self.claimed and draft.date == record.date:
-                    return draft
+        if _real_symbol(record.draft_symbol):
+            for target in self.by_symbol.get(record.draft_symbol, []):
+                if not target.claimed and target.draft.date == record.date:
+                    return target
         return None
 
-    def _find(self, record: DraftRecord) -> Draft | None:
+    def _find(self, record: DraftRecord) -> Target | None:
         if record.resolution_number:
             return self.by_resolution.get(record.resolution_number)
-        symbol = record.draft_symbol
-        if symbol and not symbol.startswith("S/PV."):
-            known = self.by_symbol.get(symbol, [])
-            candidates = [d for d in known if id(d) not in self.claimed]
-            same_day = [d for d in candidates if d.date == record.date]
-            if same_day:
-                return same_day[0]
-            near = [d for d in candidates if abs(d.date - record.date) <= DATE_SLACK]
-            if len(near) == 1:
-                return near[0]
-            if not any(d.date == record.date for d in known):
-                # One symbol listed again on another day by the same source is a
-                # duplicate listing, not a second vote: hand back the draft so the
-                # loader reports it instead of creating a phantom record.
-                listed = [d for d in known if id(d) in self.claimed]
-                if listed:
-                    return listed[0]
-        return self._find_in_meeting(record)
+        found = self._find_by_symbol(record) if _real_symbol(record.draft_symbol) else None
+        return found or self._find_in_meeting(record)
 
-    def _find_in_meeting(self, record: DraftRecord) -> Draft | None:
+    def _find_by_symbol(self, record: DraftRecord) -> Target | None:
+        known = self.by_symbol.get(record.draft_symbol, [])
+        free = [t for t in known if not t.claimed]
+        same_day = [t for t in free if t.draft.date == record.date]
+        if same_day:
+            return same_day[0]
+        near = [t for t in free if abs(t.draft.date - record.date) <= DATE_SLACK]
+        if len(near) == 1:
+            return near[0]
+        if any(t.draft.date == record.date for t in known):
+            return None
+        # One symbol listed again on another day by the same source is a duplicate
+        # listing, not a second vote: hand back the draft so the loader reports it
+        # instead of creating a phantom record.
+        return next((t for t in known if t.claimed), None)
+
+    def _find_in_meeting(self, record: DraftRecord) -> Target | None:
         """Drafts known by their meeting (early drafts, or symbols written differently).
 
         Within the meeting and day, only a draft with the same stated outcome (and
@@ -102,36 +118,34 @@ class DraftIndex:
         if not meeting:
             return None
         candidates = [
-            d
-            for d in self.by_meeting.get((meeting, record.date.isoformat()), [])
-            if id(d) not in self.claimed
-            and not d.resolution_number
-            and _same_statement(d, record, vetoers=False)
-            and _related_symbols(d.draft_symbol, symbol)
+            t
+            for t in self.by_meeting.get((meeting, record.date.isoformat()), [])
+            if not t.claimed
+            and not t.draft.resolution_number
+            and _same_statement(t.draft, record, vetoers=False)
+            and _related_symbols(t.draft.draft_symbol, symbol)
         ]
         # Same outcome and the same vetoers first; a draft whose vetoers differ is
         # only taken when nothing else fits (the difference is then reported).
-        candidates.sort(key=lambda d: not _same_statement(d, record, vetoers=True))
+        candidates.sort(key=lambda t: not _same_statement(t.draft, record, vetoers=True))
         note = str((record.extra or {}).get("draft_note", "")).strip("() ").lower()
-        if note:
-            for draft in candidates:
-                if note in _describing_text(draft).lower():
-                    return draft
-        return candidates[0] if candidates else None
+        named = [t for t in candidates if note and note in _describing_text(t.draft).lower()]
+        return (named or candidates or [None])[0]
+
+
+def _real_symbol(symbol: str) -> bool:
+    """A draft symbol proper, not empty and not a meeting record in the draft column."""
+    return bool(symbol) and not symbol.startswith("S/PV.")
 
 
 def _same_statement(draft: Draft, record: DraftRecord, *, vetoers: bool) -> bool:
     """Whether a draft's sources state the same outcome (and vetoers) as the record."""
+    named = seat_codes(record.vetoed_by) if vetoers and record.vetoed_by else None
     for info in (draft.sources or {}).values():
         values = info.get("values", {})
         if values.get("outcome") and values["outcome"] != record.outcome:
             return False
-        if (
-            vetoers
-            and record.vetoed_by
-            and values.get("vetoed_by")
-            and sorted(values["vetoed_by"]) != seat_codes(record.vetoed_by)
-        ):
+        if named and values.get("vetoed_by") and sorted(values["vetoed_by"]) != named:
             return False
     return True
 
@@ -142,7 +156,7 @@ def _related_symbols(a: str, b: str) -> bool:
     A meeting record written in the draft column (S/PV.n) or no symbol at all
     says nothing either way.
     """
-    if not a or not b or a.startswith("S/PV.") or b.startswith("S/PV."):
+    if not _real_symbol(a) or not _real_symbol(b):
         return True
     return a.split("/Rev")[0].split("/Corr")[0] == b.split("/Rev")[0].split("/Corr")[0]
 
@@ -153,3 +167,32 @@ def _describing_text(draft: Draft) -> str:
         values = info.get("values", {})
         parts += [values.get("agenda", ""), values.get("title", "")]
     return " ".join(parts)
+
+
+def agreement(draft: Draft, record: DraftRecord, source: str) -> int:
+    """How well a record agrees with what the other sources say of the draft.
+
+    One source listing a draft twice (the 1990 table puts S/RES/663 on two rows)
+    keeps the listing that agrees best with the other sources.
+    """
+    said_date = record.date.isoformat() if record.date else None
+    readings = _tally_readings(record)
+    score = 0
+    for key, info in (draft.sources or {}).items():
+        if key == source:
+            continue
+        values = info.get("values", {})
+        score += 2 * (values.get("date") == said_date)
+        totals = values.get("totals")
+        score += bool(totals and readings and tuple(totals[:3]) in readings)
+        score += bool(values.get("outcome") and values["outcome"] == record.outcome)
+    return score
+
+
+def _tally_readings(record: DraftRecord) -> set[tuple]:
+    """The record's tally read both ways round (the meetings tables' order varies)."""
+    reading = (record.extra or {}).get("tally_reading") or {}
+    if reading.get("yes") is None:
+        return set()
+    yes, no, abstain = reading["yes"], reading["no"], reading["abstain"]
+    return {(yes, no, abstain), (yes, abstain, no)}

@@ -15,18 +15,24 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
+from typing import NoReturn
 
 from resolutions.bulk import bulk_insert, bulk_update
+from resolutions.models import Draft
 from resolutions.pipeline.merge import VOTE_PRIORITY
 from resolutions.sources.records import DraftRecord, SourceError, VoteRecord
-from votes.calendar import CouncilCalendar
+from votes.calendar import CouncilCalendar, Seat
 from votes.choices import NonVoting, Position, Source
 from votes.models import MemberVote
 from votes.names import default_resolver
+from votes.reference import permanent_terms
 
 
 @dataclass(frozen=True)
-class Ballot:
+class CheckedVote:
+    """One member's vote from a source, checked against the Council of its day."""
+
     state_id: int
     position: str
     non_voting: str
@@ -36,61 +42,107 @@ class Ballot:
     seat: str | None
 
 
-@dataclass
-class Ballots:
-    by_record: dict[int, list[Ballot]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-
-    def for_record(self, record: DraftRecord) -> list[Ballot]:
-        return self.by_record.get(id(record), [])
-
-    def fingerprint(self, record: DraftRecord) -> str:
-        rows = sorted(
-            (b.state_id, b.position, b.non_voting, b.note) for b in self.for_record(record)
-        )
-        return hashlib.sha1(repr(rows).encode(), usedforsecurity=False).hexdigest()[:16]
-
-    def permanent_no(self, record: DraftRecord) -> set[str]:
-        return {b.seat for b in self.for_record(record) if b.seat and b.position == Position.NO}
+def fingerprint(votes: list[CheckedVote]) -> str:
+    """A short hash of a record's member votes: a changed vote alone changes the record."""
+    rows = sorted((v.state_id, v.position, v.non_voting, v.note) for v in votes)
+    return hashlib.sha1(repr(rows).encode(), usedforsecurity=False).hexdigest()[:16]
 
 
-def validate_votes(records, calendar: CouncilCalendar, file: str, dates=None) -> Ballots:
-    """Check every vote against the Council of its day (``dates`` by record, else its own)."""
-    resolver = default_resolver()
-    ballots = Ballots()
-    for record in records:
+def permanent_no(votes: list[CheckedVote]) -> set[str]:
+    """The permanent seats voting no."""
+    return {v.seat for v in votes if v.seat and v.position == Position.NO}
+
+
+class VoteChecker:
+    """Checks each record's member votes against the Council of the record's day."""
+
+    def __init__(self, calendar: CouncilCalendar, file: str):
+        self.calendar = calendar
+        self.file = file
+        self.resolver = default_resolver()
+        self.warnings: list[str] = []
+
+    def check(self, record: DraftRecord, on: date) -> list[CheckedVote]:
+        """The record's votes, each under the state and seat that cast it on that day."""
         if not record.votes:
-            continue
-        on = (dates or {}).get(id(record), record.date)
-        votes = _settle_duplicates(record, on, resolver, file, ballots.warnings)
-        seen: dict[int, VoteRecord] = {}
-        out = []
+            return []
+        votes = self._settle_duplicates(record, on)
+        voting = {code for _vote, code in votes}
+        checked: dict[int, CheckedVote] = {}
         for vote, code in votes:
-            state = calendar.by_code.get(code)
-            if state is None:
-                raise SourceError(file, record.location, f"unknown member state code {code!r}")
-            seat = calendar.seat_of(state.pk, on)
-            if seat is None:
-                seat = _successor(state.code, on, calendar, {c for _v, c in votes})
-                if seat is None:
-                    raise SourceError(
-                        file,
-                        record.location,
-                        f"{vote.name or code} ({code}) is recorded as voting on "
-                        f"{on:%d %B %Y} but was not on the Council that day",
-                    )
-                ballots.warnings.append(
-                    f"{record.location}: {code} voted on {on} after its seat passed "
-                    f"to {seat.code}; counted for {seat.code}"
-                )
-            if seat.state_id in seen:
-                raise SourceError(
-                    file, record.location, f"{seat.name} votes twice on {_name(record)}"
-                )
-            seen[seat.state_id] = vote
-            out.append(_ballot(vote, seat))
-        ballots.by_record[id(record)] = out
-    return ballots
+            seat = self._seat(record, vote, code, on, voting)
+            if seat.state_id in checked:
+                self._refuse(record, f"{seat.name} votes twice on {_name(record)}")
+            checked[seat.state_id] = _checked(vote, seat)
+        return list(checked.values())
+
+    def _refuse(self, record: DraftRecord, reason: str) -> NoReturn:
+        raise SourceError(self.file, record.location, reason)
+
+    def _seat(self, record, vote: VoteRecord, code: str, on: date, voting: set[str]) -> Seat:
+        state = self.calendar.by_code.get(code)
+        if state is None:
+            self._refuse(record, f"unknown member state code {code!r}")
+        seat = self.calendar.seat_of(state.pk, on)
+        if seat is not None:
+            return seat
+        seat = _successor(state.code, on, self.calendar, voting)
+        if seat is None:
+            self._refuse(
+                record,
+                f"{vote.name or code} ({code}) is recorded as voting on "
+                f"{on:%d %B %Y} but was not on the Council that day",
+            )
+        self.warnings.append(
+            f"{record.location}: {code} voted on {on} after its seat passed "
+            f"to {seat.code}; counted for {seat.code}"
+        )
+        return seat
+
+    def _code(self, vote: VoteRecord, record: DraftRecord, on: date) -> str:
+        if vote.code:
+            return vote.code
+        code = self.resolver.resolve(vote.name, on)
+        if code is None:
+            self._refuse(record, f"unknown member state name {vote.name!r}")
+        return code
+
+    def _settle_duplicates(self, record: DraftRecord, on: date) -> list[tuple[VoteRecord, str]]:
+        votes = [(v, self._code(v, record, on)) for v in record.votes]
+        counts = Counter(code for _v, code in votes)
+        for code in [code for code, n in counts.items() if n > 1]:
+            votes = self._keep_the_one_that_fits(record, votes, code)
+        return votes
+
+    def _keep_the_one_that_fits(self, record: DraftRecord, votes: list, code: str) -> list:
+        """Of a member listed more than once, the listing the stated counts fit."""
+        listed = [(v, c) for v, c in votes if c == code]
+
+        def without_others(keep):
+            return [(v, c) for v, c in votes if c != code or (v, c) == keep]
+
+        fits = [keep for keep in listed if _fits_counts(record, without_others(keep))]
+        if len(fits) != 1:
+            self._refuse(
+                record,
+                f"{listed[0][0].name or code} is listed {len(listed)} times on {_name(record)} "
+                "and the stated counts do not say which vote stands",
+            )
+        self.warnings.append(
+            f"{record.location}: {code} is listed {len(listed)} times; the stated counts fit "
+            f"only {Position(fits[0][0].position).label.lower()}, which is kept"
+        )
+        return without_others(fits[0])
+
+
+def _fits_counts(record: DraftRecord, votes: list) -> bool:
+    stated = {
+        Position.YES: record.recorded_yes,
+        Position.NO: record.recorded_no,
+        Position.ABSTAIN: record.recorded_abstain,
+    }
+    tally = Counter(v.position for v, _c in votes)
+    return all(n is None or tally[p] == n for p, n in stated.items())
 
 
 def _name(record: DraftRecord) -> str:
@@ -99,53 +151,8 @@ def _name(record: DraftRecord) -> str:
     return record.draft_symbol or f"the vote of {record.date}"
 
 
-def _code(vote: VoteRecord, record: DraftRecord, on, resolver, file: str) -> str:
-    if vote.code:
-        return vote.code
-    code = resolver.resolve(vote.name, on)
-    if code is None:
-        raise SourceError(file, record.location, f"unknown member state name {vote.name!r}")
-    return code
-
-
-def _settle_duplicates(record, on, resolver, file, warnings) -> list[tuple[VoteRecord, str]]:
-    votes = [(v, _code(v, record, on, resolver, file)) for v in record.votes]
-    counts = Counter(code for _v, code in votes)
-    twice = [code for code, n in counts.items() if n > 1]
-    if not twice:
-        return votes
-    stated = {
-        Position.YES: record.recorded_yes,
-        Position.NO: record.recorded_no,
-        Position.ABSTAIN: record.recorded_abstain,
-    }
-    kept = list(votes)
-    for code in twice:
-        listed = [(v, c) for v, c in kept if c == code]
-        fits = []
-        for keep in listed:
-            trial = [(v, c) for v, c in kept if c != code or (v, c) == keep]
-            tally = Counter(v.position for v, _c in trial)
-            if all(n is None or tally[p] == n for p, n in stated.items()):
-                fits.append(keep)
-        if len(fits) != 1:
-            raise SourceError(
-                file,
-                record.location,
-                f"{listed[0][0].name or code} is listed {len(listed)} times on {_name(record)} "
-                "and the stated counts do not say which vote stands",
-            )
-        kept = [(v, c) for v, c in kept if c != code or (v, c) == fits[0]]
-        warnings.append(
-            f"{record.location}: {code} is listed {len(listed)} times; the stated counts fit "
-            f"only {Position(fits[0][0].position).label.lower()}, which is kept"
-        )
-    return kept
-
-
-def _successor(code: str, on, calendar: CouncilCalendar, voting: set[str]):
-    from votes.reference import permanent_terms
-
+def _successor(code: str, on: date, calendar: CouncilCalendar, voting: set[str]) -> Seat | None:
+    """The holder that day of a permanent seat the state once held, if it did not vote too."""
     seats = {row.seat for row in permanent_terms() if row.code == code}
     for seat_code in seats:
         holder = calendar.holder(seat_code, on)
@@ -154,14 +161,14 @@ def _successor(code: str, on, calendar: CouncilCalendar, voting: set[str]):
     return None
 
 
-def _ballot(vote: VoteRecord, seat) -> Ballot:
+def _checked(vote: VoteRecord, seat: Seat) -> CheckedVote:
     reason = NonVoting.UNSPECIFIED
     if vote.position == Position.NON_VOTING:
         if vote.not_present:
             reason = NonVoting.NOT_PRESENT
         elif vote.did_not_participate:
             reason = NonVoting.DID_NOT_PARTICIPATE
-    return Ballot(
+    return CheckedVote(
         state_id=seat.state_id,
         position=vote.position,
         non_voting=reason,
@@ -172,54 +179,69 @@ def _ballot(vote: VoteRecord, seat) -> Ballot:
     )
 
 
+@dataclass
+class _Changes:
+    create: list[MemberVote] = field(default_factory=list)
+    update: list[MemberVote] = field(default_factory=list)
+    delete: list[int] = field(default_factory=list)
+    drafts: set[int] = field(default_factory=set)
+
+
 class VoteWriter:
     """Makes each draft's member votes equal to the source's, sparing editors' votes."""
 
     FIELDS = ("position", "non_voting", "note", "name_at_vote", "seat_id")
 
-    def __init__(self, source: str, calendar: CouncilCalendar):
+    def __init__(self, source: str):
         self.source = source
-        self.calendar = calendar
-        self.editor_conflicts: list[tuple[int, dict]] = []
+        # Per draft id: the editor's votes kept over the source's, as disagreements.
+        self.editor_conflicts: dict[int, list[dict]] = defaultdict(list)
 
-    def write(self, entries, ballots: Ballots) -> set[int]:
-        wanted: dict[int, dict[int, Ballot]] = {}
-        for draft, record, _before in entries:
-            own = ballots.for_record(record)
-            if own and not self._outranked(draft):
-                wanted[draft.pk] = {b.state_id: b for b in own}
+    def write(self, drafts: list[tuple[Draft, list[CheckedVote]]]) -> set[int]:
+        """Write the votes of (draft, votes) pairs; returns the ids of drafts changed."""
+        wanted = {
+            draft.pk: {v.state_id: v for v in votes}
+            for draft, votes in drafts
+            if votes and not self._outranked(draft)
+        }
         existing: dict[int, dict[int, MemberVote]] = defaultdict(dict)
         for vote in MemberVote.objects.filter(draft_id__in=wanted).select_related("state"):
             existing[vote.draft_id][vote.state_id] = vote
-        create, update, delete, changed = [], [], [], set()
+        changes = _Changes()
         for draft_id, by_state in wanted.items():
-            have = existing.get(draft_id, {})
-            for state_id, ballot in by_state.items():
-                vote = have.get(state_id)
-                row = (ballot.position, ballot.non_voting, ballot.note, ballot.name, ballot.seat_id)
-                if vote is None:
-                    create.append(_new_vote(draft_id, ballot, self.source))
-                    changed.add(draft_id)
-                elif vote.source == Source.EDITOR:
-                    if vote.position != ballot.position:
-                        self._editor_kept(draft_id, vote, ballot)
-                elif tuple(getattr(vote, f) for f in self.FIELDS) != row or (
-                    vote.source != self.source
-                ):
-                    vote.position, vote.non_voting, vote.note, vote.name_at_vote = row[:4]
-                    vote.seat_id, vote.source = ballot.seat_id, self.source
-                    update.append(vote)
-                    changed.add(draft_id)
-            for state_id, vote in have.items():
-                if state_id not in by_state and vote.source != Source.EDITOR:
-                    delete.append(vote.pk)
-                    changed.add(draft_id)
-        MemberVote.objects.filter(pk__in=delete).delete()
-        bulk_update(update, ["position", "non_voting", "note", "name_at_vote", "seat", "source"])
-        bulk_insert(create)
-        return changed
+            self._plan(draft_id, by_state, existing.get(draft_id, {}), changes)
+        MemberVote.objects.filter(pk__in=changes.delete).delete()
+        bulk_update(
+            changes.update, ["position", "non_voting", "note", "name_at_vote", "seat", "source"]
+        )
+        bulk_insert(changes.create)
+        return changes.drafts
 
-    def _outranked(self, draft) -> bool:
+    def _plan(self, draft_id: int, by_state: dict, have: dict, changes: _Changes) -> None:
+        for state_id, vote in by_state.items():
+            self._plan_vote(draft_id, vote, have.get(state_id), changes)
+        for state_id, old in have.items():
+            if state_id not in by_state and old.source != Source.EDITOR:
+                changes.delete.append(old.pk)
+                changes.drafts.add(draft_id)
+
+    def _plan_vote(self, draft_id: int, vote: CheckedVote, old, changes: _Changes) -> None:
+        row = (vote.position, vote.non_voting, vote.note, vote.name, vote.seat_id)
+        if old is None:
+            changes.create.append(_new_vote(draft_id, vote, self.source))
+        elif old.source == Source.EDITOR:
+            if old.position != vote.position:
+                self._editor_kept(draft_id, old, vote)
+            return
+        elif tuple(getattr(old, f) for f in self.FIELDS) != row or old.source != self.source:
+            old.position, old.non_voting, old.note, old.name_at_vote = row[:4]
+            old.seat_id, old.source = vote.seat_id, self.source
+            changes.update.append(old)
+        else:
+            return
+        changes.drafts.add(draft_id)
+
+    def _outranked(self, draft: Draft) -> bool:
         """Whether a more trusted source already gave this draft's member votes."""
         rank = (
             VOTE_PRIORITY.index(self.source) if self.source in VOTE_PRIORITY else len(VOTE_PRIORITY)
@@ -230,29 +252,26 @@ class VoteWriter:
             if key != Source.EDITOR
         )
 
-    def _editor_kept(self, draft_id: int, vote: MemberVote, ballot: Ballot) -> None:
-        self.editor_conflicts.append(
-            (
-                draft_id,
-                {
-                    "kind": "editor",
-                    "field": f"vote:{vote.state.code}",
-                    "values": {"editor": vote.position, self.source: ballot.position},
-                    "detected_by": self.source,
-                    "detail": f"the editor's vote for {vote.name_at_vote} is kept",
-                },
-            )
+    def _editor_kept(self, draft_id: int, old: MemberVote, vote: CheckedVote) -> None:
+        self.editor_conflicts[draft_id].append(
+            {
+                "kind": "editor",
+                "field": f"vote:{old.state.code}",
+                "values": {"editor": old.position, self.source: vote.position},
+                "detected_by": self.source,
+                "detail": f"the editor's vote for {old.name_at_vote} is kept",
+            }
         )
 
 
-def _new_vote(draft_id: int, ballot: Ballot, source: str) -> MemberVote:
+def _new_vote(draft_id: int, vote: CheckedVote, source: str) -> MemberVote:
     return MemberVote(
         draft_id=draft_id,
-        state_id=ballot.state_id,
-        position=ballot.position,
-        non_voting=ballot.non_voting,
-        note=ballot.note,
-        name_at_vote=ballot.name,
-        seat_id=ballot.seat_id,
+        state_id=vote.state_id,
+        position=vote.position,
+        non_voting=vote.non_voting,
+        note=vote.note,
+        name_at_vote=vote.name,
+        seat_id=vote.seat_id,
         source=source,
     )

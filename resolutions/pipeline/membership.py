@@ -8,21 +8,14 @@ the cited corrections in ``votes/reference/membership_corrections.csv``.
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from resolutions.models import Disagreement, SourceImport
-from resolutions.pipeline.loader import ImportSummary
-from resolutions.signals import record_changed
+from resolutions.models import Disagreement
+from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.sources.dppa import build_terms
 from resolutions.sources.records import ParsedSource, SourceError
 from votes.choices import Source, TermKind
 from votes.council import check_terms
-from votes.models import MembershipTerm, MemberState
+from votes.models import MembershipTerm, MemberState, MemberVote
 from votes.reference import load_reference_data
-
-
-class _DryRun(Exception):
-    pass
 
 
 def load_membership(
@@ -39,26 +32,12 @@ def load_membership(
         for where, year in plan.blank
     ]
     summary.warnings += plan.problems
-    try:
-        with transaction.atomic():
-            load_reference_data()
-            _apply(plan, parsed, summary)
-            if dry_run:
-                raise _DryRun
-            record_changed(MembershipTerm)
-            SourceImport.objects.create(
-                source=Source.DPPA,
-                version=parsed.version,
-                location=str(parsed.location)[:500],
-                sha256=sha256,
-                created=summary.created,
-                updated=summary.updated,
-                unchanged=summary.unchanged,
-                conflicts=summary.conflicts,
-            )
-    except _DryRun:
-        pass
-    return summary
+
+    def work() -> None:
+        load_reference_data()
+        _apply(plan, parsed, summary)
+
+    return recorded_import(summary, str(parsed.location), work, model=MembershipTerm, sha256=sha256)
 
 
 def _correction_note(where: str, plan) -> str:
@@ -83,48 +62,54 @@ def _apply(plan, parsed: ParsedSource, summary: ImportSummary) -> None:
 
     keep, create, update = set(), [], []
     for term in plan.terms:
-        clash = next(
-            (
-                o
-                for o in others
-                if o.state.code == term.code
-                and o.start <= term.end
-                and (o.end is None or o.end >= term.start)
-            ),
-            None,
-        )
+        clash = _clash(term, others)
+        existing = ours.get((term.code, term.start))
         if clash is not None:
             # An editor's (or the starter data's) term stands; say so.
             summary.warnings.append(
                 f"{term.code} {term.start.year}–{term.end.year}: kept the existing "
                 f"{clash.get_source_display().lower()} term {clash.start} – {clash.end}"
             )
-            continue
-        existing = ours.get((term.code, term.start))
-        if existing is None:
-            create.append(
-                MembershipTerm(
-                    state=states[term.code],
-                    start=term.start,
-                    end=term.end,
-                    kind=TermKind.ELECTED,
-                    source=Source.DPPA,
-                    source_version=parsed.version,
-                )
-            )
-            continue
-        keep.add(existing.pk)
-        if existing.end != term.end:
-            existing.end, existing.source_version = term.end, parsed.version
-            update.append(existing)
+        elif existing is None:
+            create.append(_new_term(term, states, parsed.version))
         else:
-            summary.unchanged += 1
+            keep.add(existing.pk)
+            if existing.end != term.end:
+                existing.end, existing.source_version = term.end, parsed.version
+                update.append(existing)
+            else:
+                summary.unchanged += 1
     stale = [t.pk for t in ours.values() if t.pk not in keep]
     MembershipTerm.objects.filter(pk__in=stale).delete()
     MembershipTerm.objects.bulk_update(update, ["end", "source_version"])
     MembershipTerm.objects.bulk_create(create)
     summary.created, summary.updated = len(create), len(update) + len(stale)
+    _check_terms(parsed)
+    summary.conflicts = _record_reports(plan)
 
+
+def _clash(term, others: list[MembershipTerm]) -> MembershipTerm | None:
+    """A term from another source (an editor, the starter data) overlapping this one."""
+    for other in others:
+        overlaps = other.start <= term.end and (other.end is None or other.end >= term.start)
+        if other.state.code == term.code and overlaps:
+            return other
+    return None
+
+
+def _new_term(term, states: dict, version: str) -> MembershipTerm:
+    return MembershipTerm(
+        state=states[term.code],
+        start=term.start,
+        end=term.end,
+        kind=TermKind.ELECTED,
+        source=Source.DPPA,
+        source_version=version,
+    )
+
+
+def _check_terms(parsed: ParsedSource) -> None:
+    """The new terms must keep the seat limits and every recorded vote inside a term."""
     problems = check_terms(MembershipTerm.objects.all())
     if problems:
         raise SourceError(
@@ -138,13 +123,10 @@ def _apply(plan, parsed: ParsedSource, summary: ImportSummary) -> None:
             f"{len(stranded)} recorded votes would fall outside the Council's terms, e.g. "
             f"{stranded[0]}; a name this file could not map may be the cause",
         )
-    summary.conflicts = _record_reports(plan)
 
 
 def _votes_outside_terms() -> list[str]:
     """Votes already recorded by states the new terms no longer seat that day."""
-    from votes.models import MemberVote
-
     spans: dict[int, list[tuple]] = {}
     for state_id, start, end in MembershipTerm.objects.values_list("state_id", "start", "end"):
         spans.setdefault(state_id, []).append((start, end))

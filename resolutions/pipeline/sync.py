@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from resolutions.pipeline.loader import ImportSummary, load_drafts
+from resolutions.pipeline.loader import load_drafts
 from resolutions.pipeline.membership import load_membership
+from resolutions.pipeline.summary import ImportSummary
 from resolutions.sources import (
     dhl_meetings,
     dhl_veto,

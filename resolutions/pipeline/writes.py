@@ -15,13 +15,10 @@ class References:
     def __init__(self, meeting: dict, agenda: dict, subjects: dict):
         self.meeting, self.agenda, self.subjects = meeting, agenda, subjects
 
-    def __getitem__(self, key: str) -> dict:
-        return {"meeting": self.meeting, "agenda": self.agenda}[key]
-
     @classmethod
-    def ensure(cls, entries) -> References:
+    def ensure(cls, drafts: list[Draft]) -> References:
         meetings, agendas, subjects = {}, set(), set()
-        for draft, _record, _before in entries:
+        for draft in drafts:
             for info in draft.sources.values():
                 values = info["values"]
                 if values.get("meeting"):
@@ -29,47 +26,52 @@ class References:
                 if values.get("agenda"):
                     agendas.add(values["agenda"][:1000])
                 subjects.update(values.get("subjects", []))
-        existing = dict(Meeting.objects.filter(symbol__in=meetings).values_list("symbol", "id"))
-        Meeting.objects.bulk_create(
-            [
-                Meeting(symbol=s, number=meeting_number(s), date=d)
-                for s, d in meetings.items()
-                if s not in existing
-            ],
-            batch_size=500,
-        )
         return cls(
-            dict(Meeting.objects.filter(symbol__in=meetings).values_list("symbol", "id")),
-            _agenda_items(agendas),
-            _get_or_create_names(Subject, subjects),
+            _meetings(meetings), _agenda_items(agendas), _get_or_create_names(Subject, subjects)
         )
 
-    def write_subjects(self, entries) -> set[int]:
+    def write_subjects(self, drafts: list[Draft]) -> set[int]:
         """Set each draft's subjects from its merged values; returns drafts changed."""
         through = Draft.subjects.through
-        ids = [d.pk for d, _r, _b in entries]
         have = defaultdict(set)
-        for draft_id, subject_id in through.objects.filter(draft_id__in=ids).values_list(
-            "draft_id", "subject_id"
-        ):
+        for draft_id, subject_id in through.objects.filter(
+            draft_id__in=[d.pk for d in drafts]
+        ).values_list("draft_id", "subject_id"):
             have[draft_id].add(subject_id)
         add, remove, changed = [], [], set()
-        for draft, _record, _before in entries:
-            origin = draft.field_sources.get("subjects")
-            if origin == Source.EDITOR and "subjects" not in draft.sources.get(origin, {}).get(
-                "values", {}
-            ):
-                continue  # chosen in the admin: an editor's subjects stay as they are
-            names = draft.sources.get(origin, {}).get("values", {}).get("subjects", [])
-            want = {self.subjects[n] for n in names}
-            if want != have[draft.pk]:
-                changed.add(draft.pk)
-                add += [through(draft_id=draft.pk, subject_id=s) for s in want - have[draft.pk]]
-                remove += [(draft.pk, s) for s in have[draft.pk] - want]
+        for draft in drafts:
+            want = self._wanted(draft)
+            if want is None or want == have[draft.pk]:
+                continue
+            changed.add(draft.pk)
+            add += [through(draft_id=draft.pk, subject_id=s) for s in want - have[draft.pk]]
+            remove += [(draft.pk, s) for s in have[draft.pk] - want]
         for draft_id, subject_id in remove:
             through.objects.filter(draft_id=draft_id, subject_id=subject_id).delete()
         through.objects.bulk_create(add, batch_size=1000)
         return changed
+
+    def _wanted(self, draft: Draft) -> set[int] | None:
+        """The subjects the draft's merged values name; None for an editor's choice."""
+        origin = draft.field_sources.get("subjects")
+        values = draft.sources.get(origin, {}).get("values", {})
+        if origin == Source.EDITOR and "subjects" not in values:
+            return None  # chosen in the admin: an editor's subjects stay as they are
+        return {self.subjects[n] for n in values.get("subjects", [])}
+
+
+def _meetings(dates: dict[str, str | None]) -> dict[str, int]:
+    """Meeting symbols -> ids, creating the meetings not yet known."""
+    existing = dict(Meeting.objects.filter(symbol__in=dates).values_list("symbol", "id"))
+    Meeting.objects.bulk_create(
+        [
+            Meeting(symbol=s, number=meeting_number(s), date=d)
+            for s, d in dates.items()
+            if s not in existing
+        ],
+        batch_size=500,
+    )
+    return dict(Meeting.objects.filter(symbol__in=dates).values_list("symbol", "id"))
 
 
 def _get_or_create_names(model, names: set[str]) -> dict[str, int]:
@@ -97,46 +99,56 @@ def _agenda_items(names: set[str]) -> dict[str, int]:
     return {name: by_key[agenda_key(name)] for name in names}
 
 
-def write_disagreements(source: str, entries, merged_by_draft) -> int:
-    """Replace the disagreements of the drafts this source touched; return how many."""
-    ids = [d.pk for d, _r, _b in entries]
-    wanted = {}
-    for draft, _record, _before in entries:
-        for item in merged_by_draft[id(draft)].disagreements:
-            key = (draft.pk, item["kind"], item["field"], item["detected_by"])
-            wanted[key] = item
-    # Source-against-source disagreements follow from the sources' values and are
-    # recomputed whole; duplicate listings and kept editor votes belong to the
-    # source that found them; totals against member votes belong to refresh_outcomes.
-    existing = {
-        (d.draft_id, d.kind, d.field, d.detected_by): d
-        for d in Disagreement.objects.filter(draft_id__in=ids).exclude(
-            kind=Disagreement.Kind.MEMBERSHIP
-        )
-        if d.field != Disagreement.TOTALS_VS_VOTES
-        and (
-            d.detected_by == source
-            or not (d.kind == Disagreement.Kind.MATCH or d.field.startswith("vote:"))
-        )
+def write_disagreements(source: str, found: dict[int, list[dict]]) -> int:
+    """Replace the disagreements of the drafts this source touched; return how many.
+
+    ``found`` holds, per draft id, every disagreement this import found.
+    """
+    wanted = {
+        (draft_id, item["kind"], item["field"], item["detected_by"]): item
+        for draft_id, items in found.items()
+        for item in items
     }
+    existing = _replaceable(source, list(found))
     stale = [d.pk for key, d in existing.items() if key not in wanted]
     fresh = []
     for key, item in wanted.items():
         old = existing.get(key)
-        if old is None or old.values != item["values"] or old.detail != item["detail"]:
-            if old is not None:
-                stale.append(old.pk)
-            fresh.append(
-                Disagreement(
-                    draft_id=key[0],
-                    kind=item["kind"],
-                    field=item["field"],
-                    values=item["values"],
-                    detail=item["detail"],
-                    detected_by=item["detected_by"],
-                )
+        if old is not None and (old.values, old.detail) == (item["values"], item["detail"]):
+            continue
+        if old is not None:
+            stale.append(old.pk)
+        fresh.append(
+            Disagreement(
+                draft_id=key[0],
+                kind=item["kind"],
+                field=item["field"],
+                values=item["values"],
+                detail=item["detail"],
+                detected_by=item["detected_by"],
             )
+        )
     Disagreement.objects.filter(pk__in=stale).delete()
     Disagreement.objects.bulk_create(fresh, batch_size=500)
     # Conflicts of this source: those it found or in which it is one of the sides.
     return sum(1 for key, item in wanted.items() if key[3] == source or source in item["values"])
+
+
+def _replaceable(source: str, draft_ids: list[int]) -> dict[tuple, Disagreement]:
+    """The stored disagreements of these drafts that this import recomputes."""
+    stored = Disagreement.objects.filter(draft_id__in=draft_ids).exclude(
+        kind=Disagreement.Kind.MEMBERSHIP
+    )
+    return {
+        (d.draft_id, d.kind, d.field, d.detected_by): d for d in stored if _recomputed(d, source)
+    }
+
+
+def _recomputed(found: Disagreement, source: str) -> bool:
+    # Source-against-source disagreements follow from the sources' values and are
+    # recomputed whole; duplicate listings and kept editor votes belong to the
+    # source that found them; totals against member votes belong to refresh_outcomes.
+    if found.field == Disagreement.TOTALS_VS_VOTES:
+        return False
+    own_finding = found.kind == Disagreement.Kind.MATCH or found.field.startswith("vote:")
+    return found.detected_by == source or not own_finding

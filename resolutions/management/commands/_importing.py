@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from resolutions.pipeline.fetch import Fetcher, FetchError
-from resolutions.pipeline.loader import ImportSummary
+from resolutions.pipeline.summary import ImportSummary
 from resolutions.pipeline.sync import Input, load
 from resolutions.sources.records import SourceError
 

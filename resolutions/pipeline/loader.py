@@ -96,6 +96,11 @@ class Load:
     def record(self) -> DraftRecord:
         return self.listing.record
 
+    @property
+    def changed(self) -> bool:
+        """Whether the import changed a draft that was stored before it."""
+        return self.before is not None and snapshot(self.draft) != self.before
+
 
 def load_drafts(
     parsed: ParsedSource,
@@ -201,7 +206,7 @@ class _Loader:
         (by meeting, or a nearby day) only take what is left."""
         for listing in listings:
             listing.exact = index.match(listing.record, exact=True)
-        return [x for x in listings if x.exact] + [x for x in listings if not x.exact]
+        return sorted(listings, key=lambda listing: listing.exact is None)  # a stable sort
 
     # 3. assign ---------------------------------------------------------------
     def assign(self, ordered: list[Listing], index: DraftIndex) -> list[Load]:
@@ -252,15 +257,18 @@ class _Loader:
             load.before = snapshot(load.draft)
             entry = self._entry(load)
             load.draft.sources = {**(load.draft.sources or {}), self.source: entry}
-        for load in loads:
-            for repeat in load.repeats:
-                self.summary.warnings.append(
-                    f"{repeat.record.location}: lists {load.draft.symbol} again "
-                    f"({repeat.record.date}); counted once, as at {load.record.location}"
-                )
+        self._report_repeats(loads)
         for load in loads:
             load.merged = self._merged(load)
         keep_resolution_order([(load.draft.sources, load.merged) for load in loads], known_dates)
+
+    def _report_repeats(self, loads: list[Load]) -> None:
+        self.summary.warnings += [
+            f"{repeat.record.location}: lists {load.draft.symbol} again "
+            f"({repeat.record.date}); counted once, as at {load.record.location}"
+            for load in loads
+            for repeat in load.repeats
+        ]
 
     def _entry(self, load: Load) -> dict:
         """This source's entry for the draft; the stored one where it still holds."""
@@ -272,21 +280,23 @@ class _Loader:
             entry = source_entry(record, self.parsed.version, values)
         except EntryError as exc:
             raise SourceError(self.file, record.location, f"cannot be stored: {exc}") from exc
-        previous = (load.draft.sources or {}).get(self.source, {})
-        if (
-            previous.get("values") == entry["values"]
-            and previous.get("location") == entry["location"]
-        ):
-            return previous  # the same values as last time: keep the version they came from
-        if previous and version_key(previous["version"]) > version_key(entry["version"]):
-            # An older file (e.g. the reconstruction after the official v6) never
-            # rolls back what a newer version of the same source said.
-            self.summary.warnings.append(
-                f"{record.location}: {load.draft.symbol} kept from the newer version "
-                f"{previous['version']}"
-            )
+        previous = (load.draft.sources or {}).get(self.source)
+        return self._still_holds(load, previous, entry) if previous else entry
+
+    def _still_holds(self, load: Load, previous: dict, entry: dict) -> dict:
+        """The same values as last time keep the version they first came from; an
+        older file (e.g. the reconstruction after the official v6) never rolls back
+        what a newer version of the same source said."""
+        same = (previous.get("values"), previous.get("location"))
+        if same == (entry["values"], entry["location"]):
             return previous
-        return entry
+        if version_key(previous["version"]) <= version_key(entry["version"]):
+            return entry
+        self.summary.warnings.append(
+            f"{load.record.location}: {load.draft.symbol} kept from the newer version "
+            f"{previous['version']}"
+        )
+        return previous
 
     def _merged(self, load: Load) -> Merged:
         draft = load.draft
@@ -320,9 +330,7 @@ class _Loader:
         if self.source == Source.EDITOR:
             self._check_like_the_admin(load)
         # How each source's values were read, kept with that source's entry.
-        notes = defaultdict(list)
-        for key, note in merged.notes:
-            notes[key].append(note)
+        notes = _notes_by_source(merged)
         draft.sources = {
             key: with_notes(info, notes.get(key)) for key, info in draft.sources.items()
         }
@@ -343,20 +351,12 @@ class _Loader:
 
     def _save_drafts(self, loads: list[Load]) -> tuple[set[int], set[int]]:
         created = [load.draft for load in loads if load.new]
+        own_ids = any(draft.pk for draft in created)
         Draft.objects.bulk_create(created, batch_size=500)
-        if any(d.pk for d in created):
+        if own_ids:
             _reset_id_sequence()
-        changed = [
-            load.draft
-            for load in loads
-            if load.draft.pk and load.before and snapshot(load.draft) != load.before
-        ]
-        now = timezone.now()
-        for draft in changed:
-            # An editor with the draft open must learn that an import changed it
-            # (optimistic locking in the admin compares versions).
-            draft.version += 1
-            draft.updated_at = now
+        changed = [load.draft for load in loads if load.changed]
+        _new_versions(changed)
         bulk_update(changed, [*DRAFT_WRITE_FIELDS, "version", "updated_at"])
         return {d.pk for d in created}, {d.pk for d in changed}
 
@@ -383,6 +383,22 @@ class _Loader:
         self.summary.created = len(created)
         self.summary.updated = len(updated)
         self.summary.unchanged = len(touched) - len(created) - len(updated)
+
+
+def _new_versions(changed: list[Draft]) -> None:
+    """An editor with a draft open must learn that an import changed it (optimistic
+    locking in the admin compares versions)."""
+    now = timezone.now()
+    for draft in changed:
+        draft.version += 1
+        draft.updated_at = now
+
+
+def _notes_by_source(merged: Merged) -> dict[str, list[str]]:
+    notes = defaultdict(list)
+    for key, note in merged.notes:
+        notes[key].append(note)
+    return notes
 
 
 def _reset_id_sequence() -> None:

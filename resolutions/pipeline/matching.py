@@ -73,16 +73,14 @@ class DraftIndex:
 
     def _find_exact(self, record: DraftRecord) -> Target | None:
         record_id = (record.extra or {}).get("record_id")
-        if record_id and record_id in self.by_pk:
+        if record_id in self.by_pk:
             # The site's own export names its records; read back, they match themselves.
             return self.by_pk[record_id]
         if record.resolution_number:
             return self.by_resolution.get(record.resolution_number)
-        if _real_symbol(record.draft_symbol):
-            for target in self.by_symbol.get(record.draft_symbol, []):
-                if not target.claimed and target.draft.date == record.date:
-                    return target
-        return None
+        if not _real_symbol(record.draft_symbol):
+            return None
+        return _same_day(self._free(self.by_symbol.get(record.draft_symbol, [])), record)
 
     def _find(self, record: DraftRecord) -> Target | None:
         if record.resolution_number:
@@ -90,17 +88,16 @@ class DraftIndex:
         found = self._find_by_symbol(record) if _real_symbol(record.draft_symbol) else None
         return found or self._find_in_meeting(record)
 
+    @staticmethod
+    def _free(targets: list[Target]) -> list[Target]:
+        return [t for t in targets if not t.claimed]
+
     def _find_by_symbol(self, record: DraftRecord) -> Target | None:
         known = self.by_symbol.get(record.draft_symbol, [])
-        free = [t for t in known if not t.claimed]
-        same_day = [t for t in free if t.draft.date == record.date]
-        if same_day:
-            return same_day[0]
-        near = [t for t in free if abs(t.draft.date - record.date) <= DATE_SLACK]
-        if len(near) == 1:
-            return near[0]
-        if any(t.draft.date == record.date for t in known):
-            return None
+        free = self._free(known)
+        found = _same_day(free, record) or _only_one_near(free, record)
+        if found or _same_day(known, record):
+            return found
         # One symbol listed again on another day by the same source is a duplicate
         # listing, not a second vote: hand back the draft so the loader reports it
         # instead of creating a phantom record.
@@ -113,24 +110,47 @@ class DraftIndex:
         the same vetoers) can be the same vote; among those, the note naming it
         (e.g. "(Transjordan)") decides, else the order in which they are listed.
         """
-        symbol = record.draft_symbol
-        meeting = record.meeting_symbol or (symbol if symbol.startswith("S/PV.") else "")
+        meeting = _meeting_of(record)
         if not meeting:
             return None
-        candidates = [
-            t
-            for t in self.by_meeting.get((meeting, record.date.isoformat()), [])
-            if not t.claimed
-            and not t.draft.resolution_number
-            and _same_statement(t.draft, record, vetoers=False)
-            and _related_symbols(t.draft.draft_symbol, symbol)
-        ]
+        listed = self.by_meeting.get((meeting, record.date.isoformat()), [])
+        candidates = [t for t in self._free(listed) if _could_be(t.draft, record)]
         # Same outcome and the same vetoers first; a draft whose vetoers differ is
         # only taken when nothing else fits (the difference is then reported).
         candidates.sort(key=lambda t: not _same_statement(t.draft, record, vetoers=True))
-        note = str((record.extra or {}).get("draft_note", "")).strip("() ").lower()
-        named = [t for t in candidates if note and note in _describing_text(t.draft).lower()]
-        return (named or candidates or [None])[0]
+        return _named_by_note(candidates, record) or next(iter(candidates), None)
+
+
+def _same_day(targets: list[Target], record: DraftRecord) -> Target | None:
+    return next((t for t in targets if t.draft.date == record.date), None)
+
+
+def _only_one_near(targets: list[Target], record: DraftRecord) -> Target | None:
+    near = [t for t in targets if abs(t.draft.date - record.date) <= DATE_SLACK]
+    return near[0] if len(near) == 1 else None
+
+
+def _meeting_of(record: DraftRecord) -> str:
+    """The meeting record a record names, in its own column or in the draft column."""
+    symbol = record.draft_symbol
+    return record.meeting_symbol or (symbol if symbol.startswith("S/PV.") else "")
+
+
+def _could_be(draft: Draft, record: DraftRecord) -> bool:
+    """Whether a draft of the record's meeting can be the vote it describes."""
+    return (
+        not draft.resolution_number
+        and _same_statement(draft, record, vetoers=False)
+        and _related_symbols(draft.draft_symbol, record.draft_symbol)
+    )
+
+
+def _named_by_note(candidates: list[Target], record: DraftRecord) -> Target | None:
+    """The draft whose agenda or title holds the record's note, as "(Transjordan)"."""
+    note = str((record.extra or {}).get("draft_note", "")).strip("() ").lower()
+    if not note:
+        return None
+    return next((t for t in candidates if note in _describing_text(t.draft).lower()), None)
 
 
 def _real_symbol(symbol: str) -> bool:
@@ -141,13 +161,16 @@ def _real_symbol(symbol: str) -> bool:
 def _same_statement(draft: Draft, record: DraftRecord, *, vetoers: bool) -> bool:
     """Whether a draft's sources state the same outcome (and vetoers) as the record."""
     named = seat_codes(record.vetoed_by) if vetoers and record.vetoed_by else None
-    for info in (draft.sources or {}).values():
-        values = info.get("values", {})
-        if values.get("outcome") and values["outcome"] != record.outcome:
-            return False
-        if named and values.get("vetoed_by") and sorted(values["vetoed_by"]) != named:
-            return False
-    return True
+    return all(
+        _states_alike(info.get("values", {}), record, named)
+        for info in (draft.sources or {}).values()
+    )
+
+
+def _states_alike(values: dict, record: DraftRecord, vetoers: list[str] | None) -> bool:
+    if values.get("outcome") and values["outcome"] != record.outcome:
+        return False
+    return not (vetoers and values.get("vetoed_by") and sorted(values["vetoed_by"]) != vetoers)
 
 
 def _related_symbols(a: str, b: str) -> bool:
@@ -175,18 +198,22 @@ def agreement(draft: Draft, record: DraftRecord, source: str) -> int:
     One source listing a draft twice (the 1990 table puts S/RES/663 on two rows)
     keeps the listing that agrees best with the other sources.
     """
+    return sum(
+        _agreement(info.get("values", {}), record)
+        for key, info in (draft.sources or {}).items()
+        if key != source
+    )
+
+
+def _agreement(values: dict, record: DraftRecord) -> int:
+    """Two for the same date, one for the same tally (either way round), one for the outcome."""
     said_date = record.date.isoformat() if record.date else None
-    readings = _tally_readings(record)
-    score = 0
-    for key, info in (draft.sources or {}).items():
-        if key == source:
-            continue
-        values = info.get("values", {})
-        score += 2 * (values.get("date") == said_date)
-        totals = values.get("totals")
-        score += bool(totals and readings and tuple(totals[:3]) in readings)
-        score += bool(values.get("outcome") and values["outcome"] == record.outcome)
-    return score
+    totals = values.get("totals")
+    return (
+        2 * (values.get("date") == said_date)
+        + bool(totals and tuple(totals[:3]) in _tally_readings(record))
+        + bool(values.get("outcome") and values["outcome"] == record.outcome)
+    )
 
 
 def _tally_readings(record: DraftRecord) -> set[tuple]:

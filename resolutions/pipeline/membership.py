@@ -8,6 +8,8 @@ the cited corrections in ``votes/reference/membership_corrections.csv``.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from resolutions.models import Disagreement
 from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.sources.dppa import build_terms
@@ -56,14 +58,31 @@ def _apply(plan, parsed: ParsedSource, summary: ImportSummary) -> None:
         )
     # The official record supersedes the starter data's stand-in terms.
     MembershipTerm.objects.filter(kind=TermKind.ELECTED, source=Source.SEED).delete()
-    elected = list(MembershipTerm.objects.filter(kind=TermKind.ELECTED).select_related("state"))
-    ours = {(t.state.code, t.start): t for t in elected if t.source == Source.DPPA}
-    others = [t for t in elected if t.source != Source.DPPA]
-
-    keep, create, update = set(), [], []
+    changes = _TermChanges(states, parsed.version)
     for term in plan.terms:
-        clash = _clash(term, others)
-        existing = ours.get((term.code, term.start))
+        changes.plan(term, summary)
+    stale = changes.stale()
+    MembershipTerm.objects.filter(pk__in=stale).delete()
+    MembershipTerm.objects.bulk_update(changes.update, ["end", "source_version"])
+    MembershipTerm.objects.bulk_create(changes.create)
+    summary.created, summary.updated = len(changes.create), len(changes.update) + len(stale)
+    _check_terms(parsed)
+    summary.conflicts = _record_reports(plan)
+
+
+class _TermChanges:
+    """DPPA's terms against the stored elected terms: what to create, update, remove."""
+
+    def __init__(self, states: dict, version: str):
+        self.states, self.version = states, version
+        elected = list(MembershipTerm.objects.filter(kind=TermKind.ELECTED).select_related("state"))
+        self.ours = {(t.state.code, t.start): t for t in elected if t.source == Source.DPPA}
+        self.others = [t for t in elected if t.source != Source.DPPA]
+        self.keep, self.create, self.update = set(), [], []
+
+    def plan(self, term, summary: ImportSummary) -> None:
+        clash = _clash(term, self.others)
+        existing = self.ours.get((term.code, term.start))
         if clash is not None:
             # An editor's (or the starter data's) term stands; say so.
             summary.warnings.append(
@@ -71,21 +90,18 @@ def _apply(plan, parsed: ParsedSource, summary: ImportSummary) -> None:
                 f"{clash.get_source_display().lower()} term {clash.start} – {clash.end}"
             )
         elif existing is None:
-            create.append(_new_term(term, states, parsed.version))
+            self.create.append(_new_term(term, self.states, self.version))
+        elif existing.end != term.end:
+            self.keep.add(existing.pk)
+            existing.end, existing.source_version = term.end, self.version
+            self.update.append(existing)
         else:
-            keep.add(existing.pk)
-            if existing.end != term.end:
-                existing.end, existing.source_version = term.end, parsed.version
-                update.append(existing)
-            else:
-                summary.unchanged += 1
-    stale = [t.pk for t in ours.values() if t.pk not in keep]
-    MembershipTerm.objects.filter(pk__in=stale).delete()
-    MembershipTerm.objects.bulk_update(update, ["end", "source_version"])
-    MembershipTerm.objects.bulk_create(create)
-    summary.created, summary.updated = len(create), len(update) + len(stale)
-    _check_terms(parsed)
-    summary.conflicts = _record_reports(plan)
+            self.keep.add(existing.pk)
+            summary.unchanged += 1
+
+    def stale(self) -> list[int]:
+        """Terms this file no longer gives."""
+        return [t.pk for t in self.ours.values() if t.pk not in self.keep]
 
 
 def _clash(term, others: list[MembershipTerm]) -> MembershipTerm | None:
@@ -127,16 +143,20 @@ def _check_terms(parsed: ParsedSource) -> None:
 
 def _votes_outside_terms() -> list[str]:
     """Votes already recorded by states the new terms no longer seat that day."""
-    spans: dict[int, list[tuple]] = {}
+    spans: dict[int, list[tuple]] = defaultdict(list)
     for state_id, start, end in MembershipTerm.objects.values_list("state_id", "start", "end"):
-        spans.setdefault(state_id, []).append((start, end))
-    outside = []
-    for state_id, name, on, symbol in MemberVote.objects.values_list(
-        "state_id", "name_at_vote", "draft__date", "draft__draft_symbol"
-    ):
-        if not any(s <= on and (e is None or on <= e) for s, e in spans.get(state_id, ())):
-            outside.append(f"{name} on {on}{f' ({symbol})' if symbol else ''}")
-    return outside
+        spans[state_id].append((start, end))
+    return [
+        f"{name} on {on}{f' ({symbol})' if symbol else ''}"
+        for state_id, name, on, symbol in MemberVote.objects.values_list(
+            "state_id", "name_at_vote", "draft__date", "draft__draft_symbol"
+        )
+        if not _seated(spans[state_id], on)
+    ]
+
+
+def _seated(spans: list[tuple], on) -> bool:
+    return any(start <= on and (end is None or on <= end) for start, end in spans)
 
 
 def _record_reports(plan) -> int:

@@ -102,12 +102,17 @@ def reconcile_totals(sources: dict) -> dict[str, dict]:
             settled[key] = {"totals": complete[key], "note": ""}
         elif values.get("tally_candidates"):
             settled[key] = _settle_order(values, complete)
-    for key, info in sources.items():
-        values = info.get("values", {})
-        if _present(values.get("totals")) and key not in complete:
-            usable_elsewhere = any(s.get("totals") for s in settled.values())
-            settled[key] = {"totals": values["totals"], "note": "", "incomplete": usable_elsewhere}
+    _add_incomplete(sources, complete, settled)
     return settled
+
+
+def _add_incomplete(sources: dict, complete: dict, settled: dict) -> None:
+    """Totals over fewer members than sat, marked as yielding when others are usable."""
+    for key, info in sources.items():
+        totals = info.get("values", {}).get("totals")
+        if _present(totals) and key not in complete:
+            usable_elsewhere = any(s.get("totals") for s in settled.values())
+            settled[key] = {"totals": totals, "note": "", "incomplete": usable_elsewhere}
 
 
 def _settle_order(values: dict, complete: dict) -> dict:
@@ -136,29 +141,36 @@ def merge(sources: dict, editor_fields: dict | None = None) -> Merged:
         said = _said(name, order, sources, totals)
         if name in editor_fields:
             _keep_editors(result, name, editor_fields[name], said)
-            continue
-        usable = [(k, v) for k, v in said.items() if _usable(name, k, sources, totals)]
-        if usable:
-            result.origin[name], result.values[name] = usable[0]
-        if name in COMPARED:
-            result.disagreements += _compare(name, said, totals, sources)
+        else:
+            _keep_most_trusted(result, name, said, sources, totals)
     result.notes += [(key, info["note"]) for key, info in totals.items() if info.get("note")]
     return result
 
 
 def _said(name: str, order: tuple[str, ...], sources: dict, totals: dict) -> dict:
     """What each source gives for one field, most trusted first."""
-    said = {}
-    for key in order:
-        if key not in sources:
-            continue
-        if name == "totals":
-            value = totals.get(key, {}).get("totals")
-        else:
-            value = sources[key].get("values", {}).get(name)
-        if _present(value) or (name == "procedural" and value is not None):
-            said[key] = value
-    return said
+    said = ((key, _value(name, key, sources, totals)) for key in order if key in sources)
+    return {key: value for key, value in said if _given(name, value)}
+
+
+def _value(name: str, key: str, sources: dict, totals: dict):
+    if name == "totals":
+        return totals.get(key, {}).get("totals")
+    return sources[key].get("values", {}).get(name)
+
+
+def _given(name: str, value) -> bool:
+    # A procedural value of false is given too.
+    return _present(value) or (name == "procedural" and value is not None)
+
+
+def _keep_most_trusted(result: Merged, name: str, said: dict, sources: dict, totals: dict):
+    """The most trusted usable value wins; the others are compared with it."""
+    usable = [(k, v) for k, v in said.items() if _usable(name, k, sources, totals)]
+    if usable:
+        result.origin[name], result.values[name] = usable[0]
+    if name in COMPARED:
+        result.disagreements += _compare(name, said, totals, sources)
 
 
 def _keep_editors(result: Merged, name: str, value, said: dict) -> None:
@@ -203,21 +215,23 @@ def _compare(name: str, said: dict, totals: dict, sources: dict) -> list[dict]:
     if name == "vetoed_by":
         # Only sources that say "vetoed" name vetoers; a missing list is not a disagreement.
         said = {k: v for k, v in said.items() if sources[k]["values"].get("outcome") == "vetoed"}
-    found = []
-    if said:
-        # One disagreement per field, naming every source's value: two sources
-        # that both differ from the first are one disagreement, not two.
-        first = _comparable(name, next(iter(said.values())))
-        dissenting = [key for key, value in said.items() if _comparable(name, value) != first]
-        if dissenting:
-            found.append(_disagreement(name, said, dissenting[0]))
+    found = _dissent(name, said)
     if name == "totals":
         # A tally whose order could not be settled matches neither reading of another source.
-        for key, info in totals.items():
-            if "unsettled" in info:
-                shown = {**said, key: sources[key]["values"].get("tally_text", "")}
-                found.append(_disagreement(name, shown, key))
+        found += [
+            _disagreement(name, {**said, key: sources[key]["values"].get("tally_text", "")}, key)
+            for key, info in totals.items()
+            if "unsettled" in info
+        ]
     return found
+
+
+def _dissent(name: str, said: dict) -> list[dict]:
+    """One disagreement per field, naming every source's value: two sources that
+    both differ from the first are one disagreement, not two."""
+    first = _comparable(name, next(iter(said.values()))) if said else None
+    dissenting = [key for key, value in said.items() if _comparable(name, value) != first]
+    return [_disagreement(name, said, dissenting[0])] if dissenting else []
 
 
 def _disagreement(name: str, said: dict, dissenting: str) -> dict:

@@ -51,29 +51,41 @@ def record_values(
     inferred = _procedural_inferred(record, permanent_no)
     return SourceValues(
         date=record.date.isoformat() if record.date else None,
-        draft_symbol=record.draft_symbol or None,
-        resolution=(
-            [record.resolution_number, record.resolution_year] if record.resolution_number else None
-        ),
-        meeting=record.meeting_symbol or None,
-        press_release=record.press_release or None,
-        title=tidy_text(record.title) or None,
-        description=tidy_text(record.description) or None,
-        agenda=tidy_text(record.agenda).rstrip(". ") or None,
-        modality=record.modality or None,
-        undl_record_id=record.undl_id or None,
-        tally_text=record.tally_text or None,
+        resolution=_resolution(record),
+        **_texts(record),
         subjects=list(record.subjects) or None,
         procedural=True if inferred else record.procedural,
         totals=_totals(record),
         totals_incomplete=_totals_incomplete(record),
         **_tally_reading(record),
         provenance=_provenance(record),
-        outcome=record.outcome or None,
         vetoed_by=seat_codes(record.vetoed_by) if record.vetoed_by else None,
         procedural_inferred=inferred,
         votes=votes,
     )
+
+
+def _resolution(record: DraftRecord) -> list | None:
+    if not record.resolution_number:
+        return None
+    return [record.resolution_number, record.resolution_year]
+
+
+def _texts(record: DraftRecord) -> dict[str, str]:
+    """The values given as text, where the source gives them."""
+    texts = {
+        "draft_symbol": record.draft_symbol,
+        "meeting": record.meeting_symbol,
+        "press_release": record.press_release,
+        "title": tidy_text(record.title),
+        "description": tidy_text(record.description),
+        "agenda": tidy_text(record.agenda).rstrip(". "),
+        "modality": record.modality,
+        "undl_record_id": record.undl_id,
+        "tally_text": record.tally_text,
+        "outcome": record.outcome,
+    }
+    return {name: text for name, text in texts.items() if text}
 
 
 def _totals(record: DraftRecord) -> list | None:
@@ -201,18 +213,26 @@ def current_values(draft: Draft, names) -> dict:
 
 def editor_owned(draft: Draft) -> set[str]:
     """Merged-value names an editor has taken over (any of their draft fields)."""
-    owned = {f for f, origin in (draft.field_sources or {}).items() if origin == Source.EDITOR}
-    return {MODEL_TO_VALUE.get(f, f) for f in owned if MODEL_TO_VALUE.get(f, f) in DRAFT_FIELDS}
+    fields = (f for f, origin in (draft.field_sources or {}).items() if origin == Source.EDITOR)
+    return {MODEL_TO_VALUE.get(f, f) for f in fields} & DRAFT_FIELDS.keys()
+
+
+# The written fields compared as they are; the others by id, or copied.
+_PLAIN_FIELDS = [
+    name
+    for name in DRAFT_WRITE_FIELDS
+    if name not in ("meeting", "agenda_item", "sources", "field_sources")
+]
 
 
 def snapshot(draft: Draft) -> dict | None:
     """A stored draft's written fields, to tell afterwards whether an import changed it."""
     if draft.pk is None:
         return None
-    related = ("meeting", "agenda_item", "sources", "field_sources")
-    snap = {name: getattr(draft, name) for name in DRAFT_WRITE_FIELDS if name not in related}
-    snap["meeting"] = draft.meeting_id
-    snap["agenda_item"] = draft.agenda_item_id
-    snap["sources"] = copy.deepcopy(draft.sources or {})
-    snap["field_sources"] = dict(draft.field_sources or {})
-    return snap
+    return {
+        **{name: getattr(draft, name) for name in _PLAIN_FIELDS},
+        "meeting": draft.meeting_id,
+        "agenda_item": draft.agenda_item_id,
+        "sources": copy.deepcopy(draft.sources or {}),
+        "field_sources": dict(draft.field_sources or {}),
+    }

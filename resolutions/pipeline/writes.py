@@ -33,11 +33,7 @@ class References:
     def write_subjects(self, drafts: list[Draft]) -> set[int]:
         """Set each draft's subjects from its merged values; returns drafts changed."""
         through = Draft.subjects.through
-        have = defaultdict(set)
-        for draft_id, subject_id in through.objects.filter(
-            draft_id__in=[d.pk for d in drafts]
-        ).values_list("draft_id", "subject_id"):
-            have[draft_id].add(subject_id)
+        have = _subject_links([d.pk for d in drafts])
         add, remove, changed = [], [], set()
         for draft in drafts:
             want = self._wanted(draft)
@@ -58,6 +54,15 @@ class References:
         if origin == Source.EDITOR and "subjects" not in values:
             return None  # chosen in the admin: an editor's subjects stay as they are
         return {self.subjects[n] for n in values.get("subjects", [])}
+
+
+def _subject_links(draft_ids: list[int]) -> dict[int, set[int]]:
+    """Each draft's subject ids as stored."""
+    links = Draft.subjects.through.objects.filter(draft_id__in=draft_ids)
+    have = defaultdict(set)
+    for draft_id, subject_id in links.values_list("draft_id", "subject_id"):
+        have[draft_id].add(subject_id)
+    return have
 
 
 def _meetings(dates: dict[str, str | None]) -> dict[str, int]:
@@ -110,28 +115,32 @@ def write_disagreements(source: str, found: dict[int, list[dict]]) -> int:
         for item in items
     }
     existing = _replaceable(source, list(found))
-    stale = [d.pk for key, d in existing.items() if key not in wanted]
-    fresh = []
-    for key, item in wanted.items():
-        old = existing.get(key)
-        if old is not None and (old.values, old.detail) == (item["values"], item["detail"]):
-            continue
-        if old is not None:
-            stale.append(old.pk)
-        fresh.append(
-            Disagreement(
-                draft_id=key[0],
-                kind=item["kind"],
-                field=item["field"],
-                values=item["values"],
-                detail=item["detail"],
-                detected_by=item["detected_by"],
-            )
-        )
+    kept = {key for key, item in wanted.items() if key in existing and _same(existing[key], item)}
+    stale = [d.pk for key, d in existing.items() if key not in kept]
     Disagreement.objects.filter(pk__in=stale).delete()
+    fresh = [_disagreement(key[0], item) for key, item in wanted.items() if key not in kept]
     Disagreement.objects.bulk_create(fresh, batch_size=500)
-    # Conflicts of this source: those it found or in which it is one of the sides.
-    return sum(1 for key, item in wanted.items() if key[3] == source or source in item["values"])
+    return _conflicts_of(source, wanted)
+
+
+def _conflicts_of(source: str, found: dict[tuple, dict]) -> int:
+    """Those the source found, or in which it is one of the sides."""
+    return sum(1 for key, item in found.items() if key[3] == source or source in item["values"])
+
+
+def _same(stored: Disagreement, item: dict) -> bool:
+    return (stored.values, stored.detail) == (item["values"], item["detail"])
+
+
+def _disagreement(draft_id: int, item: dict) -> Disagreement:
+    return Disagreement(
+        draft_id=draft_id,
+        kind=item["kind"],
+        field=item["field"],
+        values=item["values"],
+        detail=item["detail"],
+        detected_by=item["detected_by"],
+    )
 
 
 def _replaceable(source: str, draft_ids: list[int]) -> dict[tuple, Disagreement]:

@@ -191,7 +191,7 @@ class _Stored:
 
 
 @dataclass
-class _Changes:
+class _OutcomeChanges:
     drafts: list[Draft] = field(default_factory=list)
     new_vetoes: list[Veto] = field(default_factory=list)
     stale_vetoes: list[int] = field(default_factory=list)
@@ -216,7 +216,7 @@ def _replace(model, stale: list[int], new: list) -> None:
 
 def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> int:
     stored = _Stored.read(ids)
-    changes = _Changes()
+    changes = _OutcomeChanges()
     for draft in Draft.objects.filter(pk__in=ids):
         votes = stored.votes.get(draft.pk, [])
         _refresh_flag(draft, votes, stored.flags.get(draft.pk), changes)
@@ -228,7 +228,7 @@ def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> in
     return changes.write()
 
 
-def _refresh_flag(draft: Draft, votes: list[tuple], old, changes: _Changes) -> None:
+def _refresh_flag(draft: Draft, votes: list[tuple], old, changes: _OutcomeChanges) -> None:
     """Replace the totals-vs-votes flag when it is not the one the votes give."""
     flag = totals_flag(draft, [p for p, *_ in votes if p])
     if flag is not None and old is not None and _same_flag(old, flag):

@@ -180,7 +180,7 @@ def _checked(vote: VoteRecord, seat: Seat) -> CheckedVote:
 
 
 @dataclass
-class _Changes:
+class _VoteChanges:
     create: list[MemberVote] = field(default_factory=list)
     update: list[MemberVote] = field(default_factory=list)
     delete: list[int] = field(default_factory=list)
@@ -207,7 +207,7 @@ class VoteWriter:
         existing: dict[int, dict[int, MemberVote]] = defaultdict(dict)
         for vote in MemberVote.objects.filter(draft_id__in=wanted).select_related("state"):
             existing[vote.draft_id][vote.state_id] = vote
-        changes = _Changes()
+        changes = _VoteChanges()
         for draft_id, by_state in wanted.items():
             self._plan(draft_id, by_state, existing.get(draft_id, {}), changes)
         MemberVote.objects.filter(pk__in=changes.delete).delete()
@@ -217,7 +217,7 @@ class VoteWriter:
         bulk_insert(changes.create)
         return changes.drafts
 
-    def _plan(self, draft_id: int, by_state: dict, have: dict, changes: _Changes) -> None:
+    def _plan(self, draft_id: int, by_state: dict, have: dict, changes: _VoteChanges) -> None:
         for state_id, vote in by_state.items():
             self._plan_vote(draft_id, vote, have.get(state_id), changes)
         for state_id, old in have.items():
@@ -225,7 +225,7 @@ class VoteWriter:
                 changes.delete.append(old.pk)
                 changes.drafts.add(draft_id)
 
-    def _plan_vote(self, draft_id: int, vote: CheckedVote, old, changes: _Changes) -> None:
+    def _plan_vote(self, draft_id: int, vote: CheckedVote, old, changes: _VoteChanges) -> None:
         row = (vote.position, vote.non_voting, vote.note, vote.name, vote.seat_id)
         if old is None:
             changes.create.append(_new_vote(draft_id, vote, self.source))

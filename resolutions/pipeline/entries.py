@@ -90,7 +90,7 @@ def _fingerprint(value) -> str | None:
     return None if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{16}", value) else "a hash"
 
 
-# How each value is checked: what is wrong with it, or None.
+# Each value's check: None when it is fine, else what it must be (said in the error).
 CHECKS = {
     "date": _iso_date,
     "draft_symbol": _text,

@@ -137,6 +137,8 @@ def _digest(parsed: ParsedSource) -> str:
 
 
 class _Loader:
+    """One source's draft records into the database; ``run`` reads as the steps."""
+
     def __init__(self, parsed: ParsedSource, summary: ImportSummary, progress: bool | None):
         load_reference_data()  # states, seats and permanent terms; a no-op when present
         self.parsed = parsed
@@ -153,7 +155,7 @@ class _Loader:
         loads = self.assign(self.match(self.validate(index), index), index)
         self.merge(loads, known_dates)
         created, updated = self.write(loads)
-        refresh_outcomes(sorted({load.draft.pk for load in loads}), calendar=self.calendar)
+        self.refresh(loads)
         self.count(loads, created, updated)
 
     # 1. validate -------------------------------------------------------------
@@ -377,7 +379,11 @@ class _Loader:
             ),
         }
 
-    # 6. refresh, then count ----------------------------------------------------
+    # 6. refresh --------------------------------------------------------------
+    def refresh(self, loads: list[Load]) -> None:
+        """The computed outcome, tally and vetoes of every draft the source described."""
+        refresh_outcomes(sorted({load.draft.pk for load in loads}), calendar=self.calendar)
+
     def count(self, loads: list[Load], created: set[int], updated: set[int]) -> None:
         touched = {load.draft.pk for load in loads}
         self.summary.created = len(created)

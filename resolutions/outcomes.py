@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -135,9 +136,9 @@ def apply_result(draft: Draft, result: Result) -> bool:
     new["outcome_disagreements"] = found
     new["outcome_disputed"] = bool(found)
     changed = False
-    for field, value in new.items():
-        if getattr(draft, field) != value:
-            setattr(draft, field, value)
+    for name, value in new.items():
+        if getattr(draft, name) != value:
+            setattr(draft, name, value)
             changed = True
     return changed
 
@@ -149,84 +150,125 @@ def refresh_outcomes(drafts=None, *, calendar: CouncilCalendar | None = None) ->
     Returns how many drafts changed. Work is done in chunks with a fixed number
     of queries per chunk, never a query per draft.
     """
-    if drafts is None:
-        ids = list(Draft.objects.order_by("pk").values_list("pk", flat=True))
-    elif hasattr(drafts, "values_list"):
-        ids = list(drafts.order_by("pk").values_list("pk", flat=True))
-    else:
-        ids = sorted({d.pk if isinstance(d, Draft) else d for d in drafts})
+    ids = _ids(drafts)
     calendar = calendar or CouncilCalendar()
     seats = {s.code: s for s in PermanentSeat.objects.all()}
-    changed = 0
-    for start in range(0, len(ids), CHUNK):
-        changed += _refresh_chunk(ids[start : start + CHUNK], calendar, seats)
-    return changed
+    return sum(
+        _refresh_chunk(ids[start : start + CHUNK], calendar, seats)
+        for start in range(0, len(ids), CHUNK)
+    )
+
+
+def _ids(drafts) -> list[int]:
+    """Draft ids in order, from drafts, ids or a queryset (every draft for None)."""
+    if drafts is None:
+        drafts = Draft.objects.all()
+    if hasattr(drafts, "values_list"):
+        return list(drafts.order_by("pk").values_list("pk", flat=True))
+    return sorted({d.pk if isinstance(d, Draft) else d for d in drafts})
+
+
+@dataclass
+class _Stored:
+    """What the database holds for a chunk of drafts besides the drafts themselves."""
+
+    votes: dict[int, list[tuple]]  # draft id -> (position, seat, state id, name)
+    vetoes: dict[int, dict[str, Veto]]  # draft id -> seat code -> veto
+    flags: dict[int, Disagreement]  # draft id -> totals-vs-votes flag
+
+    @classmethod
+    def read(cls, ids: list[int]) -> _Stored:
+        votes: dict[int, list[tuple]] = defaultdict(list)
+        for draft_id, *vote in MemberVote.objects.filter(draft_id__in=ids).values_list(
+            "draft_id", "position", "seat__code", "state_id", "name_at_vote"
+        ):
+            votes[draft_id].append(tuple(vote))
+        vetoes: dict[int, dict[str, Veto]] = defaultdict(dict)
+        for veto in Veto.objects.filter(draft_id__in=ids).select_related("seat"):
+            vetoes[veto.draft_id][veto.seat.code] = veto
+        flags = Disagreement.objects.filter(draft_id__in=ids, field=Disagreement.TOTALS_VS_VOTES)
+        return cls(votes, vetoes, {d.draft_id: d for d in flags})
+
+
+@dataclass
+class _OutcomeChanges:
+    drafts: list[Draft] = field(default_factory=list)
+    new_vetoes: list[Veto] = field(default_factory=list)
+    stale_vetoes: list[int] = field(default_factory=list)
+    new_flags: list[Disagreement] = field(default_factory=list)
+    stale_flags: list[int] = field(default_factory=list)
+
+    def write(self) -> int:
+        """Write the changes in bulk; returns how many drafts they touched."""
+        bulk_update(self.drafts, COMPUTED_FIELDS)
+        _replace(Veto, self.stale_vetoes, self.new_vetoes)
+        _replace(Disagreement, self.stale_flags, self.new_flags)
+        touched = {d.pk for d in self.drafts} | {v.draft_id for v in self.new_vetoes}
+        return len(touched | {f.draft_id for f in self.new_flags})
+
+
+def _replace(model, stale: list[int], new: list) -> None:
+    if stale:
+        model.objects.filter(pk__in=stale).delete()
+    if new:
+        model.objects.bulk_create(new, batch_size=500)
 
 
 def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> int:
-    drafts = list(Draft.objects.filter(pk__in=ids))
-    ballots: dict[int, list[tuple]] = defaultdict(list)
-    for draft_id, position, seat, state_id, name in MemberVote.objects.filter(
-        draft_id__in=ids
-    ).values_list("draft_id", "position", "seat__code", "state_id", "name_at_vote"):
-        ballots[draft_id].append((position, seat, state_id, name))
-    existing: dict[int, dict[str, Veto]] = defaultdict(dict)
-    for veto in Veto.objects.filter(draft_id__in=ids).select_related("seat"):
-        existing[veto.draft_id][veto.seat.code] = veto
-
-    flags = {
-        d.draft_id: d
-        for d in Disagreement.objects.filter(draft_id__in=ids, field=Disagreement.TOTALS_VS_VOTES)
-    }
-
-    changed_drafts, new_vetoes, stale_vetoes = [], [], []
-    new_flags, stale_flags = [], []
-    for draft in drafts:
-        own = ballots.get(draft.pk, [])
-        flag, old = totals_flag(draft, [p for p, *_ in own if p]), flags.get(draft.pk)
-        same = (
-            flag is not None
-            and old is not None
-            and (old.detected_by, old.values) == (flag.detected_by, flag.values)
-        )
-        if not same:
-            stale_flags += [old.pk] if old is not None else []
-            new_flags += [flag] if flag is not None else []
-        result = decide(decision_for(draft, (Ballot(p, s) for p, s, _, _ in own)))
+    stored = _Stored.read(ids)
+    changes = _OutcomeChanges()
+    for draft in Draft.objects.filter(pk__in=ids):
+        votes = stored.votes.get(draft.pk, [])
+        _refresh_flag(draft, votes, stored.flags.get(draft.pk), changes)
+        result = decide(decision_for(draft, (Ballot(p, s) for p, s, _, _ in votes)))
         if apply_result(draft, result):
-            changed_drafts.append(draft)
-        voters = {seat: (state_id, name) for _, seat, state_id, name in own if seat}
-        wanted = {}
-        for seat in result.vetoed_by:
-            if seat in voters:
-                state_id, name = voters[seat]
-            else:
-                holder = calendar.holder(seat, draft.date)
-                if holder is None:
-                    raise ValueError(f"No holder of the {seat} seat on {draft.date} ({draft})")
-                state_id, name = holder.state_id, holder.name
-            wanted[seat] = (state_id, name)
-        have = existing.get(draft.pk, {})
-        for seat, (state_id, name) in wanted.items():
-            veto = have.get(seat)
-            if veto is None or (veto.state_id, veto.name_at_vote) != (state_id, name):
-                if veto is not None:
-                    stale_vetoes.append(veto.pk)
-                new_vetoes.append(
-                    Veto(draft=draft, seat=seats[seat], state_id=state_id, name_at_vote=name)
-                )
-        stale_vetoes += [v.pk for seat, v in have.items() if seat not in wanted]
+            changes.drafts.append(draft)
+        wanted = _vetoing(draft, result, votes, calendar)
+        _refresh_vetoes(draft, wanted, stored.vetoes.get(draft.pk, {}), seats, changes)
+    return changes.write()
 
-    if changed_drafts:
-        bulk_update(changed_drafts, COMPUTED_FIELDS)
-    if stale_vetoes:
-        Veto.objects.filter(pk__in=stale_vetoes).delete()
-    if new_vetoes:
-        Veto.objects.bulk_create(new_vetoes, batch_size=500)
-    if stale_flags:
-        Disagreement.objects.filter(pk__in=stale_flags).delete()
-    if new_flags:
-        Disagreement.objects.bulk_create(new_flags, batch_size=500)
-    touched = {d.pk for d in changed_drafts} | {v.draft_id for v in new_vetoes}
-    touched |= {f.draft_id for f in new_flags}
-    return len(touched)
+
+def _refresh_flag(draft: Draft, votes: list[tuple], old, changes: _OutcomeChanges) -> None:
+    """Replace the totals-vs-votes flag when it is not the one the votes give."""
+    flag = totals_flag(draft, [p for p, *_ in votes if p])
+    if flag is not None and old is not None and _same_flag(old, flag):
+        return
+    if old is not None:
+        changes.stale_flags.append(old.pk)
+    if flag is not None:
+        changes.new_flags.append(flag)
+
+
+def _same_flag(old: Disagreement, new: Disagreement) -> bool:
+    return (old.detected_by, old.values) == (new.detected_by, new.values)
+
+
+def _vetoing(draft: Draft, result: Result, votes: list[tuple], calendar) -> dict[str, tuple]:
+    """Per vetoing seat, the state that cast the veto and its name that day.
+
+    The member that voted from the seat, else (a veto known from the totals or a
+    source's statement alone) the seat's holder that day.
+    """
+    voters = {seat: (state_id, name) for _, seat, state_id, name in votes if seat}
+    wanted = {}
+    for seat in result.vetoed_by:
+        if seat not in voters:
+            holder = calendar.holder(seat, draft.date)
+            if holder is None:
+                raise ValueError(f"No holder of the {seat} seat on {draft.date} ({draft})")
+            voters[seat] = (holder.state_id, holder.name)
+        wanted[seat] = voters[seat]
+    return wanted
+
+
+def _refresh_vetoes(draft: Draft, wanted: dict, have: dict, seats: dict, changes) -> None:
+    for seat, (state_id, name) in wanted.items():
+        veto = have.get(seat)
+        if veto is not None and (veto.state_id, veto.name_at_vote) == (state_id, name):
+            continue
+        if veto is not None:
+            changes.stale_vetoes.append(veto.pk)
+        changes.new_vetoes.append(
+            Veto(draft=draft, seat=seats[seat], state_id=state_id, name_at_vote=name)
+        )
+    changes.stale_vetoes += [v.pk for seat, v in have.items() if seat not in wanted]

@@ -11,7 +11,7 @@ from django.db.models import Count
 
 from resolutions.models import Disagreement, Draft, SourceImport
 from resolutions.outcomes import decision_for
-from resolutions.sources.sync import inputs_from_dir
+from resolutions.pipeline.sync import inputs_from_dir
 from votes.choices import Outcome
 from votes.models import MemberVote
 from votes.outcome import Ballot, decide

@@ -109,8 +109,8 @@ def un_sites(shared_data, settings, monkeypatch):
         "unxml_adopted_index": f"{base}/extract-index",
         "dppa_membership": f"{base}/dppa.csv",
     }
-    monkeypatch.setattr("resolutions.sources.fetch.FIRST_MEETINGS_YEAR", MEETING_YEARS[0])
-    monkeypatch.setattr("resolutions.sources.fetch.LAST_MEETINGS_YEAR", MEETING_YEARS[-1])
+    monkeypatch.setattr("resolutions.pipeline.fetch.FIRST_MEETINGS_YEAR", MEETING_YEARS[0])
+    monkeypatch.setattr("resolutions.pipeline.fetch.LAST_MEETINGS_YEAR", MEETING_YEARS[-1])
     yield handler
     server.shutdown()
     server.server_close()

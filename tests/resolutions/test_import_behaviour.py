@@ -119,7 +119,7 @@ def test_a_failure_while_writing_leaves_the_database_as_before(
     def crash(*args, **kwargs):
         raise RuntimeError("killed half-way through writing votes")
 
-    monkeypatch.setattr("resolutions.sources.votes.bulk_update", crash)
+    monkeypatch.setattr("resolutions.pipeline.member_votes.bulk_update", crash)
     table = rows(excerpt)
     line = next(i for i, r in enumerate(table, 2) if r["ms_vote"] == "A")
     newer = changed_copy(excerpt, tmp_path / "2026_04_01_sc_voting.csv", line, "ms_vote", "Y")
@@ -185,7 +185,7 @@ def test_dry_run_reports_what_would_change_and_writes_nothing(council, excerpt):
 
 def test_a_progress_bar_shows_on_a_terminal_and_not_otherwise(council, excerpt, capsys):
     from resolutions.management.commands._importing import progress_wanted
-    from resolutions.sources.sync import Input, load
+    from resolutions.pipeline.sync import Input, load
 
     class Terminal:
         def isatty(self):

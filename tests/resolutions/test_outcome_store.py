@@ -1,12 +1,10 @@
 """Stored outcomes always equal what the engine computes, and disagreements show."""
 
-from types import SimpleNamespace
-
 import pytest
 
 from resolutions.models import Disagreement, Draft
 from resolutions.outcomes import decision_for, refresh_outcomes
-from resolutions.sources.writes import write_disagreements
+from resolutions.pipeline.writes import write_disagreements
 from resolutions.starter import load_starter_data
 from votes.calendar import CouncilCalendar
 from votes.choices import Outcome, Position
@@ -101,9 +99,9 @@ def test_member_votes_that_do_not_add_up_to_the_totals_are_flagged_naming_both()
     assert refresh_outcomes([draft.pk]) == 0  # the same flag: nothing written
 
     # Another source's import recomputes its own disagreements, never this flag.
-    nothing_found = {id(draft): SimpleNamespace(disagreements=[])}
-    write_disagreements("dhl_meetings", [(draft, None, None)], nothing_found)
-    write_disagreements("undl", [(draft, None, None)], nothing_found)
+    nothing_found = {draft.pk: []}
+    write_disagreements("dhl_meetings", nothing_found)
+    write_disagreements("undl", nothing_found)
     assert len(_flags(draft)) == 1
 
     # The missing vote entered: the votes add up and the flag goes.

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from resolutions.sources.fetch import Fetcher, FetchError
-from resolutions.sources.loader import ImportSummary
+from resolutions.pipeline.fetch import Fetcher, FetchError
+from resolutions.pipeline.summary import ImportSummary
+from resolutions.pipeline.sync import Input, load
 from resolutions.sources.records import SourceError
-from resolutions.sources.sync import Input, load
 
 WARNINGS_SHOWN = 15
 

@@ -1,4 +1,5 @@
 from resolutions.management.commands._importing import ImportCommand
+from resolutions.pipeline.fetch import FetchError
 from votes.choices import Source
 
 
@@ -10,7 +11,5 @@ class Command(ImportCommand):
     def download(self, fetcher, root):
         path = fetcher.membership(root)
         if path is None:
-            from resolutions.sources.fetch import FetchError
-
             raise FetchError(fetcher.warnings[-1] + " Give a local copy as PATH.")
         return path

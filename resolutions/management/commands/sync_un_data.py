@@ -9,9 +9,9 @@ from django.db import connection, transaction
 
 from resolutions.management.commands._importing import progress_wanted, report
 from resolutions.models import Disagreement
-from resolutions.sources.fetch import Fetcher, FetchError
+from resolutions.pipeline.fetch import Fetcher, FetchError
+from resolutions.pipeline.sync import inputs_from_dir, sync
 from resolutions.sources.records import SourceError
-from resolutions.sources.sync import inputs_from_dir, sync
 from votes.choices import TermKind
 from votes.models import MembershipTerm
 

@@ -1,6 +1,6 @@
 """How one draft's values from several sources merge, and how disagreements are put."""
 
-from resolutions.sources.merge import merge
+from resolutions.pipeline.merge import merge
 
 
 def test_two_sources_differing_from_the_first_are_one_disagreement_naming_all_three():

@@ -8,21 +8,16 @@ the cited corrections in ``votes/reference/membership_corrections.csv``.
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections import defaultdict
 
-from resolutions.models import Disagreement, SourceImport
-from resolutions.signals import record_changed
+from resolutions.models import Disagreement
+from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.sources.dppa import build_terms
-from resolutions.sources.loader import ImportSummary
 from resolutions.sources.records import ParsedSource, SourceError
 from votes.choices import Source, TermKind
 from votes.council import check_terms
-from votes.models import MembershipTerm, MemberState
+from votes.models import MembershipTerm, MemberState, MemberVote
 from votes.reference import load_reference_data
-
-
-class _DryRun(Exception):
-    pass
 
 
 def load_membership(
@@ -39,26 +34,12 @@ def load_membership(
         for where, year in plan.blank
     ]
     summary.warnings += plan.problems
-    try:
-        with transaction.atomic():
-            load_reference_data()
-            _apply(plan, parsed, summary)
-            if dry_run:
-                raise _DryRun
-            record_changed(MembershipTerm)
-            SourceImport.objects.create(
-                source=Source.DPPA,
-                version=parsed.version,
-                location=str(parsed.location)[:500],
-                sha256=sha256,
-                created=summary.created,
-                updated=summary.updated,
-                unchanged=summary.unchanged,
-                conflicts=summary.conflicts,
-            )
-    except _DryRun:
-        pass
-    return summary
+
+    def work() -> None:
+        load_reference_data()
+        _apply(plan, parsed, summary)
+
+    return recorded_import(summary, str(parsed.location), work, model=MembershipTerm, sha256=sha256)
 
 
 def _correction_note(where: str, plan) -> str:
@@ -77,54 +58,74 @@ def _apply(plan, parsed: ParsedSource, summary: ImportSummary) -> None:
         )
     # The official record supersedes the starter data's stand-in terms.
     MembershipTerm.objects.filter(kind=TermKind.ELECTED, source=Source.SEED).delete()
-    elected = list(MembershipTerm.objects.filter(kind=TermKind.ELECTED).select_related("state"))
-    ours = {(t.state.code, t.start): t for t in elected if t.source == Source.DPPA}
-    others = [t for t in elected if t.source != Source.DPPA]
-
-    keep, create, update = set(), [], []
+    changes = _TermChanges(states, parsed.version)
     for term in plan.terms:
-        clash = next(
-            (
-                o
-                for o in others
-                if o.state.code == term.code
-                and o.start <= term.end
-                and (o.end is None or o.end >= term.start)
-            ),
-            None,
-        )
+        changes.plan(term, summary)
+    stale = changes.stale()
+    MembershipTerm.objects.filter(pk__in=stale).delete()
+    MembershipTerm.objects.bulk_update(changes.update, ["end", "source_version"])
+    MembershipTerm.objects.bulk_create(changes.create)
+    summary.created, summary.updated = len(changes.create), len(changes.update) + len(stale)
+    _check_terms(parsed)
+    summary.conflicts = _record_reports(plan)
+
+
+class _TermChanges:
+    """DPPA's terms against the stored elected terms: what to create, update, remove."""
+
+    def __init__(self, states: dict, version: str):
+        self.states, self.version = states, version
+        elected = list(MembershipTerm.objects.filter(kind=TermKind.ELECTED).select_related("state"))
+        self.ours = {(t.state.code, t.start): t for t in elected if t.source == Source.DPPA}
+        self.others = [t for t in elected if t.source != Source.DPPA]
+        self.keep, self.create, self.update = set(), [], []
+
+    def plan(self, term, summary: ImportSummary) -> None:
+        clash = _clash(term, self.others)
+        existing = self.ours.get((term.code, term.start))
         if clash is not None:
             # An editor's (or the starter data's) term stands; say so.
             summary.warnings.append(
                 f"{term.code} {term.start.year}–{term.end.year}: kept the existing "
                 f"{clash.get_source_display().lower()} term {clash.start} – {clash.end}"
             )
-            continue
-        existing = ours.get((term.code, term.start))
-        if existing is None:
-            create.append(
-                MembershipTerm(
-                    state=states[term.code],
-                    start=term.start,
-                    end=term.end,
-                    kind=TermKind.ELECTED,
-                    source=Source.DPPA,
-                    source_version=parsed.version,
-                )
-            )
-            continue
-        keep.add(existing.pk)
-        if existing.end != term.end:
-            existing.end, existing.source_version = term.end, parsed.version
-            update.append(existing)
+        elif existing is None:
+            self.create.append(_new_term(term, self.states, self.version))
+        elif existing.end != term.end:
+            self.keep.add(existing.pk)
+            existing.end, existing.source_version = term.end, self.version
+            self.update.append(existing)
         else:
+            self.keep.add(existing.pk)
             summary.unchanged += 1
-    stale = [t.pk for t in ours.values() if t.pk not in keep]
-    MembershipTerm.objects.filter(pk__in=stale).delete()
-    MembershipTerm.objects.bulk_update(update, ["end", "source_version"])
-    MembershipTerm.objects.bulk_create(create)
-    summary.created, summary.updated = len(create), len(update) + len(stale)
 
+    def stale(self) -> list[int]:
+        """Terms this file no longer gives."""
+        return [t.pk for t in self.ours.values() if t.pk not in self.keep]
+
+
+def _clash(term, others: list[MembershipTerm]) -> MembershipTerm | None:
+    """A term from another source (an editor, the starter data) overlapping this one."""
+    for other in others:
+        overlaps = other.start <= term.end and (other.end is None or other.end >= term.start)
+        if other.state.code == term.code and overlaps:
+            return other
+    return None
+
+
+def _new_term(term, states: dict, version: str) -> MembershipTerm:
+    return MembershipTerm(
+        state=states[term.code],
+        start=term.start,
+        end=term.end,
+        kind=TermKind.ELECTED,
+        source=Source.DPPA,
+        source_version=version,
+    )
+
+
+def _check_terms(parsed: ParsedSource) -> None:
+    """The new terms must keep the seat limits and every recorded vote inside a term."""
     problems = check_terms(MembershipTerm.objects.all())
     if problems:
         raise SourceError(
@@ -138,23 +139,24 @@ def _apply(plan, parsed: ParsedSource, summary: ImportSummary) -> None:
             f"{len(stranded)} recorded votes would fall outside the Council's terms, e.g. "
             f"{stranded[0]}; a name this file could not map may be the cause",
         )
-    summary.conflicts = _record_reports(plan)
 
 
 def _votes_outside_terms() -> list[str]:
     """Votes already recorded by states the new terms no longer seat that day."""
-    from votes.models import MemberVote
-
-    spans: dict[int, list[tuple]] = {}
+    spans: dict[int, list[tuple]] = defaultdict(list)
     for state_id, start, end in MembershipTerm.objects.values_list("state_id", "start", "end"):
-        spans.setdefault(state_id, []).append((start, end))
-    outside = []
-    for state_id, name, on, symbol in MemberVote.objects.values_list(
-        "state_id", "name_at_vote", "draft__date", "draft__draft_symbol"
-    ):
-        if not any(s <= on and (e is None or on <= e) for s, e in spans.get(state_id, ())):
-            outside.append(f"{name} on {on}{f' ({symbol})' if symbol else ''}")
-    return outside
+        spans[state_id].append((start, end))
+    return [
+        f"{name} on {on}{f' ({symbol})' if symbol else ''}"
+        for state_id, name, on, symbol in MemberVote.objects.values_list(
+            "state_id", "name_at_vote", "draft__date", "draft__draft_symbol"
+        )
+        if not _seated(spans[state_id], on)
+    ]
+
+
+def _seated(spans: list[tuple], on) -> bool:
+    return any(start <= on and (end is None or on <= end) for start, end in spans)
 
 
 def _record_reports(plan) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from votes.choices import Modality, Outcome, Source
+from votes.choices import Modality, Source
 
 EDITOR = Source.EDITOR.value
 
@@ -89,46 +89,47 @@ def reconcile_totals(sources: dict) -> dict[str, dict]:
     Returns per source {"totals": [...] or None, "note": str, and "unsettled" or
     "incomplete" where they apply}.
     """
-    settled: dict[str, dict] = {}
     complete = {
         key: info["values"]["totals"]
         for key, info in sources.items()
         if _present(info.get("values", {}).get("totals"))
         and not info["values"].get("totals_incomplete")
     }
+    settled: dict[str, dict] = {}
     for key, info in sources.items():
         values = info.get("values", {})
-        candidates = values.get("tally_candidates")
         if key in complete:
             settled[key] = {"totals": complete[key], "note": ""}
-        elif candidates:
-            confirmed = [
-                (other, cand)
-                for cand in candidates
-                for other, totals in complete.items()
-                if list(totals[:3]) == list(cand[:3])
-            ]
-            text = values.get("tally_text", "")
-            if confirmed:
-                other, cand = confirmed[0]
-                settled[key] = {
-                    "totals": cand,
-                    "note": f"tally order of {text!r} settled by {other}",
-                }
-            elif not complete:
-                settled[key] = {
-                    "totals": candidates[0],
-                    "note": f"tally {text!r} can be read two ways; read in the Library's "
-                    "usual order, yes-no-abstain",
-                }
-            else:
-                settled[key] = {"totals": None, "note": "", "unsettled": candidates}
-    for key, info in sources.items():
-        values = info.get("values", {})
-        if _present(values.get("totals")) and key not in complete:
-            usable_elsewhere = any(s.get("totals") for s in settled.values())
-            settled[key] = {"totals": values["totals"], "note": "", "incomplete": usable_elsewhere}
+        elif values.get("tally_candidates"):
+            settled[key] = _settle_order(values, complete)
+    _add_incomplete(sources, complete, settled)
     return settled
+
+
+def _add_incomplete(sources: dict, complete: dict, settled: dict) -> None:
+    """Totals over fewer members than sat, marked as yielding when others are usable."""
+    for key, info in sources.items():
+        totals = info.get("values", {}).get("totals")
+        if _present(totals) and key not in complete:
+            usable_elsewhere = any(s.get("totals") for s in settled.values())
+            settled[key] = {"totals": totals, "note": "", "incomplete": usable_elsewhere}
+
+
+def _settle_order(values: dict, complete: dict) -> dict:
+    """An ambiguous tally read in the order another source's totals confirm."""
+    candidates = values["tally_candidates"]
+    text = values.get("tally_text", "")
+    for cand in candidates:
+        for other, totals in complete.items():
+            if list(totals[:3]) == list(cand[:3]):
+                return {"totals": cand, "note": f"tally order of {text!r} settled by {other}"}
+    if complete:
+        return {"totals": None, "note": "", "unsettled": candidates}
+    return {
+        "totals": candidates[0],
+        "note": f"tally {text!r} can be read two ways; read in the Library's "
+        "usual order, yes-no-abstain",
+    }
 
 
 def merge(sources: dict, editor_fields: dict | None = None) -> Merged:
@@ -137,40 +138,56 @@ def merge(sources: dict, editor_fields: dict | None = None) -> Merged:
     totals = reconcile_totals(sources)
     result = Merged()
     for name, order in PRIORITY.items():
-        said = {}
-        for key in order:
-            if key not in sources:
-                continue
-            if name == "totals":
-                value = totals.get(key, {}).get("totals")
-            else:
-                value = sources[key].get("values", {}).get(name)
-            if _present(value) or (name == "procedural" and value is not None):
-                said[key] = value
+        said = _said(name, order, sources, totals)
         if name in editor_fields:
-            result.values[name] = editor_fields[name]
-            result.origin[name] = EDITOR
-            best = next(iter(said.items()), None)
-            if best is not None and best[1] != editor_fields[name]:
-                result.disagreements.append(
-                    {
-                        "kind": "editor",
-                        "field": name,
-                        "values": {EDITOR: editor_fields[name], best[0]: best[1]},
-                        "detected_by": best[0],
-                        "detail": f"the editor's value is kept over {best[0]}'s",
-                    }
-                )
-        elif usable := {k: v for k, v in said.items() if _usable(name, k, sources, totals)}:
-            key, value = next(iter(usable.items()))
-            result.values[name] = value
-            result.origin[name] = key
-        if name in COMPARED and name not in editor_fields:
-            result.disagreements += _compare(name, said, totals, sources)
-    for key, info in totals.items():
-        if info.get("note"):
-            result.notes.append((key, info["note"]))
+            _keep_editors(result, name, editor_fields[name], said)
+        else:
+            _keep_most_trusted(result, name, said, sources, totals)
+    result.notes += [(key, info["note"]) for key, info in totals.items() if info.get("note")]
     return result
+
+
+def _said(name: str, order: tuple[str, ...], sources: dict, totals: dict) -> dict:
+    """What each source gives for one field, most trusted first."""
+    said = ((key, _value(name, key, sources, totals)) for key in order if key in sources)
+    return {key: value for key, value in said if _given(name, value)}
+
+
+def _value(name: str, key: str, sources: dict, totals: dict):
+    if name == "totals":
+        return totals.get(key, {}).get("totals")
+    return sources[key].get("values", {}).get(name)
+
+
+def _given(name: str, value) -> bool:
+    # A procedural value of false is given too.
+    return _present(value) or (name == "procedural" and value is not None)
+
+
+def _keep_most_trusted(result: Merged, name: str, said: dict, sources: dict, totals: dict):
+    """The most trusted usable value wins; the others are compared with it."""
+    usable = [(k, v) for k, v in said.items() if _usable(name, k, sources, totals)]
+    if usable:
+        result.origin[name], result.values[name] = usable[0]
+    if name in COMPARED:
+        result.disagreements += _compare(name, said, totals, sources)
+
+
+def _keep_editors(result: Merged, name: str, value, said: dict) -> None:
+    """An editor's value wins; the most trusted source that differs is on record."""
+    result.values[name] = value
+    result.origin[name] = EDITOR
+    best = next(iter(said.items()), None)
+    if best is not None and best[1] != value:
+        result.disagreements.append(
+            {
+                "kind": "editor",
+                "field": name,
+                "values": {EDITOR: value, best[0]: best[1]},
+                "detected_by": best[0],
+                "detail": f"the editor's value is kept over {best[0]}'s",
+            }
+        )
 
 
 def _usable(name: str, key: str, sources: dict, totals: dict) -> bool:
@@ -198,21 +215,23 @@ def _compare(name: str, said: dict, totals: dict, sources: dict) -> list[dict]:
     if name == "vetoed_by":
         # Only sources that say "vetoed" name vetoers; a missing list is not a disagreement.
         said = {k: v for k, v in said.items() if sources[k]["values"].get("outcome") == "vetoed"}
-    found = []
-    if said:
-        # One disagreement per field, naming every source's value: two sources
-        # that both differ from the first are one disagreement, not two.
-        first = _comparable(name, next(iter(said.values())))
-        dissenting = [key for key, value in said.items() if _comparable(name, value) != first]
-        if dissenting:
-            found.append(_disagreement(name, said, dissenting[0]))
+    found = _dissent(name, said)
     if name == "totals":
         # A tally whose order could not be settled matches neither reading of another source.
-        for key, info in totals.items():
-            if "unsettled" in info:
-                shown = {**said, key: sources[key]["values"].get("tally_text", "")}
-                found.append(_disagreement(name, shown, key))
+        found += [
+            _disagreement(name, {**said, key: sources[key]["values"].get("tally_text", "")}, key)
+            for key, info in totals.items()
+            if "unsettled" in info
+        ]
     return found
+
+
+def _dissent(name: str, said: dict) -> list[dict]:
+    """One disagreement per field, naming every source's value: two sources that
+    both differ from the first are one disagreement, not two."""
+    first = _comparable(name, next(iter(said.values()))) if said else None
+    dissenting = [key for key, value in said.items() if _comparable(name, value) != first]
+    return [_disagreement(name, said, dissenting[0])] if dissenting else []
 
 
 def _disagreement(name: str, said: dict, dissenting: str) -> dict:
@@ -229,8 +248,3 @@ def _display(name: str, value):
     if name == "totals" and isinstance(value, list):
         return "–".join(str(n) for n in value[:3])
     return value
-
-
-def stated_outcome(values: dict) -> str:
-    outcome = values.get("outcome", "")
-    return outcome if outcome in Outcome.values else ""

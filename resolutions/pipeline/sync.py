@@ -3,7 +3,7 @@
 ``sync_un_data`` loads every source: membership first (votes are checked
 against it), then the per-member voting data, then the summaries that add the
 drafts not adopted and the vetoes. A directory laid out like ../shared/data
-or the official URLs (``resolutions.sources.fetch``) can be the origin.
+or the official URLs (``resolutions.pipeline.fetch``) can be the origin.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from resolutions.pipeline.loader import load_drafts
+from resolutions.pipeline.membership import load_membership
+from resolutions.pipeline.summary import ImportSummary
 from resolutions.sources import (
     dhl_meetings,
     dhl_veto,
@@ -23,8 +26,6 @@ from resolutions.sources import (
     unxml,
     unxml_adopted,
 )
-from resolutions.sources.loader import ImportSummary, load_drafts
-from resolutions.sources.membership import load_membership
 from resolutions.sources.records import ParsedSource, SourceError
 from votes.choices import Source
 
@@ -48,23 +49,25 @@ def digest(path: Path) -> str:
     return sha.hexdigest()
 
 
+# Each source's parser; most take the file's name, to report it.
+PARSERS: dict[str, Callable[[Input], ParsedSource]] = {
+    Source.UNDL: lambda item: undl.parse(
+        item.path, name=item.path.name, version=item.version or None
+    ),
+    Source.DPPA: lambda item: dppa.parse(item.path, name=item.path.name),
+    Source.DHL_VETO: lambda item: dhl_veto.parse(item.path, name=item.path.name),
+    Source.UNXML: lambda item: unxml.parse(item.path, name=item.path.name),
+    Source.UNXML_ADOPTED: lambda item: unxml_adopted.parse(item.path, name=item.path.name),
+    Source.DHL_MEETINGS: lambda item: dhl_meetings.parse(item.path),
+    Source.EDITOR: lambda item: site_export.parse(item.path, name=item.path.name),
+}
+
+
 def parse(item: Input) -> ParsedSource:
     """Read one input with its source's parser."""
-    if item.source == Source.UNDL:
-        return undl.parse(item.path, name=item.path.name, version=item.version or None)
-    if item.source == Source.DPPA:
-        return dppa.parse(item.path, name=item.path.name)
-    if item.source == Source.DHL_VETO:
-        return dhl_veto.parse(item.path, name=item.path.name)
-    if item.source == Source.UNXML:
-        return unxml.parse(item.path, name=item.path.name)
-    if item.source == Source.UNXML_ADOPTED:
-        return unxml_adopted.parse(item.path, name=item.path.name)
-    if item.source == Source.DHL_MEETINGS:
-        return dhl_meetings.parse(item.path)
-    if item.source == Source.EDITOR:
-        return site_export.parse(item.path, name=item.path.name)
-    raise ValueError(f"no parser for {item.source}")
+    if item.source not in PARSERS:
+        raise ValueError(f"no parser for {item.source}")
+    return PARSERS[item.source](item)
 
 
 def load(item: Input, *, dry_run: bool = False, progress: bool | None = None) -> ImportSummary:
@@ -102,35 +105,50 @@ def inputs_from_dir(root: Path) -> list[Input]:
     root = Path(root)
     if not root.is_dir():
         raise SourceError(str(root), "", "no such directory")
-    found: list[Input] = []
+    found = [*_membership(root), *_voting_data(root), *_dgacm(root), *_library_tables(root)]
+    if not found:
+        raise SourceError(str(root), "", "no official source files found in this directory")
+    return found
 
-    membership = sorted((root / "dppa_sc_membership").glob("*.csv"), key=_dated)
-    if membership:
-        found.append(Input(Source.DPPA, membership[-1]))
 
-    # Oldest first, so a newer official file's values replace a reconstruction's.
-    voting = sorted(
+def _membership(root: Path) -> list[Input]:
+    """The newest DPPA membership file."""
+    files = sorted((root / "dppa_sc_membership").glob("*.csv"), key=_dated)
+    return [Input(Source.DPPA, files[-1])] if files else []
+
+
+def _voting_data(root: Path) -> list[Input]:
+    """Oldest first, so a newer official file's values replace a reconstruction's."""
+    files = sorted(
         (root / "undl_sc_voting").glob("*.csv*"), key=lambda p: ("DERIVED" not in p.name, _dated(p))
     )
-    for path in voting:
-        found.append(
-            Input(Source.UNDL, path, DERIVED_UNDL_VERSION if "DERIVED" in path.name else "")
-        )
+    return [
+        Input(Source.UNDL, path, DERIVED_UNDL_VERSION if "DERIVED" in path.name else "")
+        for path in files
+    ]
 
+
+def _dgacm(root: Path) -> list[Input]:
+    """The adopted resolutions (JSON Lines), then the drafts not adopted (XML)."""
+    found = []
     adopted = root / "unxml_sc_resolutions" / "data_extract"
     if any(adopted.glob("*.json")):
         found.append(Input(Source.UNXML_ADOPTED, adopted))
     xml = root / "unxml_sc_resolutions" / "not_adopted_english"
     if xml.is_dir():
         found.append(Input(Source.UNXML, xml))
+    return found
+
+
+def _library_tables(root: Path) -> list[Input]:
+    """The Veto List, then the meetings tables."""
+    found = []
     tables = root / "dhl_meetings_tables"
     veto = tables / "scact_veto_table_en.html"
     if veto.exists():
         found.append(Input(Source.DHL_VETO, veto))
     if any(tables.glob("scact[0-9][0-9][0-9][0-9]_table_en.htm*")):
         found.append(Input(Source.DHL_MEETINGS, tables))
-    if not found:
-        raise SourceError(str(root), "", "no official source files found in this directory")
     return found
 
 

@@ -1,22 +1,37 @@
 # The README's two commands, `make run` and `make test`, live here.
 # Only Python 3.11 and make are needed: everything else goes into .venv from
-# the hash-pinned lock file.
+# the hash-pinned lock files. `make run` installs the production lock alone;
+# the test and lint targets install the development lock on top of it.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-from-lock
+PROD_LOCK := requirements/prod.lock
+DEV_LOCK := requirements/dev.lock
+# One stamp per lock: each is older than its lock after a change to that lock,
+# so the next target reinstalls from it (and the dev stamp follows the prod one).
+PROD_STAMP := $(VENV)/.installed-prod
+DEV_STAMP := $(VENV)/.installed-dev
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps
 HOST ?= 127.0.0.1
 PORT ?= 8000
+UV ?= $(shell command -v uv || echo $(BIN)/uv)
 
-.PHONY: install run test lint migrations-check pytest lock bench screenshots clean
+.PHONY: install install-dev run test lint migrations-check pytest lock bench \
+	screenshots clean
 
-install: $(STAMP)
+install: $(PROD_STAMP)
 
-$(STAMP): requirements.lock
+install-dev: $(DEV_STAMP)
+
+$(PROD_STAMP): $(PROD_LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required, found " + sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(PIP) -r $(PROD_LOCK)
+	@touch $@
+
+$(DEV_STAMP): $(DEV_LOCK) $(PROD_STAMP)
+	$(PIP) -r $(DEV_LOCK)
 	@touch $@
 
 run: install
@@ -27,30 +42,33 @@ run: install
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install lint migrations-check pytest
+test: install-dev lint migrations-check pytest
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-migrations-check: install
+migrations-check: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-pytest: install
+pytest: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Speed and memory targets, on PostgreSQL (BENCH_DATABASE_URL); see docs/performance.md.
-bench: install
+bench: install-dev
 	$(BIN)/python scripts/bench.py
 
-# Re-pin after changing pyproject.toml (needs uv: `pip install uv`).
+# Re-pin both locks after changing pyproject.toml (needs uv: `.venv/bin/pip install uv`).
+# The dev lock is constrained by the prod lock, so a package in both has one version.
 lock:
-	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	$(UV) pip compile pyproject.toml --generate-hashes --python-version 3.11 -o $(PROD_LOCK)
+	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		-c $(PROD_LOCK) -o $(DEV_LOCK)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
 # Every public page at desktop and phone width into docs/screenshots/ (needs Chromium;
 # load the whole record first with `manage.py sync_un_data` for screenshots worth keeping).
-screenshots: install
+screenshots: install-dev
 	$(BIN)/python scripts/screenshots.py

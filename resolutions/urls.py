@@ -1,6 +1,6 @@
 """Public URLs about drafts. The whole scheme is documented in the README ("URLs")."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from resolutions import feeds, views
 from resolutions.provenance import revalidated
@@ -25,5 +25,5 @@ urlpatterns = [
     path("votes/<int:pk>/", views.detail, name="detail"),
     path("vetoes/", views.VetoListView.as_view(), name="vetoes"),
     # Document symbols as addresses: /S/2022/431, /S/RES/2627(2022), /S/PV.9048.
-    re_path(r"^S/(?P<rest>.+)$", views.symbol_redirect, name="symbol"),
+    path("S/<path:rest>", views.symbol_redirect, name="symbol"),
 ]

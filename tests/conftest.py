@@ -1,10 +1,14 @@
 """Fixtures shared by the whole suite."""
 
+import copy
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.db import transaction
+
+from tests import samples
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -25,6 +29,42 @@ def shared_data() -> Path:
             pytest.fail(f"CI must have the official datasets at {path}")
         pytest.skip(f"the official datasets are not at {path} (set SHARED_DATA_DIR)")
     return path
+
+
+@pytest.fixture(scope="module")
+def shared_sample(request, django_db_setup, django_db_blocker):
+    """A sample history built once for this module's tests (see tests/samples.py).
+
+    It is written inside a transaction left open until the module's last test is
+    done, then rolled back; each test's own transaction nests inside it as a
+    savepoint. pytest-django leaves such outer transactions alone for tests that
+    are not ``transaction=True``.
+    """
+    size = getattr(request, "param", "large")
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            named = samples.build(size)
+        except BaseException as error:
+            outer.__exit__(type(error), error, error.__traceback__)
+            raise
+    yield named
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def sample(request, shared_sample, db):
+    """This test's copy of the sample's named drafts, in its own rolled-back transaction."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker and (marker.kwargs.get("transaction") or (marker.args[:1] == (True,)))
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        raise pytest.UsageError(
+            "a shared sample is never committed, so a transactional test cannot see it"
+        )
+    return copy.deepcopy(shared_sample)
 
 
 @pytest.fixture(autouse=True)

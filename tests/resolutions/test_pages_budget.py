@@ -9,18 +9,17 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from tests.resolutions.test_pages_data import large_history, small_history
+from tests.samples import sample_size
 
-pytestmark = pytest.mark.django_db
+# Every test at both sizes: the starter vote alone, and large_history(extra=40).
+pytestmark = [pytest.mark.django_db, sample_size("small", "large")]
 
 PAGE_LIMIT = 200 * 1024
 
 
-@pytest.fixture(params=["small", "large"])
-def history(request):
-    if request.param == "small":
-        return {"seed": small_history()}
-    return large_history(extra=40)
+@pytest.fixture
+def history(sample):
+    return sample
 
 
 def _get(client, url, budget, assert_max):

@@ -17,6 +17,7 @@ import pytest
 from resolutions.models import AgendaItem, Draft, Subject
 from resolutions.starter import load_starter_data
 from tests.factories import recorded_draft
+from tests.samples import sample_size
 from votes.choices import Modality, Outcome, Position, Source, TermKind
 from votes.models import MembershipTerm, MemberState, MemberVote, Veto
 
@@ -103,20 +104,21 @@ def large_history(extra: int = 40) -> dict:
     return named
 
 
-# Checks of the builders --------------------------------------------------------------
+# Checks of the builders (each built once by tests/samples.py) -------------------------
 
 pytestmark = pytest.mark.django_db
 
 
-def test_large_history_has_a_full_council_in_1988_with_the_ussr():
-    large_history(extra=0)
+@sample_size(0)
+def test_large_history_has_a_full_council_in_1988_with_the_ussr(sample):
     draft = Draft.objects.get(draft_symbol="S/19868")
     assert draft.member_votes.count() == 15
     assert draft.member_votes.filter(state__code="SUN", name_at_vote="USSR").exists()
 
 
-def test_large_history_stores_the_engines_outcomes():
-    named = large_history(extra=0)
+@sample_size(0)
+def test_large_history_stores_the_engines_outcomes(sample):
+    named = sample
     assert named["ussr_veto"].outcome == Outcome.VETOED
     assert list(
         Veto.objects.filter(draft=named["ussr_veto"]).values_list("state__code", flat=True)
@@ -130,7 +132,7 @@ def test_large_history_stores_the_engines_outcomes():
     assert MemberVote.objects.filter(draft=named["unpublished"]).count() == 15
 
 
-def test_extra_drafts_are_all_decided():
-    large_history(extra=40)
+@sample_size("large")
+def test_extra_drafts_are_all_decided(sample):
     assert not Draft.objects.filter(outcome=Outcome.UNKNOWN).exists()
     assert Draft.objects.count() == 1 + 6 + 40

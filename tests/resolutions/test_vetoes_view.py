@@ -6,15 +6,14 @@ import pytest
 from django.urls import reverse
 
 from resolutions.models import Draft
-from tests.resolutions.test_pages_data import large_history
 from votes.models import Veto
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def named():
-    return large_history(extra=40)
+def named(sample):
+    return sample
 
 
 def test_lists_every_published_vetoed_draft_once(client, named):

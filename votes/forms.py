@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -216,6 +217,10 @@ class HistoryLockMixin:
     """
 
     lock_fields: tuple[str, ...] = ()
+    # Provided by the ModelForm this is mixed into.
+    fields: dict[str, forms.Field]
+    instance: Any  # a model with simple_history's HistoricalRecords
+    cleaned_data: dict[str, Any]
 
     def _init_lock(self):
         self.fields["loaded_history"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -309,7 +314,7 @@ class VoteRowForm(forms.ModelForm):
         return bool(self["permanent"].value())
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())
         position = cleaned.get("position")
         reason = cleaned.get("non_voting")
         if reason and position in ("", None):
@@ -319,7 +324,7 @@ class VoteRowForm(forms.ModelForm):
             self.add_error(
                 "non_voting",
                 f"{self.member_name or 'This member'} voted "
-                f"{POSITION_LABELS[position].lower()}, so it cannot also be "
+                f"{POSITION_LABELS[cast(str, position)].lower()}, so it cannot also be "
                 f"“{NON_VOTING_LABELS[reason].lower()}”.",
             )
         return cleaned
@@ -340,7 +345,7 @@ class MemberVoteForm(HistoryLockMixin, forms.ModelForm):
         self._init_lock()
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())
         if cleaned.get("non_voting") and cleaned.get("position") != Position.NON_VOTING:
             self.add_error("non_voting", "Only a member that cast no vote has a reason for it.")
         self._check_lock()

@@ -50,7 +50,7 @@ run: install
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev lint imports $(COMPLEXITY_IN_TEST) migrations-check pytest
+test: install-dev lint types imports $(COMPLEXITY_IN_TEST) migrations-check pytest
 
 lint: install-dev
 	$(BIN)/ruff check .

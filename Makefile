@@ -24,9 +24,11 @@ TYPED := $(wildcard votes resolutions/pipeline)
 # to the test run (off until the refactors under way bring every block to C).
 COMPLEXITY ?= 0
 COMPLEXITY_IN_TEST := $(if $(filter 1,$(COMPLEXITY)),complexity)
+# The edit loop skips the tests marked slow (the whole record, Chromium over many pages).
+FAST_ARGS := -m "not slow"
 
-.PHONY: install install-dev run test lint types imports complexity migrations-check \
-	pytest lock bench screenshots clean
+.PHONY: install install-dev run test test-fast lint types imports complexity \
+	migrations-check pytest lock bench screenshots clean
 
 install: $(PROD_STAMP)
 
@@ -51,6 +53,10 @@ run: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-dev lint types imports $(COMPLEXITY_IN_TEST) migrations-check pytest
+
+# The same checks without the slow tests, for the edit loop; make test (and CI) runs all.
+test-fast: install-dev lint types imports migrations-check
+	$(BIN)/python -m pytest $(FAST_ARGS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -90,7 +90,7 @@ lock:
 		-c $(PROD_LOCK) -o $(DEV_LOCK)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
 
 # Every public page at desktop and phone width into docs/screenshots/ (needs Chromium;
 # load the whole record first with `manage.py sync_un_data` for screenshots worth keeping).

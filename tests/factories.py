@@ -9,13 +9,24 @@ from votes.choices import Position, Source
 from votes.models import MemberVote
 
 
-def recorded_draft(on: date, positions: dict[str, str] | None = None, **fields) -> Draft:
-    """A published draft voted on `on`, every sitting member voting yes unless given."""
+def recorded_draft(
+    on: date,
+    positions: dict[str, str] | None = None,
+    *,
+    calendar: CouncilCalendar | None = None,
+    refresh: bool = True,
+    **fields,
+) -> Draft:
+    """A published draft voted on `on`, every sitting member voting yes unless given.
+
+    To build many, pass one `calendar` and ``refresh=False``, then call
+    refresh_outcomes once for them all (tests/resolutions/test_pages_data.py).
+    """
     positions = positions or {}
     fields.setdefault("is_published", True)
     fields.setdefault("source", Source.SEED)
     draft = Draft.objects.create(date=on, **fields)
-    calendar = CouncilCalendar()
+    calendar = calendar or CouncilCalendar()
     MemberVote.objects.bulk_create(
         MemberVote(
             draft=draft,
@@ -26,6 +37,7 @@ def recorded_draft(on: date, positions: dict[str, str] | None = None, **fields) 
         )
         for seat in calendar.sitting(on)
     )
-    refresh_outcomes([draft.pk])
-    draft.refresh_from_db()
+    if refresh:
+        refresh_outcomes([draft.pk])
+        draft.refresh_from_db()
     return draft

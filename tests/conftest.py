@@ -56,15 +56,28 @@ def shared_sample(request, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def sample(request, shared_sample, db):
+def sample(shared_sample, db):
     """This test's copy of the sample's named drafts, in its own rolled-back transaction."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = marker and (marker.kwargs.get("transaction") or (marker.args[:1] == (True,)))
-    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
-        raise pytest.UsageError(
-            "a shared sample is never committed, so a transactional test cannot see it"
-        )
     return copy.deepcopy(shared_sample)
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+def pytest_collection_modifyitems(items):
+    # Refused before anything runs: a live server's connection can never see the
+    # uncommitted sample, and the table flush that ends a transactional test
+    # would run inside the sample's open transaction.
+    for item in items:
+        if "shared_sample" in getattr(item, "fixturenames", ()) and _transactional(item):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test cannot use the shared sample; "
+                "build its data in the test"
+            )
 
 
 @pytest.fixture(autouse=True)

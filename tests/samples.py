@@ -12,7 +12,8 @@ by the next test either.
 A test picks a size with ``@sample_size(...)``; without it, a test that asks for
 ``sample`` gets "large". pytest runs a module's tests grouped by size, building
 each size once. Tests that need the browser's live server (``transaction=True``)
-cannot see an uncommitted sample and build their own data.
+cannot see an uncommitted sample and build their own data; one that asks for
+the sample is refused when the tests are collected.
 """
 
 import pytest

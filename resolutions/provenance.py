@@ -18,7 +18,7 @@ from django.db.models import Max, Subquery
 from django.views.decorators.http import condition
 
 from resolutions.models import Draft, RecordVersion, SourceImport
-from resolutions.pipeline.entries import value_key
+from resolutions.source_entries import value_key
 from votes.choices import Source
 from votes.history import shown
 from votes.models import MemberVote

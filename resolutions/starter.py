@@ -15,7 +15,7 @@ from resolutions.outcomes import refresh_outcomes
 from votes.calendar import CouncilCalendar
 from votes.choices import Modality, Position, Source, TermKind
 from votes.models import MembershipTerm, MemberState, MemberVote
-from votes.reference import load_reference_data
+from votes.reference.load import load_reference_data
 from votes.seating import place_votes
 
 # The ten elected members of 2022 and their two-year terms.

@@ -34,5 +34,5 @@ urlpatterns = [
     path("votes/<int:pk>/", detail.detail, name="detail"),
     path("vetoes/", vetoes.VetoListView.as_view(), name="vetoes"),
     # Document symbols as addresses: /S/2022/431, /S/RES/2627(2022), /S/PV.9048.
-    re_path(r"^S/(?P<rest>.+)$", home.symbol_redirect, name="symbol"),
+    path("S/<path:rest>", home.symbol_redirect, name="symbol"),
 ]

@@ -8,10 +8,12 @@ command.
 
     make bench                      # all benchmarks
     .venv/bin/python scripts/bench.py import
+    .venv/bin/python scripts/bench.py parse   # no database needed
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -147,8 +149,6 @@ def bench_pages() -> None:
         "    print(json.dumps([path, statistics.median(times), max(times), len(queries),"
         " len(response.content)]))\n"
     )
-    import json
-
     done = subprocess.run(
         [sys.executable, "-c", code, json.dumps([p for p, _ in PAGES])],
         cwd=REPO,
@@ -167,7 +167,43 @@ def bench_pages() -> None:
         )
 
 
-BENCHMARKS = {"import": bench_import, "export": bench_export, "pages": bench_pages}
+MEETINGS = DATA / "dhl_meetings_tables"
+
+
+def bench_parse() -> None:
+    """Parsers touch no database: each is timed alone, in a fresh process."""
+    print("\n### Parsing the Library's meetings tables (no database)\n")
+    print("| what | wall time | peak memory | target |")
+    print("|---|---|---|---|")
+    code = (
+        "import json, resource, sys, time\n"
+        "from pathlib import Path\n"
+        "from resolutions.sources.dhl_meetings import parse\n"
+        "start = time.perf_counter()\n"
+        "parsed = parse(Path(sys.argv[1]))\n"
+        "seconds = time.perf_counter() - start\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "print(json.dumps([seconds, peak, len(parsed.records)]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(MEETINGS)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds, peak, records = json.loads(done.stdout)
+    pages = sum(1 for p in MEETINGS.glob("scact*_table_en.html") if "veto" not in p.name)
+    what = f"every yearly page, 1946–2022 ({pages} files, {records:,} records)"
+    row(what, seconds, peak, "< 5 s")
+
+
+BENCHMARKS = {
+    "parse": bench_parse,
+    "import": bench_import,
+    "export": bench_export,
+    "pages": bench_pages,
+}
 # export and pages need the record loaded; import leaves it loaded last.
 NEEDS_RECORD = {"export", "pages"}
 

@@ -1,12 +1,23 @@
 """Fixtures shared by the whole suite."""
 
+import copy
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.db import transaction
+from hypothesis import settings as hypothesis_settings
+
+from tests import samples
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+# Hypothesis fails an example that takes over 200 ms by default: a wall-clock
+# assertion in disguise, which a loaded CI machine trips. No deadline, anywhere.
+hypothesis_settings.register_profile("sc-votes", deadline=None)
+hypothesis_settings.load_profile("sc-votes")
 
 
 def shared_data_dir() -> Path:
@@ -25,6 +36,55 @@ def shared_data() -> Path:
             pytest.fail(f"CI must have the official datasets at {path}")
         pytest.skip(f"the official datasets are not at {path} (set SHARED_DATA_DIR)")
     return path
+
+
+@pytest.fixture(scope="module")
+def shared_sample(request, django_db_setup, django_db_blocker):
+    """A sample history built once for this module's tests (see tests/samples.py).
+
+    It is written inside a transaction left open until the module's last test is
+    done, then rolled back; each test's own transaction nests inside it as a
+    savepoint. pytest-django leaves such outer transactions alone for tests that
+    are not ``transaction=True``.
+    """
+    size = getattr(request, "param", "large")
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            named = samples.build(size)
+        except BaseException as error:
+            outer.__exit__(type(error), error, error.__traceback__)
+            raise
+    yield named
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def sample(shared_sample, db):
+    """This test's copy of the sample's named drafts, in its own rolled-back transaction."""
+    return copy.deepcopy(shared_sample)
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+def pytest_collection_modifyitems(items):
+    # Refused before anything runs: a live server's connection can never see the
+    # uncommitted sample, and the table flush that ends a transactional test
+    # would run inside the sample's open transaction.
+    for item in items:
+        if "shared_sample" in getattr(item, "fixturenames", ()) and _transactional(item):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test cannot use the shared sample; "
+                "build its data in the test"
+            )
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,24 @@ from votes.models import MemberVote
 from votes.seating import place_votes
 
 
-def recorded_draft(on: date, positions: dict[str, str] | None = None, **fields) -> Draft:
-    """A published draft voted on `on`, every sitting member voting yes unless given."""
+def recorded_draft(
+    on: date,
+    positions: dict[str, str] | None = None,
+    *,
+    calendar: CouncilCalendar | None = None,
+    refresh: bool = True,
+    **fields,
+) -> Draft:
+    """A published draft voted on `on`, every sitting member voting yes unless given.
+
+    To build many, pass one `calendar` and ``refresh=False``, then call
+    refresh_outcomes once for them all (tests/resolutions/test_pages_data.py).
+    """
     positions = positions or {}
     fields.setdefault("is_published", True)
     fields.setdefault("source", Source.SEED)
     draft = Draft.objects.create(date=on, **fields)
-    calendar = CouncilCalendar()
+    calendar = calendar or CouncilCalendar()
     votes = [
         MemberVote(
             draft=draft, state_id=seat.state_id, position=positions.get(seat.code, Position.YES)
@@ -25,6 +36,7 @@ def recorded_draft(on: date, positions: dict[str, str] | None = None, **fields) 
     ]
     place_votes(votes, calendar)
     MemberVote.objects.bulk_create(votes)
-    refresh_outcomes([draft.pk])
-    draft.refresh_from_db()
+    if refresh:
+        refresh_outcomes([draft.pk])
+        draft.refresh_from_db()
     return draft

@@ -163,7 +163,7 @@ class MembershipTermAdmin(EditorHistoryAdmin):
         if change and not MembershipTerm.history.filter(id=obj.pk).exists():
             # The imported state first, so that this change can be reverted.
             stored = MembershipTerm.objects.get(pk=obj.pk)
-            stored._history_user = None
+            stored._history_user = None  # type: ignore[attr-defined]  # read by simple_history
             MembershipTerm.history.bulk_history_create(
                 [stored], default_change_reason=BASELINE_REASON
             )

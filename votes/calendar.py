@@ -61,7 +61,7 @@ class CouncilCalendar:
                     state_id=t.state_id,
                     code=self.states[t.state_id].code,
                     name=self.name_on(t.state_id, on),
-                    seat=t.seat.code if t.seat_id else None,
+                    seat=t.seat.code if t.seat is not None else None,
                     seat_id=t.seat_id,
                 )
                 for t in self.terms

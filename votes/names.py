@@ -61,9 +61,9 @@ class NameResolver:
         for code, name in [(s.code, s.name) for s in states] + [(n.code, n.name) for n in names]:
             plain.setdefault(normalise_name(name), set()).add(code)
         dated: dict[str, list[_Entry]] = {}
-        for row in aliases:
-            dated.setdefault(normalise_name(row.alias), []).append(
-                _Entry(row.code, row.start, row.end)
+        for alias in aliases:
+            dated.setdefault(normalise_name(alias.alias), []).append(
+                _Entry(alias.code, alias.start, alias.end)
             )
         self._entries = {key: [_Entry(code) for code in codes] for key, codes in plain.items()}
         self._entries.update(dated)

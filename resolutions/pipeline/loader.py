@@ -38,7 +38,6 @@ from resolutions.bulk import bulk_update
 from resolutions.models import Draft
 from resolutions.outcomes import refresh_outcomes
 from resolutions.pipeline.editor_file import editor_problems
-from resolutions.pipeline.entries import DRAFT_FIELDS, EntryError, version_key, with_notes
 from resolutions.pipeline.matching import DraftIndex, Target, agreement
 from resolutions.pipeline.member_votes import (
     CheckedVote,
@@ -60,11 +59,12 @@ from resolutions.pipeline.values import (
     source_entry,
 )
 from resolutions.pipeline.writes import References, write_disagreements
+from resolutions.source_entries import DRAFT_FIELDS, EntryError, version_key, with_notes
 from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
 from votes.calendar import CouncilCalendar
 from votes.choices import Source, TermKind
 from votes.models import MembershipTerm
-from votes.reference import load_reference_data
+from votes.reference.load import load_reference_data
 
 
 @dataclass(eq=False)

@@ -17,7 +17,7 @@ from resolutions.sources.records import ParsedSource, SourceError
 from votes.choices import Source, TermKind
 from votes.council import check_terms
 from votes.models import MembershipTerm, MemberState, MemberVote
-from votes.reference import load_reference_data
+from votes.reference.load import load_reference_data
 
 
 def load_membership(

@@ -14,7 +14,7 @@ from datetime import date
 from django.conf import settings
 
 from resolutions.models import RECORDED_FIELDS, Draft
-from resolutions.pipeline.entries import DRAFT_FIELDS, MODEL_TO_VALUE, SourceEntry, SourceValues
+from resolutions.source_entries import DRAFT_FIELDS, MODEL_TO_VALUE, SourceEntry, SourceValues
 from resolutions.sources.records import DraftRecord
 from resolutions.sources.values import seat_codes, tidy_text
 from votes.choices import Modality, Outcome, Source

@@ -29,11 +29,12 @@ from resolutions.sources.records import (
     SourceError,
     check_council_date,
 )
-from votes import reference
 from votes.choices import Source
 from votes.names import NameResolver, default_resolver
 from votes.outcome import ENLARGEMENT
-from votes.reference import CorrectionRow
+from votes.reference import rows as reference
+from votes.reference.rows import CorrectionRow
+from votes.seats import SEAT_NAMES
 
 COLUMNS = ("id", "year", "security_council_member", "last_update")
 
@@ -185,7 +186,7 @@ def _check_permanent(year: int, listed: dict[str, str], plan: TermPlan) -> None:
     for code, where in listed.items():
         if code not in holding:
             plan.problems.append(f"{where}: {code} is listed for {year} but held no seat then.")
-    for seat in reference.SEAT_NAMES:
+    for seat in SEAT_NAMES:
         codes = {term.code for term in holders if term.seat == seat}
         if not codes & listed.keys():
             plan.problems.append(f"{year}: no holder of the {seat} seat is listed.")

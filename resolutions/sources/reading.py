@@ -23,6 +23,8 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.conf import settings
+
 from resolutions.sources.records import SourceError
 
 DEFAULT_MAX_INPUT_BYTES = 128 * 1024 * 1024
@@ -39,8 +41,6 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 
 def max_input_bytes() -> int:
     """The configured limit; the default outside a configured Django project."""
-    from django.conf import settings
-
     if not settings.configured:
         return DEFAULT_MAX_INPUT_BYTES
     return int(getattr(settings, "UN_MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES))

@@ -122,7 +122,7 @@ def p5_data(request, chart: str, fmt: str):
         raise Http404("No such chart")
     form = _period_form(request)
     if form.is_bound and form.errors:
-        problems = "; ".join(f"{f}: {' '.join(e)}" for f, e in form.errors.items())
+        problems = "; ".join(f"{f}: {' '.join(map(str, e))}" for f, e in form.errors.items())
         return HttpResponse(
             f"Invalid filter: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
         )

@@ -15,6 +15,9 @@ from config.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 
+# Up to 25 generated requests for each of the API's operations.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def records(django_db_setup, django_db_blocker):

@@ -28,6 +28,7 @@ def log_in(page, live_server, next_path="/admin/"):
     page.get_by_role("button", name="Log in").click()
 
 
+@pytest.mark.slow  # the whole editing round in Chromium
 def test_editor_enters_publishes_changes_and_reverts_the_seed_vote(page, live_server):
     load_council_2022()
     make_editor("editor", PASSWORD)

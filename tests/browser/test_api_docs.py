@@ -7,6 +7,7 @@ from resolutions.starter import load_starter_data
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.slow  # Swagger UI loads and runs a request in Chromium
 def test_api_docs_list_every_endpoint_and_try_one_without_console_errors(page, live_server):
     load_starter_data()
     outside = []

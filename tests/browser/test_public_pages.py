@@ -24,6 +24,7 @@ PAGES = [
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
+@pytest.mark.slow  # every page at two widths in Chromium
 def test_every_page_loads_cleanly_at_desktop_and_phone_width(page, live_server):
     large_history(extra=12)
     problems = []

@@ -1,4 +1,4 @@
-"""Tests against the whole official record, loaded once for this package.
+"""Tests against the whole official record, loaded once for this package (all marked slow).
 
 ``sync_un_data --from-dir ../shared/data`` runs once before the first test
 here and the tables are emptied after the last one, so the rest of the suite
@@ -9,11 +9,23 @@ package's own that serves the committed record.
 """
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
 from django.test.testcases import LiveServerThread
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    # Loading the whole record alone takes 15-35 s: every test here is slow, and
+    # make test-fast leaves the package out. (pytest passes this hook every item
+    # of the run, so only this package's are marked.)
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="package")

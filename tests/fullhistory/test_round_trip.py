@@ -4,10 +4,36 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from resolutions.models import AgendaItem, Disagreement, Draft, Meeting, SourceImport, Subject
+from votes.models import MemberVote, Veto
 
 pytestmark = pytest.mark.realdata
+
+# The record's tables, children first. The Council's membership stays: votes are
+# checked against it.
+RECORD = (
+    Draft.subjects.through,
+    MemberVote,
+    Veto,
+    Disagreement,
+    Draft,
+    Meeting,
+    AgendaItem,
+    Subject,
+    SourceImport,
+)
+
+
+def empty_the_record() -> None:
+    """One DELETE per table. Model.delete() sends a signal per row (some 50,000
+    member votes, drafts and vetoes, each re-dating the record), which made this
+    set-up most of the test's minute. Historical rows stay, as with delete()."""
+    with connection.cursor() as cursor:
+        for model in RECORD:
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a model's table, not input
 
 
 def export(fmt: str) -> str:
@@ -18,18 +44,15 @@ def export(fmt: str) -> str:
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_full_export_survives_an_import_into_an_empty_database(history, tmp_path, fmt, settings):
-    # Emptying the record here is test set-up, not an editor's deletion: without
-    # this, the history app would write 40,000 deletion records one by one.
+    # Emptying the record here is test set-up, not an editor's deletion: the
+    # import that follows writes no history records either.
     settings.SIMPLE_HISTORY_ENABLED = False
     first = export(fmt)
     drafts = Draft.objects.count()
     assert first.count("S/2022/431") >= 1
 
     # An empty record: no drafts, votes, vetoes, meetings, agenda items or imports.
-    # The Council's membership stays: votes are checked against it.
-    Draft.objects.all().delete()
-    for model in (Meeting, AgendaItem, Subject, SourceImport, Disagreement):
-        model.objects.all().delete()
+    empty_the_record()
     path = tmp_path / f"dump.{fmt}"
     path.write_text(first, encoding="utf-8")
     out = StringIO()

@@ -15,7 +15,7 @@ from resolutions.starter import ELECTED_2022
 from votes.calendar import CouncilCalendar
 from votes.choices import Source, TermKind
 from votes.models import MembershipTerm, MemberState
-from votes.reference import load_reference_data
+from votes.reference.load import load_reference_data
 
 VOTE_DATE = date(2022, 5, 26)
 PREFIX = "member_votes"

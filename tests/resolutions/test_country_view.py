@@ -5,7 +5,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.resolutions.test_pages_data import large_history
 from votes import analytics
 from votes.choices import Position
 from votes.models import MemberState, MemberVote, Veto
@@ -14,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def named():
-    return large_history(extra=40)
+def named(sample):
+    return sample
 
 
 def page(client, slug, query="") -> str:

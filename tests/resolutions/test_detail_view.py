@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from resolutions.models import Disagreement
-from resolutions.starter import load_starter_data
-from tests.resolutions.test_pages_data import large_history
+from tests.samples import sample_size
 from votes.choices import Source
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +18,9 @@ def page(client, draft) -> str:
     return response.content.decode()
 
 
-def test_seed_case_shows_its_documents_tally_and_both_vetoes(client):
-    draft = load_starter_data()
+@sample_size("small")
+def test_seed_case_shows_its_documents_tally_and_both_vetoes(client, sample):
+    draft = sample["seed"]
     html = page(client, draft)
     for symbol in ("S/2022/431", "S/PV.9048", "SC/14911"):
         assert f'href="https://undocs.org/en/{symbol}"' in html
@@ -31,8 +31,9 @@ def test_seed_case_shows_its_documents_tally_and_both_vetoes(client):
     assert "Recorded vote" in html
 
 
-def test_member_votes_are_grouped_by_position_with_the_permanent_members_marked(client):
-    draft = load_starter_data()
+@sample_size("small")
+def test_member_votes_are_grouped_by_position_with_the_permanent_members_marked(client, sample):
+    draft = sample["seed"]
     html = page(client, draft)
     yes = html[html.index('id="group-Y"') : html.index('id="group-N"')]
     no = html[html.index('id="group-N"') :]
@@ -46,30 +47,34 @@ def test_member_votes_are_grouped_by_position_with_the_permanent_members_marked(
     assert 'href="/countries/ghana/"' in yes
 
 
-def test_a_member_is_shown_under_its_name_on_the_day(client):
-    named = large_history(extra=0)
+@sample_size(0)
+def test_a_member_is_shown_under_its_name_on_the_day(client, sample):
+    named = sample
     html = page(client, named["ussr_veto"])
     assert "USSR" in html
     assert 'href="/countries/ussr/"' in html
     assert "Vetoed by the USSR" in html
 
 
-def test_not_adopted_states_votes_in_favour_and_required(client):
-    named = large_history(extra=0)
+@sample_size(0)
+def test_not_adopted_states_votes_in_favour_and_required(client, sample):
+    named = sample
     html = page(client, named["failed"])
     assert "Not adopted: 7 votes in favour, 9 required." in html
 
 
-def test_adopted_without_a_vote_is_not_shown_as_a_recorded_tally(client):
-    named = large_history(extra=0)
+@sample_size(0)
+def test_adopted_without_a_vote_is_not_shown_as_a_recorded_tally(client, sample):
+    named = sample
     html = page(client, named["without_vote"])
     assert "Adopted without a vote" in html
     assert "15–0–0" not in html
     assert 'id="group-Y"' not in html
 
 
-def test_provenance_and_disagreements_between_sources(client):
-    draft = load_starter_data()
+@sample_size("small")
+def test_provenance_and_disagreements_between_sources(client, sample):
+    draft = sample["seed"]
     draft.sources = {
         "dhl_veto": {
             "version": "2024-01-10",
@@ -96,8 +101,9 @@ def test_provenance_and_disagreements_between_sources(client):
     assert "Dag Hammarskjöld Library, meetings tables gives 13-0-2" in html
 
 
-def test_previous_and_next_vote_on_the_same_agenda_item(client):
-    named = large_history(extra=0)
+@sample_size(0)
+def test_previous_and_next_vote_on_the_same_agenda_item(client, sample):
+    named = sample
     html = page(client, named["failed"])  # Middle East, 1988
     assert f'href="{named["ussr_veto"].get_absolute_url()}"' in html
     assert re.search(r'rel="next"', html) is None
@@ -106,7 +112,8 @@ def test_previous_and_next_vote_on_the_same_agenda_item(client):
     assert "No earlier vote" in html
 
 
-def test_unpublished_drafts_have_no_page(client):
-    named = large_history(extra=0)
+@sample_size(0)
+def test_unpublished_drafts_have_no_page(client, sample):
+    named = sample
     response = client.get(reverse("resolutions:detail", args=[named["unpublished"].pk]))
     assert response.status_code == 404

@@ -11,18 +11,11 @@ from django.core.management.base import CommandError
 
 from resolutions import exports
 from resolutions.models import Draft
-from resolutions.starter import load_starter_data
-from tests.resolutions.test_pages_data import large_history
+from tests.samples import sample_size
 from votes.choices import Position
 from votes.models import MemberVote
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sample(db):
-    load_starter_data()
-    large_history()
 
 
 def body(response) -> str:
@@ -94,11 +87,8 @@ def test_neutralising_catches_hidden_formulas_and_always_reverses(text):
     assert exports.restore(guarded) == text
 
 
-@pytest.mark.parametrize("extra", [0, 40])
-def test_export_queries_grow_by_chunk_not_by_row(client, db, django_assert_max_num_queries, extra):
-    load_starter_data()
-    if extra:
-        large_history(extra)
+@sample_size("small", "large")
+def test_export_queries_grow_by_chunk_not_by_row(client, sample, django_assert_max_num_queries):
     chunks = -(-Draft.objects.published().count() // exports.CHUNK)
     # 1 when the record last changed (ETag); then per chunk: the drafts, their
     # member votes, vetoes and subjects.

@@ -4,17 +4,9 @@ import feedparser
 import pytest
 
 from resolutions.models import Draft
-from resolutions.starter import load_starter_data
-from tests.resolutions.test_pages_data import large_history
 from votes.models import MemberState
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sample(db):
-    load_starter_data()
-    large_history()
 
 
 def parse(client, url):

@@ -122,6 +122,7 @@ def run(*args, **options) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow  # downloads and loads every source: the whole record
 def test_sync_downloads_every_source_and_loads_it(un_sites):
     output = run("sync_un_data")
     assert "Done: created" in output
@@ -164,6 +165,7 @@ def test_a_slow_site_times_out_with_a_clear_message(un_sites):
     assert not Draft.objects.exists()
 
 
+@pytest.mark.slow  # every year's file, downloaded and imported
 def test_import_unxml_adopted_without_a_path_downloads_every_year(un_sites, shared_data):
     run("import_dppa", str(shared_data / "dppa_sc_membership" / "DPPA-SCMembership_2026-07-02.csv"))
     output = run("import_unxml_adopted")

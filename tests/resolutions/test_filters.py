@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from resolutions.filters import DraftFilter, symbol_query
 from resolutions.models import Draft
-from tests.resolutions.test_pages_data import large_history
+from tests.samples import sample_size
 from votes.choices import Position
 from votes.models import MemberState, MemberVote
 
@@ -33,8 +33,9 @@ def test_symbol_query_reads_every_kind_of_symbol(text, expected):
     assert symbol_query(text) == expected
 
 
-def test_qs_is_published_and_newest_first_even_from_a_given_queryset():
-    named = large_history(extra=10)
+@sample_size(10)
+def test_qs_is_published_and_newest_first_even_from_a_given_queryset(sample):
+    named = sample
     filtered = DraftFilter({}, queryset=Draft.objects.all()).qs
     assert named["unpublished"] not in filtered
     assert list(filtered) == list(Draft.objects.published().newest_first())
@@ -42,8 +43,8 @@ def test_qs_is_published_and_newest_first_even_from_a_given_queryset():
     assert unbound.count() == Draft.objects.published().count()
 
 
-def test_a_fixed_state_restricts_to_its_votes_and_reads_position_as_its_own():
-    large_history(extra=10)
+@sample_size(10)
+def test_a_fixed_state_restricts_to_its_votes_and_reads_position_as_its_own(sample):
     ghana = MemberState.objects.get(code="GHA")
     filterset = DraftFilter({"position": Position.NO}, state=ghana)
     assert "country" not in filterset.form.fields
@@ -59,8 +60,8 @@ def test_a_fixed_state_restricts_to_its_votes_and_reads_position_as_its_own():
     )
 
 
-def test_description_puts_the_filters_in_words():
-    large_history(extra=0)
+@sample_size(0)
+def test_description_puts_the_filters_in_words(sample):
     filterset = DraftFilter(
         {"country": "ghana", "position": "N", "year_from": "2011", "year_to": "2022"}
     )

@@ -5,14 +5,14 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from resolutions.starter import load_starter_data
 from tests.factories import recorded_draft
+from tests.samples import sample_size
 
 pytestmark = pytest.mark.django_db
 
 
-def test_home_shows_the_seed_case_vetoed_by_china_and_russia(client):
-    load_starter_data()
+@sample_size("small")
+def test_home_shows_the_seed_case_vetoed_by_china_and_russia(client, sample):
     response = client.get(reverse("resolutions:home"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -23,14 +23,15 @@ def test_home_shows_the_seed_case_vetoed_by_china_and_russia(client):
     assert "Thursday 26 May 2022" in html
 
 
-def test_home_with_no_votes_says_so(client):
+@sample_size("empty")
+def test_home_with_no_votes_says_so(client, sample):
     response = client.get(reverse("resolutions:home"))
     assert response.status_code == 200
     assert "No votes have been recorded yet" in response.content.decode()
 
 
-def test_unpublished_drafts_are_not_shown(client):
-    load_starter_data()
+@sample_size("small")
+def test_unpublished_drafts_are_not_shown(client, sample):
     recorded_draft(date(2022, 6, 1), draft_symbol="S/2022/999", is_published=False)
     html = client.get(reverse("resolutions:home")).content.decode()
     assert "S/2022/999" not in html

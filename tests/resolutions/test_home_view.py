@@ -4,16 +4,16 @@ import pytest
 from django.urls import reverse
 
 from resolutions.models import Draft
-from resolutions.starter import load_starter_data
-from tests.resolutions.test_pages_data import large_history
+from tests.samples import sample_size
 from votes.choices import Modality
 from votes.models import Veto
 
 pytestmark = pytest.mark.django_db
 
 
-def test_headline_figures_recount(client):
-    named = large_history(extra=20)
+@sample_size(20)
+def test_headline_figures_recount(client, sample):
+    named = sample
     html = client.get(reverse("resolutions:home")).content.decode()
     published = Draft.objects.published()
     votes = published.count()
@@ -28,8 +28,8 @@ def test_headline_figures_recount(client):
     assert named["unpublished"].draft_symbol not in html
 
 
-def test_latest_vote_and_latest_veto(client):
-    load_starter_data()
+@sample_size("small")
+def test_latest_vote_and_latest_veto(client, sample):
     html = client.get(reverse("resolutions:home")).content.decode()
     assert "Latest vote" in html
     assert "Vetoed by China, Russian Federation" in html
@@ -39,22 +39,24 @@ def test_latest_vote_and_latest_veto(client):
 @pytest.mark.parametrize(
     "query", ["S/2022/431", "s/2022/431", "S/PV.9048", "SC/14911", " S/2022/431 "]
 )
-def test_search_goes_straight_to_the_record(client, query):
-    draft = load_starter_data()
+@sample_size("small")
+def test_search_goes_straight_to_the_record(client, query, sample):
+    draft = sample["seed"]
     response = client.get(reverse("resolutions:search"), {"q": query})
     assert response.status_code == 302
     assert response["Location"] == draft.get_absolute_url()
 
 
-def test_search_by_resolution_number_in_every_form(client):
-    named = large_history(extra=0)
+@sample_size(0)
+def test_search_by_resolution_number_in_every_form(client, sample):
+    named = sample
     for query in ("640", "S/RES/640 (1989)", "S/RES/640(1989)", "resolution 640"):
         response = client.get(reverse("resolutions:search"), {"q": query})
         assert response["Location"] == named["absent"].get_absolute_url(), query
 
 
-def test_search_for_words_or_an_unknown_symbol_goes_to_the_list(client):
-    load_starter_data()
+@sample_size("small")
+def test_search_for_words_or_an_unknown_symbol_goes_to_the_list(client, sample):
     response = client.get(reverse("resolutions:search"), {"q": "Korea"})
     assert response["Location"] == "/votes/?q=Korea"
     response = client.get(reverse("resolutions:search"), {"q": "S/2099/1"})
@@ -62,27 +64,30 @@ def test_search_for_words_or_an_unknown_symbol_goes_to_the_list(client):
 
 
 @pytest.mark.parametrize("path", ["/S/2022/431", "/S/PV.9048"])
-def test_symbol_permalinks_redirect_to_the_vote(client, path):
-    draft = load_starter_data()
+@sample_size("small")
+def test_symbol_permalinks_redirect_to_the_vote(client, path, sample):
+    draft = sample["seed"]
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"] == draft.get_absolute_url()
 
 
-def test_resolution_permalink_with_or_without_a_space(client):
-    named = large_history(extra=0)
+@sample_size(0)
+def test_resolution_permalink_with_or_without_a_space(client, sample):
+    named = sample
     for path in ("/S/RES/640(1989)", "/S/RES/640%20(1989)"):
         response = client.get(path)
         assert response["Location"] == named["absent"].get_absolute_url(), path
 
 
-def test_unknown_symbol_permalink_is_a_404_with_a_search_box(client):
-    load_starter_data()
+@sample_size("small")
+def test_unknown_symbol_permalink_is_a_404_with_a_search_box(client, sample):
     response = client.get("/S/2099/1")
     assert response.status_code == 404
     assert client.get("/S/not-a-symbol").status_code == 404
 
 
-def test_unpublished_symbols_do_not_resolve(client):
-    named = large_history(extra=0)
+@sample_size(0)
+def test_unpublished_symbols_do_not_resolve(client, sample):
+    named = sample
     assert client.get("/" + named["unpublished"].draft_symbol).status_code == 404

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from resolutions.models import Draft
-from tests.resolutions.test_pages_data import large_history
 from votes.choices import Modality, Outcome, Position
 from votes.models import MemberVote, Veto
 
@@ -16,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def named():
-    return large_history(extra=40)
+def named(sample):
+    return sample
 
 
 def listed(client, query: str, url=None) -> list[str]:

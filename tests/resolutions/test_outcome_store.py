@@ -5,7 +5,7 @@ import pytest
 from resolutions.models import Disagreement, Draft
 from resolutions.outcomes import decision_for, refresh_outcomes
 from resolutions.pipeline.writes import write_disagreements
-from resolutions.starter import load_starter_data
+from tests.samples import sample_size
 from votes.calendar import CouncilCalendar
 from votes.choices import Outcome, Position
 from votes.models import MemberVote, Veto
@@ -14,8 +14,9 @@ from votes.outcome import Ballot, decide
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_case_is_stored_as_vetoed_by_china_and_russia():
-    draft = load_starter_data()
+@sample_size("small")
+def test_seed_case_is_stored_as_vetoed_by_china_and_russia(sample):
+    draft = sample["seed"]
     draft.refresh_from_db()
     assert (draft.tally_yes, draft.tally_no, draft.tally_abstain) == (13, 2, 0)
     assert draft.outcome == Outcome.VETOED
@@ -26,8 +27,9 @@ def test_seed_case_is_stored_as_vetoed_by_china_and_russia():
     assert draft.outcome_sentence == "Vetoed by China and the Russian Federation"
 
 
-def test_changing_a_vote_and_refreshing_follows_the_engine():
-    draft = load_starter_data()
+@sample_size("small")
+def test_changing_a_vote_and_refreshing_follows_the_engine(sample):
+    draft = sample["seed"]
     MemberVote.objects.filter(draft=draft, state__code="CHN").update(position=Position.ABSTAIN)
     assert refresh_outcomes([draft.pk]) == 1
     draft.refresh_from_db()
@@ -40,13 +42,15 @@ def test_changing_a_vote_and_refreshing_follows_the_engine():
     assert not draft.vetoes.exists()
 
 
-def test_refresh_is_idempotent():
-    draft = load_starter_data()
+@sample_size("small")
+def test_refresh_is_idempotent(sample):
+    draft = sample["seed"]
     assert refresh_outcomes([draft.pk]) == 0
 
 
-def test_a_source_stating_another_outcome_is_flagged_naming_both():
-    draft = load_starter_data()
+@sample_size("small")
+def test_a_source_stating_another_outcome_is_flagged_naming_both(sample):
+    draft = sample["seed"]
     draft.sources = {"dhl_meetings": {"values": {"outcome": "not_adopted"}}}
     draft.save()
     refresh_outcomes([draft.pk])
@@ -64,8 +68,8 @@ def test_a_source_stating_another_outcome_is_flagged_naming_both():
     ]
 
 
-def test_every_stored_outcome_equals_a_fresh_decision():
-    load_starter_data()
+@sample_size("small")
+def test_every_stored_outcome_equals_a_fresh_decision(sample):
     for draft in Draft.objects.prefetch_related("member_votes__seat", "vetoes__seat"):
         ballots = [
             Ballot(v.position, v.seat.code if v.seat else None) for v in draft.member_votes.all()
@@ -85,8 +89,9 @@ def _flags(draft):
     )
 
 
-def test_member_votes_that_do_not_add_up_to_the_totals_are_flagged_naming_both():
-    draft = load_starter_data()
+@sample_size("small")
+def test_member_votes_that_do_not_add_up_to_the_totals_are_flagged_naming_both(sample):
+    draft = sample["seed"]
     # As the Library's S/RES/1966 (2010): totals that count a member whose row is missing.
     [ghana] = [s for s in CouncilCalendar().sitting(draft.date) if s.code == "GHA"]
     MemberVote.objects.filter(draft=draft, state_id=ghana.state_id).delete()
@@ -116,8 +121,9 @@ def test_member_votes_that_do_not_add_up_to_the_totals_are_flagged_naming_both()
     assert _flags(draft) == []
 
 
-def test_no_flag_without_totals_to_compare():
-    draft = load_starter_data()
+@sample_size("small")
+def test_no_flag_without_totals_to_compare(sample):
+    draft = sample["seed"]
     MemberVote.objects.filter(draft=draft).first().delete()
     draft.recorded_yes = draft.recorded_no = draft.recorded_abstain = None
     draft.save()
@@ -125,12 +131,13 @@ def test_no_flag_without_totals_to_compare():
     assert _flags(draft) == []
 
 
-def test_refresh_outcomes_command_recomputes_what_an_older_engine_stored():
+@sample_size("small")
+def test_refresh_outcomes_command_recomputes_what_an_older_engine_stored(sample):
     from io import StringIO
 
     from django.core.management import call_command
 
-    draft = load_starter_data()
+    draft = sample["seed"]
     # As an older engine left it: a tally and outcome that the votes do not give.
     Draft.objects.filter(pk=draft.pk).update(tally_yes=12, outcome=Outcome.ADOPTED)
     Veto.objects.filter(draft=draft).delete()

@@ -9,15 +9,14 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from tests.resolutions.test_pages_data import large_history
 from votes import analytics
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def named():
-    return large_history(extra=40)
+def named(sample):
+    return sample
 
 
 def p5(client, query="") -> str:

@@ -9,18 +9,17 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from tests.resolutions.test_pages_data import large_history, small_history
+from tests.samples import sample_size
 
-pytestmark = pytest.mark.django_db
+# Every test at both sizes: the starter vote alone, and large_history(extra=40).
+pytestmark = [pytest.mark.django_db, sample_size("small", "large")]
 
 PAGE_LIMIT = 200 * 1024
 
 
-@pytest.fixture(params=["small", "large"])
-def history(request):
-    if request.param == "small":
-        return {"seed": small_history()}
-    return large_history(extra=40)
+@pytest.fixture
+def history(sample):
+    return sample
 
 
 def _get(client, url, budget, assert_max):
@@ -60,14 +59,27 @@ def test_votes_list_filtered_by_a_members_vote(client, history, django_assert_ma
     _get(client, url, 6, django_assert_max_num_queries)
 
 
-def test_votes_csv(client, history, django_assert_max_num_queries):
-    url = reverse("resolutions:csv") + "?country=ghana"
-    # 1: the chosen member state (form validation)
-    # 2: when the record last changed (ETag and Last-Modified)
-    # then per chunk of 100 drafts (one chunk here):
-    # 3: the matching drafts with meeting and agenda item
-    # 4: their member votes, 5: their vetoes, 6: their subjects (prefetch)
-    _get(client, url, 6, django_assert_max_num_queries)
+@pytest.mark.parametrize(
+    ("url", "budget"),
+    [
+        ("/votes.csv", 5),
+        ("/votes.csv?rows=votes", 5),
+        ("/votes.json", 5),
+        # +1: the chosen member state (form validation)
+        ("/votes.csv?country=ghana", 6),
+    ],
+)
+def test_votes_downloads(client, history, url, budget, django_assert_max_num_queries):
+    # 1: when the record last changed (ETag and Last-Modified)
+    # then per chunk of 100 drafts (one chunk at both sizes):
+    # 2: the matching drafts with meeting and agenda item
+    # 3: their member votes, 4: their vetoes, 5: their subjects (prefetch)
+    # A download is streamed: its rows are queried while it is read, so it is read
+    # inside the budget.
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"".join(response.streaming_content)
 
 
 def test_vote_page(client, history, django_assert_max_num_queries):

@@ -15,8 +15,11 @@ from datetime import date, timedelta
 import pytest
 
 from resolutions.models import AgendaItem, Draft, Subject
+from resolutions.outcomes import refresh_outcomes
 from resolutions.starter import load_starter_data
-from tests.factories import recorded_draft
+from tests import factories
+from tests.samples import sample_size
+from votes.calendar import CouncilCalendar
 from votes.choices import Modality, Outcome, Position, Source, TermKind
 from votes.models import MembershipTerm, MemberState, MemberVote, Veto
 
@@ -46,6 +49,16 @@ def large_history(extra: int = 40) -> dict:
     """The starter vote plus `extra` votes of every kind; returns named drafts."""
     seed = load_starter_data()
     seat_elected(1986, 1990)
+    # One calendar for every draft and one outcome refresh at the end: building
+    # them one by one spent most of this function's time on those two.
+    calendar = CouncilCalendar()
+    built: list[Draft] = []
+
+    def recorded_draft(on, positions=None, **fields) -> Draft:  # the factory's, batched
+        draft = factories.recorded_draft(on, positions, calendar=calendar, refresh=False, **fields)
+        built.append(draft)
+        return draft
+
     sanctions = AgendaItem.objects.create(name="Sanctions against apartheid")
     middle_east = AgendaItem.objects.create(name="The situation in the Middle East")
     subject = Subject.objects.create(name="Human rights")
@@ -100,23 +113,27 @@ def large_history(extra: int = 40) -> dict:
             draft_symbol=f"S/{on.year}/{500 + i}" if on.year > 1993 else f"S/{20000 + i}",
             agenda_item=(sanctions, middle_east)[i % 2],
         )
+    refresh_outcomes([draft.pk for draft in built])
+    for draft in named.values():
+        draft.refresh_from_db()
     return named
 
 
-# Checks of the builders --------------------------------------------------------------
+# Checks of the builders (each built once by tests/samples.py) -------------------------
 
 pytestmark = pytest.mark.django_db
 
 
-def test_large_history_has_a_full_council_in_1988_with_the_ussr():
-    large_history(extra=0)
+@sample_size(0)
+def test_large_history_has_a_full_council_in_1988_with_the_ussr(sample):
     draft = Draft.objects.get(draft_symbol="S/19868")
     assert draft.member_votes.count() == 15
     assert draft.member_votes.filter(state__code="SUN", name_at_vote="USSR").exists()
 
 
-def test_large_history_stores_the_engines_outcomes():
-    named = large_history(extra=0)
+@sample_size(0)
+def test_large_history_stores_the_engines_outcomes(sample):
+    named = sample
     assert named["ussr_veto"].outcome == Outcome.VETOED
     assert list(
         Veto.objects.filter(draft=named["ussr_veto"]).values_list("state__code", flat=True)
@@ -130,7 +147,7 @@ def test_large_history_stores_the_engines_outcomes():
     assert MemberVote.objects.filter(draft=named["unpublished"]).count() == 15
 
 
-def test_extra_drafts_are_all_decided():
-    large_history(extra=40)
+@sample_size("large")
+def test_extra_drafts_are_all_decided(sample):
     assert not Draft.objects.filter(outcome=Outcome.UNKNOWN).exists()
     assert Draft.objects.count() == 1 + 6 + 40

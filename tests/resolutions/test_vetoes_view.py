@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from resolutions.models import Draft
 from resolutions.views.vetoes import decade_table
-from tests.resolutions.test_pages_data import large_history
 from votes.dates import FIRST_MEETING
 from votes.models import Veto
 
@@ -15,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def named():
-    return large_history(extra=40)
+def named(sample):
+    return sample
 
 
 def test_lists_every_published_vetoed_draft_once(client, named):

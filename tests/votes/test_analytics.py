@@ -7,7 +7,6 @@ import pytest
 
 from resolutions.models import Draft
 from tests.factories import recorded_draft
-from tests.resolutions.test_pages_data import large_history
 from votes import analytics
 from votes.choices import Modality, Position
 from votes.models import MemberState, MemberVote, Veto
@@ -42,8 +41,8 @@ def recount_pair(a, b, first=None, last=None) -> tuple[int, int]:
 
 
 @pytest.fixture
-def named():
-    return large_history(extra=40)
+def named(sample):
+    return sample
 
 
 def test_agreement_matrix_recounts_every_pair(named):

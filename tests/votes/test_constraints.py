@@ -6,16 +6,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from resolutions.starter import load_starter_data
+from tests.samples import sample_size
 from votes.choices import Position, TermKind
 from votes.models import MembershipTerm, MemberState, MemberVote
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, sample_size("small")]
 
 
 @pytest.fixture
-def seed():
-    return load_starter_data()
+def seed(sample):
+    return sample["seed"]
 
 
 def test_database_itself_rejects_a_second_vote_by_the_same_member(seed):

@@ -20,6 +20,7 @@ from votes import reference
 from votes.choices import Source, TermKind
 from votes.models import MembershipTerm, MemberState, MemberStateName, PermanentSeat
 from votes.reference import rows as reference_rows
+from votes.reference.load import load_reference_data
 from votes.seats import SEAT_NAMES
 
 UNDL = Path("undl_sc_voting")
@@ -162,7 +163,7 @@ def test_each_succession_matches_the_last_and_first_votes_in_the_official_data(s
 
 @pytest.mark.django_db
 def test_loading_twice_creates_everything_once_and_then_changes_nothing():
-    first = reference.load_reference_data()
+    first = load_reference_data()
     expected = (
         len(reference.member_states())
         + len(reference.state_names())
@@ -170,16 +171,16 @@ def test_loading_twice_creates_everything_once_and_then_changes_nothing():
         + len(reference.permanent_terms())
     )
     assert first == {"created": expected, "updated": 0, "unchanged": 0}
-    second = reference.load_reference_data()
+    second = load_reference_data()
     assert second == {"created": 0, "updated": 0, "unchanged": expected}
     assert MemberState.objects.count() == len(reference.member_states())
 
 
 @pytest.mark.django_db
 def test_loading_restores_a_name_changed_in_the_database():
-    reference.load_reference_data()
+    load_reference_data()
     MemberState.objects.filter(code="TUR").update(name="Turkey")
-    counts = reference.load_reference_data()
+    counts = load_reference_data()
     assert counts["updated"] == 1 and counts["created"] == 0
     assert MemberState.objects.get(code="TUR").name == "Türkiye"
 
@@ -187,12 +188,12 @@ def test_loading_restores_a_name_changed_in_the_database():
 @pytest.mark.django_db
 def test_loading_uses_a_handful_of_queries(django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
-        reference.load_reference_data()
+        load_reference_data()
 
 
 @pytest.mark.django_db
 def test_loaded_russian_seat_is_held_by_the_ussr_then_russia():
-    reference.load_reference_data()
+    load_reference_data()
     seat = PermanentSeat.objects.get(code="RUS")
     terms = seat.terms.order_by("start")
     assert [(t.state.code, t.start, t.end) for t in terms] == [
@@ -206,7 +207,7 @@ def test_loaded_russian_seat_is_held_by_the_ussr_then_russia():
 
 @pytest.mark.django_db
 def test_loaded_chinas_seat_is_chn_throughout_named_republic_of_china_before_25_october_1971():
-    reference.load_reference_data()
+    load_reference_data()
     seat = PermanentSeat.objects.get(code="CHN")
     assert {t.state.code for t in seat.terms.all()} == {"CHN"}
     china = MemberState.objects.get(code="CHN")

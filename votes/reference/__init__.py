@@ -11,11 +11,11 @@
 * ``successions.csv``: elected seats that passed to a successor state mid-term.
 
 Each row cites its evidence in a ``note`` (or ``reason``) column. The readers
-are pure and cached (``votes.reference.rows``); :func:`load_reference_data`
-(``votes.reference.load``) writes them to the database.
+are pure and cached (``votes.reference.rows``), and importing this package touches
+no database, so parsers can use them; ``votes.reference.load.load_reference_data``
+writes them to the database.
 """
 
-from votes.reference.load import load_reference_data
 from votes.reference.rows import (
     AliasRow,
     CorrectionRow,
@@ -33,11 +33,7 @@ from votes.reference.rows import (
     successions,
 )
 
-# Read by resolutions/sources/dppa.py as reference.SEAT_NAMES until it imports votes.seats.
-from votes.seats import SEAT_NAMES
-
 __all__ = [
-    "SEAT_NAMES",
     "AliasRow",
     "CorrectionRow",
     "NameRow",
@@ -46,7 +42,6 @@ __all__ = [
     "StateRow",
     "SuccessionRow",
     "aliases",
-    "load_reference_data",
     "member_states",
     "membership_corrections",
     "permanent_codes",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 
@@ -20,12 +21,15 @@ from votes.reference.rows import member_states, permanent_terms, state_names
 from votes.seating import reseat
 from votes.seats import SEAT_NAMES, SEAT_ORDER
 
+Key = TypeVar("Key", bound=Hashable)
+Row = TypeVar("Row", bound=models.Model)
+
 
 def _sync(
-    model: type[models.Model],
-    existing: dict[Hashable, models.Model],
-    wanted: dict[Hashable, dict],
-    make: Callable[[Hashable, dict], models.Model],
+    model: type[Row],
+    existing: dict[Key, Row],
+    wanted: dict[Key, dict[str, Any]],
+    make: Callable[[Key, dict[str, Any]], Row],
     counts: Counter,
 ) -> list[models.Model]:
     """Create what is missing and update what differs, in one query each; the rows written."""
@@ -44,9 +48,9 @@ def _sync(
         else:
             counts["unchanged"] += 1
     if to_create:
-        model.objects.bulk_create(to_create)
+        model._default_manager.bulk_create(to_create)
     if to_update:
-        model.objects.bulk_update(to_update, sorted(changed_fields))
+        model._default_manager.bulk_update(to_update, sorted(changed_fields))
     counts["created"] += len(to_create)
     counts["updated"] += len(to_update)
     return to_create + to_update

@@ -10,6 +10,7 @@ distinguishable with the common colour-vision deficiencies.
 from __future__ import annotations
 
 import math
+from typing import Any
 from urllib.parse import urlencode
 
 from django import template
@@ -163,7 +164,7 @@ def agreement_matrix(rows, period, title_id):
     cells = []
     for i, a in enumerate(SEAT_ORDER):
         for j, b in enumerate(SEAT_ORDER):
-            cell = {"x": left + j * size, "y": top + i * size, "size": size}
+            cell: dict[str, Any] = {"x": left + j * size, "y": top + i * size, "size": size}
             if a == b:
                 cell |= {"shade": "self", "text": "", "label": ""}
             else:

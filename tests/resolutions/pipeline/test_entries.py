@@ -11,9 +11,9 @@ import pytest
 from django.core.management import call_command
 
 from resolutions.models import Draft
-from resolutions.pipeline.entries import EntryError, SourceEntry, SourceValues
 from resolutions.pipeline.loader import load_drafts
 from resolutions.pipeline.sync import Input, parse
+from resolutions.source_entries import EntryError, SourceEntry, SourceValues
 from resolutions.sources.records import SourceError
 from votes.choices import Source
 from votes.models import MemberVote

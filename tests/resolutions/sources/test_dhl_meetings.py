@@ -2,7 +2,6 @@
 
 import html
 import re
-import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -173,13 +172,6 @@ def test_the_pages_give_no_last_updated_date_so_the_version_is_the_years(parsed,
     assert has_date == []
     assert parsed.version == "1946-2022"
     assert any("no 'last updated' date" in w for w in parsed.warnings)
-
-
-@pytest.mark.realdata
-def test_all_pages_parse_in_a_few_seconds(tables):
-    start = time.perf_counter()
-    parse(tables)
-    assert time.perf_counter() - start < 5
 
 
 # ----------------------------------------------------------- synthetic pages

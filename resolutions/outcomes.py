@@ -164,7 +164,8 @@ def refresh_outcomes(drafts=None, *, calendar: CouncilCalendar | None = None) ->
 
 
 def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> int:
-    drafts = list(Draft.objects.filter(pk__in=ids))
+    # In id order, so that new vetoes and flags get the same ids on every database.
+    drafts = list(Draft.objects.filter(pk__in=ids).order_by("pk"))
     ballots: dict[int, list[tuple]] = defaultdict(list)
     for draft_id, position, seat, state_id, name in MemberVote.objects.filter(
         draft_id__in=ids

@@ -35,6 +35,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r}: use one of {', '.join(choices)}")
+    return value
+
+
 def env_float(name: str, default: float) -> float:
     value = os.environ.get(name)
     if not value:
@@ -199,6 +206,9 @@ LOGGING = {
 # Official sources. Each is a setting so a mirror or a newer address can be used
 # without a code change.
 UN_DATA_DIR = os.environ.get("UN_DATA_DIR", "")
+# What `make run` loads into an empty database (load_initial_data): the project's
+# data release (release/), the official sources online, or the one-vote starter data.
+SC_VOTES_DATA = env_choice("SC_VOTES_DATA", "release", ("release", "download", "starter"))
 UN_DOWNLOAD_TIMEOUT = env_float("UN_DOWNLOAD_TIMEOUT", 30.0)
 # `make run` tries the official sources once, briefly, before falling back on
 # the starter data, so a first start on an offline machine stays quick.
@@ -230,9 +240,10 @@ UN_SOURCES = {
         "UN_UNXML_ADOPTED_INDEX_URL",
         "https://api.github.com/repos/UNxml/SCresolutions/contents/data_extract",
     ),
-    # The Peace and Security Data Hub publishes no stable direct address for the
-    # CSV, so this stays empty until an operator sets it.
-    "dppa_membership": os.environ.get("UN_DPPA_MEMBERSHIP_URL", ""),
+    # The Peace and Security Data Hub's CSV of the dataset DPPA-SCMEMBERSHIP.
+    "dppa_membership": os.environ.get(
+        "UN_DPPA_MEMBERSHIP_URL", "https://api.psdata.un.org/public/data/DPPA-SCMEMBERSHIP/CSV"
+    ),
 }
 
 # The read-only JSON API (resolutions/api/). No authentication: everything it

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.errors.DesignedErrorPagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -129,6 +130,11 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The designed 404 and 500 pages show with DEBUG on too (config/errors.py);
+# Django's technical pages (every URL pattern, the traceback) only on request.
+DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", default=False)
+DEBUG_TECHNICAL_500 = env_bool("DEBUG_TECHNICAL_500", default=False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -58,7 +58,7 @@ screenshots: install
 	$(BIN)/python scripts/screenshots.py
 
 # --- The data, and the production server (docs/deploy.md) ----------------------------
-.PHONY: reset-data release
+.PHONY: reset-data release serve
 
 # Empty the record and load the chosen data again (SC_VOTES_DATA, UN_DATA_DIR), e.g. after
 # `SC_VOTES_DATA=starter make run`. Editors' changes in the database go too.
@@ -80,3 +80,16 @@ release: install
 		$(BIN)/python manage.py sync_un_data --from-dir $(RELEASE_DATA) --no-progress -v0
 	$(BIN)/python manage.py build_release
 	@rm -f $(RELEASE_DB)
+
+# gunicorn with DEBUG off, as in production: static files collected, `check --deploy` clean
+# (any warning stops it), migrations run, the data release loaded into an empty database.
+# Needs SECRET_KEY and ALLOWED_HOSTS, and DATABASE_URL for PostgreSQL (docs/deploy.md).
+serve: export DEBUG = 0
+serve: install
+	@test -x $(BIN)/gunicorn || { echo "gunicorn is not in $(VENV): it comes with the" \
+		"production dependencies (make install)."; exit 1; }
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_initial_data
+	$(BIN)/gunicorn --config config/gunicorn.py

@@ -1,10 +1,12 @@
 """Write the record in the database as a release: one gzip'd CSV per table.
 
 Deterministic, so that the same record always gives the same bytes and CI can
-tell a stale release from a fresh one: rows in id order, JSON with sorted keys,
-gzip with a fixed mtime and no file name, and no build time anywhere. The
+tell a stale release from a fresh one: rows in id order, JSON in the
+database's order (see tables.py), gzip with a fixed mtime and no file name,
+and no build time anywhere. The
 release's version is the date of its newest source and a digest of its
-content (``2026.07.02+3f2a9c1d``): two builds of the same record share it.
+content (``2026.07.02+3f2a9c1d``), JSON taken with sorted keys: two builds of
+the same record share it, on SQLite or PostgreSQL.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from resolutions.provenance import LICENCE, LICENCE_URL
 from resolutions.release import ReleaseError
 from resolutions.release.describe import citation_cff, readme, source_entries
-from resolutions.release.tables import TABLES, Table, encode
+from resolutions.release.tables import TABLES, Table, canonical_json, encode
 
 NAME = "sc-votes"
 PROFILE = "tabular-data-package"
@@ -52,20 +54,29 @@ CLEANERS = {("sources", "location"): local_name}
 
 
 def table_rows(table: Table):
+    """Each row as (its cells, its canonical text for the content digest)."""
     names = [f.attname for f in table.fields]
     cleaners = [CLEANERS.get((table.name, n)) for n in names]
     rows = table.model._base_manager.order_by("pk").values_list(*names).iterator(chunk_size=2000)
     for row in rows:
-        yield [encode(clean(v) if clean else v) for v, clean in zip(row, cleaners, strict=True)]
+        values = [clean(v) if clean else v for v, clean in zip(row, cleaners, strict=True)]
+        cells = [encode(v) for v in values]
+        canonical = "\x1f".join(
+            canonical_json(v) if isinstance(v, (dict, list)) else c
+            for v, c in zip(values, cells, strict=True)
+        )
+        yield cells, canonical
 
 
-def csv_bytes(table: Table) -> tuple[bytes, int]:
+def csv_bytes(table: Table, digest) -> tuple[bytes, int]:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow([f.attname for f in table.fields])
+    digest.update(f"\x1e{table.name}\x1e{','.join(f.attname for f in table.fields)}".encode())
     count = 0
-    for row in table_rows(table):
-        writer.writerow(row)
+    for cells, canonical in table_rows(table):
+        writer.writerow(cells)
+        digest.update(canonical.encode() + b"\n")
         count += 1
     return text.getvalue().encode("utf-8"), count
 
@@ -92,8 +103,7 @@ def build(out: Path, *, citation: Path | None = None) -> Built:
     out.mkdir(parents=True, exist_ok=True)
     contents, resources, built = hashlib.sha256(), [], Built(version="")
     for table in TABLES:
-        data, count = csv_bytes(table)
-        contents.update(table.name.encode() + b"\0" + data)
+        data, count = csv_bytes(table, contents)
         compressed = gzipped(data)
         (out / table.path).write_bytes(compressed)
         built.rows[table.name], built.bytes[table.name] = count, len(compressed)

@@ -5,17 +5,30 @@ whose sequences had already moved (a test database, where PostgreSQL does
 not roll sequences back) numbers the same rows from further up. Each table's
 ids are replaced by their rank and every reference follows, so the same
 record in the same order compares equal, and a row added, lost, reordered or
-changed does not.
+changed does not. JSON is compared with sorted keys (the engines order keys
+differently).
 """
 
 from __future__ import annotations
 
 from resolutions.release.load import Release
-from resolutions.release.tables import TABLES, encode
+from resolutions.release.tables import TABLES, canonical_json
 
 
 def canonical(release: Release) -> dict[str, tuple[list[str], list[tuple]]]:
-    """Each table's column names and rows, ids replaced by their rank."""
+    """Each table's column names and rows, comparable across databases.
+
+    A table that others refer to keeps its ids as ranks, and references follow
+    them; a table nobody refers to (member votes, vetoes, disagreements, …) is
+    compared without its ids, as a set of rows, since a sync may delete and
+    recreate such rows (DPPA's membership disagreements) with new ids.
+    """
+    referenced = {
+        column.related_model
+        for table in TABLES
+        for column in release.columns[table.name]
+        if column.is_relation
+    }
     ranks: dict[str, dict] = {}
     tables = {}
     for table in TABLES:
@@ -42,7 +55,14 @@ def canonical(release: Release) -> dict[str, tuple[list[str], list[tuple]]]:
             )
             for row in rows
         ]
-        tables[table.name] = (names, sorted(renumbered, key=lambda r: r[pk]))
+        if table.model in referenced:
+            tables[table.name] = (names, sorted(renumbered, key=lambda r: r[pk]))
+        else:
+            kept = [i for i in range(len(names)) if i != pk]
+            tables[table.name] = (
+                [names[i] for i in kept],
+                sorted((tuple(r[i] for i in kept) for r in renumbered), key=repr),
+            )
     return tables
 
 
@@ -85,7 +105,7 @@ def differences(expected: Release, actual: Release) -> list[str]:
 
 
 def _hashable(value):
-    return encode(value) if isinstance(value, (dict, list)) else value
+    return canonical_json(value) if isinstance(value, (dict, list)) else value
 
 
 def _short(value) -> str:

@@ -6,11 +6,15 @@ a new *model* needs a line in ``TABLES`` (or in ``NOT_RELEASED``, saying why);
 a test holds every model of the record to one or the other.
 
 Values are written as Frictionless expects them: integers and dates as text,
-booleans as ``true``/``false``, JSON as compact JSON with sorted keys (so that
-SQLite and PostgreSQL, which order keys differently, write the same bytes),
-and a null as an empty cell. Timestamps that say when a row was written
-(``auto_now``, ``auto_now_add``) are left out: they would change every build;
-the loader stamps them with the time of the load.
+booleans as ``true``/``false``, JSON as compact JSON, and a null as an empty
+cell. JSON keeps the order of its keys as the database returns them, so that
+a record loaded back lists a draft's sources in the same order as the one it
+was built from; SQLite keeps the order they were written in, PostgreSQL's
+jsonb its own, so releases are compared and versioned through
+``canonical_json`` (sorted keys), and ``make release`` builds on SQLite.
+Timestamps that say when a row was written (``auto_now``, ``auto_now_add``)
+are left out: they would change every build; the loader stamps them with the
+time of the load.
 """
 
 from __future__ import annotations
@@ -191,10 +195,15 @@ def encode(value) -> str:
     if value is False:
         return "false"
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
+
+
+def canonical_json(value) -> str:
+    """The same text for the same JSON, whatever order its keys come in."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def decoder(field: models.Field):

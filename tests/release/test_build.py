@@ -144,3 +144,19 @@ def test_an_empty_database_builds_nothing(tmp_path):
     with pytest.raises(CommandError, match="no drafts: run sync_un_data first"):
         call_command("build_release", out=str(tmp_path))
     assert not list(tmp_path.iterdir())
+
+
+def test_two_releases_are_compared_table_by_table(small_release, tmp_path):
+    from resolutions.release.compare import differences
+    from resolutions.release.load import read
+
+    build(tmp_path / "same")
+    assert differences(read(small_release), read(tmp_path / "same")) == []
+    Draft.objects.update(title="Another title")
+    build(tmp_path / "changed")
+    (found,) = differences(read(small_release), read(tmp_path / "changed"))
+    assert found.startswith("drafts: 1 rows -> 1 (1 new or changed, 1 gone or changed)")
+    assert found.endswith(
+        'first at row 1, title: "Draft resolution on non-proliferation: Democratic People... '
+        "-> 'Another title'"
+    )

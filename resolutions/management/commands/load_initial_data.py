@@ -59,7 +59,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, timeout=None, replace=False, **options):
         choice = "directory" if settings.UN_DATA_DIR else settings.SC_VOTES_DATA
-        holds = held()
+        holds = described()
         if replace and holds != "nothing":
             self.stdout.write(self.style.WARNING(f"Emptying the database, which held {holds}."))
         elif holds != "nothing":
@@ -180,7 +180,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"Could not synchronise: {exc}"))
 
 
-def held() -> str:
+def described() -> str:
     """What the database holds, in words: nothing, the starter data, or the record."""
     drafts = Draft.objects.count()
     if not drafts:

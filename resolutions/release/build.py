@@ -19,10 +19,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from resolutions.provenance import LICENCE, LICENCE_URL
 from resolutions.release import ReleaseError
 from resolutions.release.describe import citation_cff, readme, source_entries
 from resolutions.release.tables import TABLES, Table, canonical_json, encode
+
+try:  # the UN's terms moved to resolutions.licence on main; before that, provenance had them
+    from resolutions.licence import LICENCE, LICENCE_URL
+except ImportError:  # pragma: no cover
+    from resolutions.provenance import LICENCE, LICENCE_URL
 
 NAME = "sc-votes"
 PROFILE = "tabular-data-package"

@@ -9,8 +9,12 @@ from __future__ import annotations
 import json
 
 from resolutions.models import SourceImport
-from resolutions.provenance import LICENCE, LICENCE_URL
 from votes.choices import Source
+
+try:  # the UN's terms moved to resolutions.licence on main; before that, provenance had them
+    from resolutions.licence import LICENCE, LICENCE_URL
+except ImportError:  # pragma: no cover
+    from resolutions.provenance import LICENCE, LICENCE_URL
 
 # Where the UN publishes each source: cited as such, whatever mirror an
 # installation downloads from (settings.UN_SOURCES).

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from resolutions.models import Draft
-from resolutions.provenance import LICENCE
+from resolutions.release.describe import LICENCE  # wherever the UN's terms live
 from resolutions.release.tables import NOT_RELEASED, TABLES, by_name
 from tests.release.conftest import build
 

@@ -44,6 +44,8 @@ $(DEV_STAMP): $(DEV_LOCK) $(PROD_STAMP)
 	$(PIP) -r $(DEV_LOCK)
 	@touch $@
 
+# The data release (release/) on a fresh machine, offline; UN_DATA_DIR=DIR syncs from
+# local copies; SC_VOTES_DATA=starter for the one-vote demo (load_initial_data).
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_initial_data
@@ -96,3 +98,40 @@ clean:
 # load the whole record first with `manage.py sync_un_data` for screenshots worth keeping).
 screenshots: install-dev
 	$(BIN)/python scripts/screenshots.py
+
+# --- The data, and the production server (docs/deploy.md) ----------------------------
+.PHONY: reset-data release serve
+
+# Empty the record and load the chosen data again (SC_VOTES_DATA, UN_DATA_DIR), e.g. after
+# `SC_VOTES_DATA=starter make run`. Editors' changes in the database go too.
+reset-data: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_initial_data --replace
+
+# Rebuild release/ (and CITATION.cff) from the official sources in RELEASE_DATA, synced into a
+# scratch database; CI fails when the committed release differs from what this builds.
+# The official addresses are used whatever mirror the environment names: they are cited
+# in the release.
+RELEASE_DATA ?= ../shared/data
+RELEASE_DB := $(CURDIR)/var/release-build.sqlite3
+release: export DATABASE_URL = sqlite:///$(RELEASE_DB)
+release: install
+	@mkdir -p var && rm -f $(RELEASE_DB)
+	$(BIN)/python manage.py migrate --no-input -v0
+	env -u UN_DHL_VETO_URL -u UN_DHL_MEETINGS_URL -u UN_UNDL_FILE_LIST_URL \
+		$(BIN)/python manage.py sync_un_data --from-dir $(RELEASE_DATA) --no-progress -v0
+	$(BIN)/python manage.py build_release
+	@rm -f $(RELEASE_DB)
+
+# gunicorn with DEBUG off, as in production: static files collected, `check --deploy` clean
+# (any warning stops it), migrations run, the data release loaded into an empty database.
+# Needs SECRET_KEY and ALLOWED_HOSTS, and DATABASE_URL for PostgreSQL (docs/deploy.md).
+serve: export DEBUG = 0
+serve: install
+	@test -x $(BIN)/gunicorn || { echo "gunicorn is not in $(VENV): it comes with the" \
+		"production dependencies (make install)."; exit 1; }
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_initial_data
+	$(BIN)/gunicorn --config config/gunicorn.py

@@ -37,6 +37,35 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number") from exc
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r}: use one of {', '.join(choices)}")
+    return value
+
+
+def cache_from_url(url: str) -> dict:
+    """CACHE_URL: redis://host:port/db (shared by every server) or locmem:// (per process)."""
+    if not url or url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sc-votes"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        # Django's own Redis backend; it needs the redis package.
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("dummy://"):
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"CACHE_URL={url!r}: use redis://…, locmem:// or dummy://")
+
+
 def env_float(name: str, default: float) -> float:
     value = os.environ.get(name)
     if not value:
@@ -78,6 +107,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "votes",
     "resolutions",
+    "config.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +120,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.routers.ReplicaMiddleware",
+    "resolutions.caching.PublicCacheMiddleware",
+    "config.errors.DesignedErrorPagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -123,7 +156,36 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Read replicas (comma-separated URLs) serve the reads of public pages
+# (config/routers.py); the admin and every write stay on the primary above.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+for number, url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    DATABASES[f"replica{number}"] = {
+        **dj_database_url.parse(
+            url,
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        ),
+        # Tests read the primary's test database through every replica alias.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_REPLICAS = [f"replica{n}" for n in range(1, len(DATABASE_REPLICA_URLS) + 1)]
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A shared cache keyed on the record's version (resolutions/caching.py): whole
+# public pages and heavy figures. Off while DEBUG is on, so a developer sees
+# every edit; HTTP_CACHE_SECONDS is how long a browser or CDN may keep a page.
+CACHES = {"default": {**cache_from_url(os.environ.get("CACHE_URL", "")), "KEY_PREFIX": "sc-votes"}}
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 24 * 60 * 60)
+HTTP_CACHE_SECONDS = env_int("HTTP_CACHE_SECONDS", 0 if DEBUG else 5 * 60)
+# Never cached nor read from a replica: what an editor sees and changes.
+PRIVATE_PATH_PREFIXES = ("/admin/",)
+
+# The designed 404 and 500 pages show with DEBUG on too (config/errors.py);
+# Django's technical pages (every URL pattern, the traceback) only on request.
+DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", default=False)
+DEBUG_TECHNICAL_500 = env_bool("DEBUG_TECHNICAL_500", default=False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -138,7 +200,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic gathers the files WhiteNoise serves (make serve, the Docker image).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -201,6 +264,9 @@ LOGGING = {
 # Official sources. Each is a setting so a mirror or a newer address can be used
 # without a code change.
 UN_DATA_DIR = os.environ.get("UN_DATA_DIR", "")
+# What `make run` loads into an empty database (load_initial_data): the project's
+# data release (release/), the official sources online, or the one-vote starter data.
+SC_VOTES_DATA = env_choice("SC_VOTES_DATA", "release", ("release", "download", "starter"))
 UN_DOWNLOAD_TIMEOUT = env_float("UN_DOWNLOAD_TIMEOUT", 30.0)
 # `make run` tries the official sources once, briefly, before falling back on
 # the starter data, so a first start on an offline machine stays quick.
@@ -232,9 +298,10 @@ UN_SOURCES = {
         "UN_UNXML_ADOPTED_INDEX_URL",
         "https://api.github.com/repos/UNxml/SCresolutions/contents/data_extract",
     ),
-    # The Peace and Security Data Hub publishes no stable direct address for the
-    # CSV, so this stays empty until an operator sets it.
-    "dppa_membership": os.environ.get("UN_DPPA_MEMBERSHIP_URL", ""),
+    # The Peace and Security Data Hub's CSV of the dataset DPPA-SCMEMBERSHIP.
+    "dppa_membership": os.environ.get(
+        "UN_DPPA_MEMBERSHIP_URL", "https://api.psdata.un.org/public/data/DPPA-SCMEMBERSHIP/CSV"
+    ),
 }
 # The largest input an importer reads (a file, a folder's files together, or a
 # gzip file once unpacked). The largest official file, the Library's voting

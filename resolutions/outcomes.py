@@ -217,7 +217,8 @@ def _replace(model, stale: list[int], new: list) -> None:
 def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> int:
     stored = _Stored.read(ids)
     changes = _OutcomeChanges()
-    for draft in Draft.objects.filter(pk__in=ids):
+    # In id order, so that new vetoes and flags get the same ids on every database.
+    for draft in Draft.objects.filter(pk__in=ids).order_by("pk"):
         votes = stored.votes.get(draft.pk, [])
         _refresh_flag(draft, votes, stored.flags.get(draft.pk), changes)
         result = decide(decision_for(draft, (Ballot(p, s) for p, s, _, _ in votes)))

@@ -43,9 +43,9 @@ def fresh_database() -> None:
     manage("migrate", "--no-input", "-v0")
 
 
-def manage(*args: str) -> tuple[float, float, str]:
+def manage(*args: str, database_url: str = DATABASE_URL) -> tuple[float, float, str]:
     """Run manage.py in a new process; return (seconds, peak MB of that process, output)."""
-    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DEBUG": "0", "SECRET_KEY": "bench-only"}
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "SECRET_KEY": "bench-only"}
     # ru_maxrss of RUSAGE_CHILDREN is the largest child so far, so each command
     # is measured through a small wrapper that reports its own peak.
     code = (
@@ -198,14 +198,112 @@ def bench_parse() -> None:
     row(what, seconds, peak, "< 5 s")
 
 
+def bench_release() -> None:
+    """Build and load the data release (release/), on PostgreSQL and on SQLite."""
+    import tempfile
+
+    print("\n### The data release (`release/`; one process per command)\n")
+    print("| what | wall time | peak memory | target |")
+    print("|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="sc-votes-bench-") as scratch:
+        seconds, peak, _ = manage("build_release", "--out", scratch)
+        row("build_release, the whole record (PostgreSQL)", seconds, peak, "none set")
+        size = sum(p.stat().st_size for p in Path(scratch).glob("*.csv.gz"))
+        print(
+            f"| (release size: {size / 1e6:.2f} MB in {len(list(Path(scratch).glob('*.gz')))}"
+            " gzip'd CSVs) | | | a few MB |"
+        )
+    fresh_database()
+    seconds, peak, _ = manage("load_release")
+    row("load_release into an empty database (PostgreSQL)", seconds, peak, "< 10 s")
+    with tempfile.TemporaryDirectory(prefix="sc-votes-bench-") as scratch:
+        sqlite = f"sqlite:///{scratch}/db.sqlite3"
+        manage("migrate", "--no-input", "-v0", database_url=sqlite)
+        seconds, peak, _ = manage("load_release", database_url=sqlite)
+        row("load_release into an empty database (SQLite, as `make run`)", seconds, peak, "< 10 s")
+        seconds, peak, _ = manage("build_release", "--out", scratch + "/out", database_url=sqlite)
+        row("build_release, the whole record (SQLite)", seconds, peak, "none set")
+
+
+def bench_fresh_clone() -> None:
+    """From `git clone` to the home page listing the latest vote: new .venv, no UN source."""
+    import gzip
+    import signal
+    import socket
+    import tempfile
+    import urllib.request
+
+    with gzip.open(REPO / "release" / "drafts.csv.gz", "rt") as drafts:
+        import csv
+
+        newest = max(csv.DictReader(drafts), key=lambda r: (r["date"], r["resolution_number"]))
+    expected = (
+        f"S/RES/{newest['resolution_number']}"
+        if newest["resolution_number"]
+        else (newest["draft_symbol"])
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    print("\n### A fresh clone: `git clone`, then `make run` (new .venv, offline)\n")
+    print("| what | wall time | target |")
+    print("|---|---|---|")
+    unset = ("DATABASE_URL", "UN_DATA_DIR", "SC_VOTES_DATA", "VIRTUAL_ENV", "DEBUG")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    # Offline: no UN source is reachable (PyPI, for the install, is).
+    for name in (
+        "UN_UNDL_FILE_LIST_URL",
+        "UN_DHL_VETO_URL",
+        "UN_DHL_MEETINGS_URL",
+        "UN_UNXML_ADOPTED_URL",
+        "UN_UNXML_NOT_ADOPTED_URL",
+        "UN_DPPA_MEMBERSHIP_URL",
+    ):
+        env[name] = "http://127.0.0.1:9/offline"
+    with tempfile.TemporaryDirectory(prefix="sc-votes-clone-") as scratch:
+        clone = Path(scratch) / "sc-votes"
+        start = time.perf_counter()
+        subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
+        with (Path(scratch) / "make-run.log").open("w") as log:
+            server = subprocess.Popen(
+                ["make", "run", f"PORT={port}"],
+                cwd=clone,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            try:
+                seconds = None
+                while time.perf_counter() - start < 300 and server.poll() is None:
+                    try:
+                        url = f"http://127.0.0.1:{port}/"
+                        with urllib.request.urlopen(url, timeout=5) as response:
+                            if expected in response.read().decode():
+                                seconds = time.perf_counter() - start
+                                break
+                    except OSError:
+                        time.sleep(0.25)
+            finally:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
+        if seconds is None:
+            log = (Path(scratch) / "make-run.log").read_text()
+            sys.exit(f"make run never served the latest vote:\n{log}")
+    what = f"clone to the home page listing {expected} ({newest['date']})"
+    print(f"| {what} | {seconds:.1f} s | < 60 s |")
+
+
 BENCHMARKS = {
     "parse": bench_parse,
     "import": bench_import,
     "export": bench_export,
     "pages": bench_pages,
+    "release": bench_release,
+    "fresh": bench_fresh_clone,
 }
 # export and pages need the record loaded; import leaves it loaded last.
-NEEDS_RECORD = {"export", "pages"}
+NEEDS_RECORD = {"export", "pages", "release"}
 
 
 def main(names: list[str]) -> None:

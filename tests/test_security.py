@@ -11,14 +11,22 @@ from django.urls import reverse
 from tests.conftest import REPO
 
 
-def test_deploy_check_reports_nothing_with_debug_off():
+def test_deploy_check_reports_nothing_with_debug_off(tmp_path):
     # Only the production-relevant environment: the browser tests' async flag is not.
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "0",
         "SECRET_KEY": "a-long-random-production-secret-for-this-test-only-7f3a9c2e1b5d8f0a4c6e",
         "ALLOWED_HOSTS": "votes.example.org",
+        "STATIC_ROOT": str(tmp_path),
     }
+    # As in production (make serve): without the collected files every page is a 500.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=REPO,
+        env=env,
+        check=True,
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
         cwd=REPO,

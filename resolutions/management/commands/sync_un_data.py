@@ -43,11 +43,12 @@ class Command(BaseCommand):
                     MembershipTerm.objects.filter(kind=TermKind.ELECTED).exists()
                 ):
                     # Votes are checked against the Council of their day, so they cannot
-                    # be loaded before its membership, which DPPA gives no address for.
+                    # be loaded before its membership.
                     raise FetchError(
-                        "The Council's membership cannot be downloaded: UN DPPA publishes no "
-                        "stable address for its CSV. Set UN_DPPA_MEMBERSHIP_URL to it, or load "
-                        "local copies with --from-dir (e.g. UN_DATA_DIR=../shared/data make run)."
+                        "The Council's membership cannot be downloaded: UN_DPPA_MEMBERSHIP_URL "
+                        "is set but empty. Unset it to use DPPA's CSV (https://api.psdata.un.org"
+                        "/public/data/DPPA-SCMEMBERSHIP/CSV), or load local copies with "
+                        "--from-dir (e.g. UN_DATA_DIR=../shared/data make run)."
                     )
                 with tempfile.TemporaryDirectory(prefix="sc-votes-") as folder:
                     fetcher = Fetcher(timeout, log=self.stdout.write if verbosity > 1 else None)

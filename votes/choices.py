@@ -75,6 +75,9 @@ class Source(models.TextChoices):
     YORDAN_VETOES = "yordan_vetoes", "Yordán (World Politics Data Lab) veto list, 1946–2022"
     FAILED_DRAFTS_SAMPLE = "failed_drafts_sample", "unsc_for_us sample of failed drafts, 1947–2022"
     CHARTER = "charter", "UN Charter and succession (reference data)"
+    # Not a publication: votes derived from an official tally, the vetoing seats and who
+    # sat that day, where those settle them (resolutions/pipeline/ owns the deduction).
+    DEDUCED = "deduced", "Deduced from the official tally, vetoes and membership"
     SEED = "seed", "Starter data"
     EDITOR = "editor", "Editor"
 
@@ -83,3 +86,23 @@ class Source(models.TextChoices):
 # official source (the UN's own publications) gives: it fills what they lack, and where
 # it disagrees the disagreement is recorded, never settled in its favour.
 SECONDARY = frozenset({Source.VOTING_AGENT, Source.YORDAN_VETOES, Source.FAILED_DRAFTS_SAMPLE})
+
+
+class Evidence(models.TextChoices):
+    """Where a member vote comes from, in the words the coverage table and labels use."""
+
+    OFFICIAL = "official", "Official UN source"
+    COMPILED = "compiled", "Third-party compilation"
+    DEDUCED = "deduced", "Deduced from the official tally"
+    EDITOR = "editor", "Entered by an editor"
+
+
+def evidence_of(source: str) -> Evidence:
+    """The kind of evidence behind a value from `source` (a `Source` value)."""
+    if source in SECONDARY:
+        return Evidence.COMPILED
+    if source == Source.DEDUCED:
+        return Evidence.DEDUCED
+    if source in (Source.EDITOR, Source.SEED):
+        return Evidence.EDITOR
+    return Evidence.OFFICIAL

@@ -25,6 +25,7 @@ registry and the ``member_votes``/``vetoes`` relations.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
@@ -37,7 +38,9 @@ from votes.seats import PAIRS, SEAT_ORDER
 VOTED = (Position.YES, Position.NO, Position.ABSTAIN)
 
 
-def _drafts() -> QuerySet:
+def _drafts() -> Any:
+    # Any: the model is looked up by name (votes never imports resolutions), so its
+    # QuerySet's own methods are unknown to the type checker.
     return apps.get_model("resolutions", "Draft").objects.published()
 
 

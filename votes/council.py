@@ -22,10 +22,16 @@ PERMANENT_SEATS = 5
 
 
 class TermLike(Protocol):
-    state_id: int | None
-    start: date
-    end: date | None
-    kind: str
+    # Read-only properties, so that a model (whose fields mypy sees as wider on
+    # assignment) and the calendar's plain records both fit.
+    @property
+    def state_id(self) -> int | None: ...
+    @property
+    def start(self) -> date: ...
+    @property
+    def end(self) -> date | None: ...
+    @property
+    def kind(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ class VoteRowForm(forms.ModelForm):
         return bool(self["permanent"].value())
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         position = cleaned.get("position")
         reason = cleaned.get("non_voting")
         if reason and position in ("", None):
@@ -81,7 +81,7 @@ class VoteRowForm(forms.ModelForm):
             self.add_error(
                 "non_voting",
                 f"{self.member_name or 'This member'} voted "
-                f"{POSITION_LABELS[position].lower()}, so it cannot also be "
+                f"{POSITION_LABELS[str(position)].lower()}, so it cannot also be "
                 f"“{NON_VOTING_LABELS[reason].lower()}”.",
             )
         return cleaned
@@ -98,7 +98,7 @@ class MemberVoteForm(LockedForm, forms.ModelForm):
         fields = ["draft", "state", "position", "non_voting", "note"]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("non_voting") and cleaned.get("position") != Position.NON_VOTING:
             self.add_error("non_voting", "Only a member that cast no vote has a reason for it.")
         self.check_lock()

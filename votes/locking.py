@@ -13,6 +13,7 @@ Council term is known by its newest history row (:class:`HistoryLock`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -119,6 +120,10 @@ class LockedForm:
     lock: Lock
     lock_field = "loaded_history"
     reverting = False
+    # Supplied by the ModelForm this is mixed into (declared for the type checker only).
+    instance: Any
+    fields: dict[str, Any]
+    cleaned_data: dict[str, Any]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -91,10 +91,11 @@ def reseat(
 
 def _widest(spans: list[tuple[date | None, date | None]]) -> tuple[date | None, date | None]:
     """The one span covering all of them (None: open at that end)."""
-    starts, ends = [s for s, _ in spans], [e for _, e in spans]
+    starts = [s for s, _ in spans if s is not None]
+    ends = [e for _, e in spans if e is not None]
     return (
-        None if None in starts else min(starts),
-        None if None in ends else max(ends),
+        min(starts) if len(starts) == len(spans) else None,
+        max(ends) if len(ends) == len(spans) else None,
     )
 
 
@@ -119,8 +120,8 @@ def _term_changed(sender, instance: MembershipTerm, raw=False, **kwargs) -> None
     if raw:
         return
     rows = [{f: getattr(instance, f) for f in FIELDS[MembershipTerm]}]
-    if getattr(instance, "_seating_before", None):
-        rows.append(instance._seating_before)
+    if before := getattr(instance, "_seating_before", None):
+        rows.append(before)
     # Only a permanent term carries a seat, and no name depends on a term: a change
     # to elected terms alone (every DPPA import) cannot move a vote.
     if not any(row["seat_id"] for row in rows):
@@ -132,8 +133,8 @@ def _name_changed(sender, instance: MemberStateName, raw=False, **kwargs) -> Non
     if raw:
         return
     rows = [{f: getattr(instance, f) for f in FIELDS[MemberStateName]}]
-    if getattr(instance, "_seating_before", None):
-        rows.append(instance._seating_before)
+    if before := getattr(instance, "_seating_before", None):
+        rows.append(before)
     reseat({row["state_id"] for row in rows}, *_widest([(r["start"], r["end"]) for r in rows]))
 
 

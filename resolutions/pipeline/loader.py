@@ -86,7 +86,14 @@ class Load:
     new: bool = False  # created by this import
     repeats: list[Listing] = field(default_factory=list)  # listed again: counted once
     before: dict | None = None  # the draft as stored, to tell whether the import changed it
-    merged: Merged | None = None
+    merged: Merged | None = None  # set by the merge step (4)
+
+    @property
+    def result(self) -> Merged:
+        """The merge step's result, for the steps after it."""
+        if self.merged is None:
+            raise RuntimeError(f"{self.draft.symbol} is written before it was merged")
+        return self.merged
 
     @property
     def draft(self) -> Draft:
@@ -260,9 +267,11 @@ class _Loader:
             entry = self._entry(load)
             load.draft.sources = {**(load.draft.sources or {}), self.source: entry}
         self._report_repeats(loads)
+        merged = []
         for load in loads:
             load.merged = self._merged(load)
-        keep_resolution_order([(load.draft.sources, load.merged) for load in loads], known_dates)
+            merged.append((load.draft.sources, load.merged))
+        keep_resolution_order(merged, known_dates)
 
     def _report_repeats(self, loads: list[Load]) -> None:
         self.summary.warnings += [
@@ -327,7 +336,7 @@ class _Loader:
 
     def _apply(self, load: Load, refs: References) -> None:
         """The merged values onto the draft's fields, noting which source gave each."""
-        draft, merged = load.draft, load.merged
+        draft, merged = load.draft, load.result
         apply_merged(draft, merged.values, refs)
         if self.source == Source.EDITOR:
             self._check_like_the_admin(load)
@@ -365,7 +374,7 @@ class _Loader:
     def _disagreements(self, load: Load, writer: VoteWriter) -> list[dict]:
         """What the merge found, the editor's votes kept, and the repeated listings."""
         repeats = [self._listed_again_on_record(load, repeat.record) for repeat in load.repeats]
-        return load.merged.disagreements + writer.editor_conflicts.get(load.draft.pk, []) + repeats
+        return load.result.disagreements + writer.editor_conflicts.get(load.draft.pk, []) + repeats
 
     def _listed_again_on_record(self, load: Load, again: DraftRecord) -> dict:
         return {

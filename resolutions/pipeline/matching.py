@@ -39,7 +39,7 @@ class DraftIndex:
         self.by_meeting: dict[tuple[str, str], list[Target]] = defaultdict(list)
         self.by_pk: dict[int, Target] = {}
         for draft in drafts:
-            self._add(Target(draft), draft.meeting.symbol if draft.meeting_id else "")
+            self._add(Target(draft), draft.meeting.symbol if draft.meeting else "")
 
     def _add(self, target: Target, meeting: str) -> None:
         draft = target.draft
@@ -56,7 +56,9 @@ class DraftIndex:
         """A new draft for a record that matched none, claimed by it."""
         draft.draft_symbol = record.draft_symbol
         draft.resolution_number = record.resolution_number
-        draft.date = record.date
+        # An undated record leaves the date to the merge of the other sources' values;
+        # saving fails loudly if none dates it.
+        draft.date = record.date  # type: ignore[assignment]
         target = Target(draft, claimed=True)
         self._add(target, record.meeting_symbol)
         return target
@@ -111,7 +113,7 @@ class DraftIndex:
         (e.g. "(Transjordan)") decides, else the order in which they are listed.
         """
         meeting = _meeting_of(record)
-        if not meeting:
+        if not meeting or record.date is None:
             return None
         listed = self.by_meeting.get((meeting, record.date.isoformat()), [])
         candidates = [t for t in self._free(listed) if _could_be(t.draft, record)]
@@ -126,6 +128,8 @@ def _same_day(targets: list[Target], record: DraftRecord) -> Target | None:
 
 
 def _only_one_near(targets: list[Target], record: DraftRecord) -> Target | None:
+    if record.date is None:
+        return None
     near = [t for t in targets if abs(t.draft.date - record.date) <= DATE_SLACK]
     return near[0] if len(near) == 1 else None
 

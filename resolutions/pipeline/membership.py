@@ -78,7 +78,9 @@ class _TermChanges:
         elected = list(MembershipTerm.objects.filter(kind=TermKind.ELECTED).select_related("state"))
         self.ours = {(t.state.code, t.start): t for t in elected if t.source == Source.DPPA}
         self.others = [t for t in elected if t.source != Source.DPPA]
-        self.keep, self.create, self.update = set(), [], []
+        self.keep: set[int] = set()
+        self.create: list[MembershipTerm] = []
+        self.update: list[MembershipTerm] = []
 
     def plan(self, term, summary: ImportSummary) -> None:
         clash = _clash(term, self.others)

@@ -92,7 +92,10 @@ _DATED = re.compile(r"(\d{4})[_-](\d{1,2})[_-](\d{1,2})")
 
 def _dated(path: Path) -> tuple[int, int, int]:
     match = _DATED.search(path.name)
-    return tuple(int(g) for g in match.groups()) if match else (0, 0, 0)
+    if not match:
+        return (0, 0, 0)
+    year, month, day = (int(g) for g in match.groups())
+    return (year, month, day)
 
 
 # The reconstructed history has no date in its name; PROVENANCE.md dates the

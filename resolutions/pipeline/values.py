@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 
@@ -71,7 +72,7 @@ def _resolution(record: DraftRecord) -> list | None:
     return [record.resolution_number, record.resolution_year]
 
 
-def _texts(record: DraftRecord) -> dict[str, str]:
+def _texts(record: DraftRecord) -> dict[str, Any]:
     """The values given as text, where the source gives them."""
     texts = {
         "draft_symbol": record.draft_symbol,
@@ -103,8 +104,9 @@ def _totals(record: DraftRecord) -> list | None:
 def _totals_incomplete(record: DraftRecord) -> bool | None:
     """Totals over fewer members than sat (S/RES/1966 (2010): 14 rows, Mexico
     missing) yield to another source's complete totals."""
-    counted = record.recorded_yes is not None and record.recorded_members and record.date
-    return True if counted and record.recorded_members < council_size(record.date) else None
+    if record.recorded_yes is None or not record.recorded_members or not record.date:
+        return None
+    return True if record.recorded_members < council_size(record.date) else None
 
 
 def _tally_reading(record: DraftRecord) -> dict:

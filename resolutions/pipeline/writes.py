@@ -17,7 +17,9 @@ class References:
 
     @classmethod
     def ensure(cls, drafts: list[Draft]) -> References:
-        meetings, agendas, subjects = {}, set(), set()
+        meetings: dict[str, str | None] = {}
+        agendas: set[str] = set()
+        subjects: set[str] = set()
         for draft in drafts:
             for info in draft.sources.values():
                 values = info["values"]
@@ -92,7 +94,7 @@ def _agenda_items(names: set[str]) -> dict[str, int]:
     by_key: dict[str, int] = {}
     for pk, name in AgendaItem.objects.order_by("pk").values_list("pk", "name"):
         by_key.setdefault(agenda_key(name), pk)
-    wanted = {}
+    wanted: dict[str, str] = {}
     for name in sorted(names):
         wanted.setdefault(agenda_key(name), name)
     AgendaItem.objects.bulk_create(

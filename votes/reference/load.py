@@ -31,9 +31,11 @@ def _sync(
     wanted: dict[Key, dict[str, Any]],
     make: Callable[[Key, dict[str, Any]], Row],
     counts: Counter,
-) -> list[models.Model]:
+) -> list[Row]:
     """Create what is missing and update what differs, in one query each; the rows written."""
-    to_create, to_update, changed_fields = [], [], set()
+    to_create: list[Row] = []
+    to_update: list[Row] = []
+    changed_fields: set[str] = set()
     for key, fields in wanted.items():
         obj = existing.get(key)
         if obj is None:

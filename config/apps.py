@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from config import checks
+
 
 class SiteConfig(AppConfig):
     """The project itself, as an app: only for its system checks (config/checks.py)."""
@@ -9,4 +11,4 @@ class SiteConfig(AppConfig):
     verbose_name = "SC Votes"
 
     def ready(self):
-        from config import checks  # noqa: F401 (registers them)
+        checks.register_deploy_checks()

@@ -1,13 +1,12 @@
 """System checks for going to production (`manage.py check --deploy`)."""
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.checks import Error, Tags, register
 
 
 def static_files_missing() -> str:
     """Why the site cannot serve its pages with DEBUG off, or "" when it can."""
-    from django.contrib.staticfiles.storage import staticfiles_storage
-
     manifest = getattr(staticfiles_storage, "manifest_name", None)
     if settings.DEBUG or manifest is None or staticfiles_storage.exists(manifest):
         return ""
@@ -17,8 +16,12 @@ def static_files_missing() -> str:
     )
 
 
-# Deploy only: collectstatic runs the staticfiles checks itself, before collecting.
-@register(Tags.staticfiles, deploy=True)
 def static_files_collected(app_configs, **kwargs):
     problem = static_files_missing()
     return [Error(problem[0].upper() + problem[1:] + ".", id="site.E001")] if problem else []
+
+
+def register_deploy_checks() -> None:
+    """Called from the app's ready(), as Django recommends for system checks."""
+    # Deploy only: collectstatic runs the staticfiles checks itself, before collecting.
+    register(static_files_collected, Tags.staticfiles, deploy=True)

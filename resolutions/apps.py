@@ -6,6 +6,8 @@ class ResolutionsConfig(AppConfig):
     verbose_name = "Drafts and resolutions"
 
     def ready(self):
+        # Imported once the app registry is ready: signals imports the models
+        # (Django's order of loading, not an import cycle).
         from resolutions import signals
 
         signals.connect()

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from votes.choices import Basis, Modality, Outcome, Source
 from votes.models import MemberVote, Veto
+from votes.outcome import Tally, seat_sort_key
 
 UNDOCS = "https://undocs.org/en/"
 
@@ -276,8 +277,6 @@ class Draft(models.Model):
     # Tallies -----------------------------------------------------------------
     @property
     def recorded_tally(self):
-        from votes.outcome import Tally
-
         if None in (self.recorded_yes, self.recorded_no, self.recorded_abstain):
             return None
         return Tally(
@@ -289,8 +288,6 @@ class Draft(models.Model):
 
     @property
     def tally(self):
-        from votes.outcome import Tally
-
         if self.tally_yes is None:
             return None
         return Tally(self.tally_yes, self.tally_no, self.tally_abstain, self.tally_non_voting or 0)
@@ -306,8 +303,6 @@ class Draft(models.Model):
     # How the outcome reads, the same on every page and in the admin ----------
     def vetoing_names(self) -> list[str]:
         """Names of the vetoing members on the day, in seat order (uses prefetched vetoes)."""
-        from votes.outcome import seat_sort_key
-
         vetoes = sorted(self.vetoes.all(), key=lambda v: seat_sort_key(v.seat.code))
         return [v.name_at_vote for v in vetoes]
 

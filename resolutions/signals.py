@@ -4,6 +4,7 @@ keep outcomes in step when a term or a name moves votes (votes.seating)."""
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from resolutions.models import RecordVersion
 from resolutions.outcomes import refresh_outcomes
 from votes.seating import votes_reseated
 
@@ -23,8 +24,6 @@ def _watched(sender) -> bool:
 def record_changed(sender, **kwargs) -> None:
     if kwargs.get("raw") or not _watched(sender):
         return
-    from resolutions.models import RecordVersion
-
     now = timezone.now()
     if not RecordVersion.objects.filter(pk=1).update(changed_at=now):
         RecordVersion.objects.create(pk=1, changed_at=now)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import grimp
+
 from tests.conftest import REPO
 
 FORBIDDEN = "resolutions"
@@ -91,3 +93,122 @@ def test_names_by_string_and_look_alike_packages_are_allowed(tmp_path, monkeypat
         "Draft = apps.get_model('resolutions', 'Draft')\n"
     )
     assert forbidden_imports(fine) == []
+
+
+# --- No import hidden in a function, no cycle between modules -----------------------
+#
+# An import inside a function hides a cycle from the reader (and from a module-level
+# review of the graph), so each one must say why it is there: the cycle it breaks, or
+# Django's app registry (an AppConfig.ready() importing modules that import models).
+# The comment goes on the line itself or on the comment lines just above it.
+PROJECT_PACKAGES = ("resolutions", "votes", "config")
+REASONS = ("cycle", "app registry")
+
+
+def _project_modules() -> list[Path]:
+    return sorted(
+        path
+        for package in PROJECT_PACKAGES
+        for path in (REPO / package).rglob("*.py")
+        if "migrations" not in path.parts
+    )
+
+
+def _comment_near(lines: list[str], lineno: int) -> str:
+    """The comment on line ``lineno`` (1-based) and the comment lines just above it."""
+    line = lines[lineno - 1]
+    found = [line.split("#", 1)[1]] if "#" in line else []
+    above = lineno - 2
+    while above >= 0 and lines[above].strip().startswith("#"):
+        found.append(lines[above].strip().lstrip("#"))
+        above -= 1
+    return " ".join(found).lower()
+
+
+def unexplained_function_imports(path: Path) -> list[str]:
+    """Each import inside a function or method without a comment saying why."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    found = set()
+    for function in ast.walk(ast.parse(source, filename=str(path))):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            comment = _comment_near(lines, node.lineno)
+            if not any(reason in comment for reason in REASONS):
+                found.add(
+                    (node.lineno, f"{path.relative_to(REPO)}:{node.lineno}: {ast.unparse(node)}")
+                )
+    return [text for _, text in sorted(found)]
+
+
+def test_no_unexplained_import_inside_a_function():
+    modules = _project_modules()
+    assert len(modules) > 100  # the walk found the project
+    problems = [problem for path in modules for problem in unexplained_function_imports(path)]
+    assert problems == []
+
+
+def test_the_check_finds_an_uncommented_function_level_import(tmp_path, monkeypatch):
+    monkeypatch.setattr("tests.test_architecture.REPO", tmp_path)
+    module = tmp_path / "module.py"
+    module.write_text(
+        "import os\n"
+        "def bare():\n"
+        "    from votes import models\n"
+        "def unrelated_comment():\n"
+        "    # the models\n"
+        "    import json\n"
+        "class Config:\n"
+        "    def ready(self):\n"
+        "        # Once the app registry is ready: signals imports the models.\n"
+        "        from resolutions import signals\n"
+        "    def later(self):\n"
+        "        import csv  # breaks the cycle resolutions.forms <-> resolutions.admin\n"
+        "    async def nested(self):\n"
+        "        def inner():\n"
+        "            import io\n"
+    )
+    assert [line.split(":")[1] for line in unexplained_function_imports(module)] == [
+        "3",
+        "6",
+        "15",
+    ]
+
+
+def import_cycles(graph) -> list[list[str]]:
+    """Every direct import a -> b for which b also leads back to a, as the whole loop.
+
+    The graph is grimp's (the library import-linter builds its contracts on); it
+    holds every import, those inside functions included.
+    """
+    cycles = []
+    for importer in sorted(graph.modules):
+        for imported in sorted(graph.find_modules_directly_imported_by(importer)):
+            back = graph.find_shortest_chain(importer=imported, imported=importer)
+            if back:
+                cycles.append([importer, *back])
+    return cycles
+
+
+def test_no_import_cycle_between_project_modules():
+    graph = grimp.build_graph(*PROJECT_PACKAGES, cache_dir=None)
+    assert len(graph.modules) > 100
+    assert import_cycles(graph) == []
+
+
+def test_the_cycle_check_finds_a_cycle_hidden_in_a_function(tmp_path, monkeypatch):
+    package = tmp_path / "loopy"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from loopy import b\n")
+    (package / "b.py").write_text("def later():\n    from loopy import c\n")
+    (package / "c.py").write_text("import loopy.a\n")
+    (package / "d.py").write_text("from loopy import a\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    graph = grimp.build_graph("loopy", cache_dir=None)
+    cycles = import_cycles(graph)
+    assert ["loopy.a", "loopy.b", "loopy.c", "loopy.a"] in cycles
+    assert not any("loopy.d" in cycle for cycle in cycles)

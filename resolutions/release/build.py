@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from resolutions.licence import LICENCE, LICENCE_URL
+from resolutions.models import Draft
 from resolutions.release import ReleaseError
 from resolutions.release.describe import citation_cff, readme, source_entries
 from resolutions.release.tables import TABLES, Table, canonical_json, encode
@@ -95,8 +96,6 @@ def build(out: Path, *, citation: Path | None = None) -> Built:
     ``citation`` is where CITATION.cff goes: beside the release by default, at
     the top of the project for the project's own release.
     """
-    from resolutions.models import Draft
-
     if not Draft.objects.exists():
         raise ReleaseError("the database holds no drafts: run sync_un_data first")
     out = Path(out)

@@ -22,6 +22,7 @@ from pathlib import Path
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from resolutions.models import RecordVersion
 from resolutions.release import ReleaseError
 from resolutions.release.tables import TABLES, Table, decoder, field_type
 
@@ -194,8 +195,6 @@ def write(release: Release, *, replace: bool = False) -> None:
             reason = str(exc).strip().splitlines()[0]
             raise ReleaseError(f"the database refused table {table.name}: {reason}") from None
         _move_sequences_past_ids()
-        from resolutions.models import RecordVersion
-
         # Pages and caches keyed on the record's version must see a new one.
         RecordVersion.objects.update_or_create(pk=1, defaults={"changed_at": now})
         if connection.vendor == "postgresql":

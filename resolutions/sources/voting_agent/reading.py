@@ -6,6 +6,11 @@ import csv
 import io
 from datetime import date, datetime, timedelta
 
+try:  # optional (the dev extra): only the .xlsx needs it, the CSV does not
+    import openpyxl
+except ImportError:
+    openpyxl = None
+
 from resolutions.sources.records import SourceError
 from resolutions.sources.voting_agent.cells import read_cells
 from resolutions.sources.voting_agent.group import Member, VoteGroup
@@ -107,12 +112,10 @@ def _csv_date(cells: dict[str, str], file: str, line: int) -> date:
 
 
 def xlsx_rows(data: bytes, file: str) -> tuple[list[tuple[int, dict[str, str], date]], int]:
-    try:
-        import openpyxl  # optional: only the .xlsx needs it
-    except ImportError:
+    if openpyxl is None:
         raise SourceError(
             file, "", "reading the .xlsx needs openpyxl, which is not installed; read the CSV"
-        ) from None
+        )
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken archive

@@ -39,31 +39,46 @@ def canonical(release: Release) -> dict[str, tuple[list[str], list[tuple]]]:
         ranks[table.name] = {
             old: new for new, old in enumerate(sorted(row[pk] for row in rows), start=1)
         }
-        maps = []
-        for column in columns:
-            if column.primary_key:
-                maps.append(ranks[table.name])
-            elif column.is_relation:
-                target = next(t for t in TABLES if t.model is column.related_model)
-                maps.append(ranks[target.name])
-            else:
-                maps.append(None)
-        renumbered = [
-            tuple(
-                m.get(v, v) if m is not None and v is not None else _hashable(v)
-                for m, v in zip(maps, row, strict=True)
-            )
-            for row in rows
-        ]
+        renumbered = _renumbered(rows, _id_maps(table, columns, ranks))
         if table.model in referenced:
             tables[table.name] = (names, sorted(renumbered, key=lambda r: r[pk]))
         else:
-            kept = [i for i in range(len(names)) if i != pk]
-            tables[table.name] = (
-                [names[i] for i in kept],
-                sorted((tuple(r[i] for i in kept) for r in renumbered), key=repr),
-            )
+            tables[table.name] = _without_ids(names, renumbered, pk)
     return tables
+
+
+def _id_maps(table, columns, ranks: dict[str, dict]) -> list[dict | None]:
+    """For each column, the old-id-to-rank map its values follow (None: not an id)."""
+    maps: list[dict | None] = []
+    for column in columns:
+        if column.primary_key:
+            maps.append(ranks[table.name])
+        elif column.is_relation:
+            target = next(t for t in TABLES if t.model is column.related_model)
+            maps.append(ranks[target.name])
+        else:
+            maps.append(None)
+    return maps
+
+
+def _renumbered(rows, maps: list[dict | None]) -> list[tuple]:
+    """The rows with every id replaced by its rank, and other values made hashable."""
+    return [
+        tuple(
+            m.get(v, v) if m is not None and v is not None else _hashable(v)
+            for m, v in zip(maps, row, strict=True)
+        )
+        for row in rows
+    ]
+
+
+def _without_ids(names: list[str], rows: list[tuple], pk: int) -> tuple[list[str], list[tuple]]:
+    """A table nobody refers to, as a sorted set of rows without their ids."""
+    kept = [i for i in range(len(names)) if i != pk]
+    return (
+        [names[i] for i in kept],
+        sorted((tuple(r[i] for i in kept) for r in rows), key=repr),
+    )
 
 
 def differences(expected: Release, actual: Release) -> list[str]:
@@ -85,23 +100,27 @@ def differences(expected: Release, actual: Release) -> list[str]:
             continue
         gone = set(rows) - set(other_rows)
         new = set(other_rows) - set(rows)
-        first = next(
-            (i for i, (a, b) in enumerate(zip(rows, other_rows, strict=False)) if a != b),
-            min(len(rows), len(other_rows)),
-        )
-        where = ""
-        if first < min(len(rows), len(other_rows)):
-            a, b = rows[first], other_rows[first]
-            column = next(n for n, x, y in zip(names, a, b, strict=True) if x != y)
-            where = (
-                f"; first at row {first + 1}, {column}: "
-                f"{_short(a[names.index(column)])} -> {_short(b[names.index(column)])}"
-            )
         found.append(
             f"{table.name}: {len(rows):,} rows -> {len(other_rows):,} "
-            f"({len(new):,} new or changed, {len(gone):,} gone or changed){where}"
+            f"({len(new):,} new or changed, {len(gone):,} gone or changed)"
+            f"{_first_difference(names, rows, other_rows)}"
         )
     return found
+
+
+def _first_difference(names: list[str], rows: list[tuple], other_rows: list[tuple]) -> str:
+    """Where two tables' rows first part, "" when one is the start of the other."""
+    first = next(
+        (i for i, (a, b) in enumerate(zip(rows, other_rows, strict=False)) if a != b), None
+    )
+    if first is None:
+        return ""
+    a, b = rows[first], other_rows[first]
+    column = next(n for n, x, y in zip(names, a, b, strict=True) if x != y)
+    return (
+        f"; first at row {first + 1}, {column}: "
+        f"{_short(a[names.index(column)])} -> {_short(b[names.index(column)])}"
+    )
 
 
 def _hashable(value):

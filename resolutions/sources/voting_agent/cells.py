@@ -36,6 +36,8 @@ _PARAGRAPH_OF = re.compile(
 _AMENDMENT = re.compile(r"\bamendment\b", re.IGNORECASE)
 _PRELIMINARY = re.compile(r"preliminary\s+question", re.IGNORECASE)
 _PARTS = re.compile(r"\b(?:separate\s+vote|operative\s+paragraph)", re.IGNORECASE)
+# What a row votes on, first match wins; a row matching none votes on a draft.
+_VOTED_ON = ((_AMENDMENT, "amendment"), (_PRELIMINARY, "preliminary_question"), (_PARTS, "part"))
 
 
 def read_cells(group: VoteGroup, file: str) -> None:
@@ -68,12 +70,9 @@ def _read_draft(group: VoteGroup) -> None:
     raw = group.cells["Draft"]
     text = " ".join(raw.replace("\xa0", " ").split())
     _spaces(group, "Draft")
-    if _AMENDMENT.search(text):
-        group.vote_on = "amendment"
-    elif _PRELIMINARY.search(text):
-        group.vote_on = "preliminary_question"
-    elif _PARTS.search(text):
-        group.vote_on = "part"
+    group.vote_on = next(
+        (kind for pattern, kind in _VOTED_ON if pattern.search(text)), group.vote_on
+    )
     group.extra["vote_on"] = group.vote_on
     if text[:2] == "s/":
         group.fault("symbol_lower_case", f"{text!r}")
@@ -82,29 +81,30 @@ def _read_draft(group: VoteGroup) -> None:
         group.extra["text_in"] = (paragraph.group(1) or paragraph.group(2)).upper()
         group.fault("no_draft_symbol", f"{text!r}: the text voted is a paragraph of a document")
         return
+    _read_draft_symbols(group, text)
+
+
+def _read_draft_symbols(group: VoteGroup, text: str) -> None:
+    """The draft's symbol among the cell's tokens, or the fault that withholds it."""
     tokens = [t.upper().rstrip(".") for t in _TOKEN.findall(text)]
     resolution = [t for t in tokens if t.startswith("S/RES/")]
     drafts = [t for t in tokens if _DRAFT.match(t)]
     if resolution or _DRAFT.match(group.cells["Resolution"].strip(" \xa0")):
         _swapped_columns(group, text)
-        return
-    if len(drafts) > 1:
+    elif len(drafts) > 1:
         group.extra["draft_symbols_as_written"] = tuple(drafts)
         group.fault("several_symbols", f"{text!r}", withhold=["draft"])
-        return
-    if drafts:
+    elif drafts:
         group.draft_symbol = drafts[0]
         words = " ".join(_TOKEN.sub(" ", text).split()).strip(",;. ")
         if words and group.vote_on == "draft":
             group.fault("symbol_words", f"{text!r}")
-        return
-    if tokens:
+    elif tokens:
         suggested = re.sub(r"^S/(\d{4})-(\d+)$", r"S/\1/\2", tokens[0])
         if _DRAFT.match(suggested):
             group.extra["draft_symbol_suggested"] = suggested
         group.fault("symbol_malformed", f"{text!r}", withhold=["draft"])
-        return
-    if group.vote_on == "draft":
+    elif group.vote_on == "draft":
         group.fault("no_draft_symbol", f"{text!r}" if text else "blank")
 
 

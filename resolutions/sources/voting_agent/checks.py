@@ -164,12 +164,6 @@ def check_outcomes(groups: Sequence[VoteGroup]) -> None:
             if result.vetoed_by:
                 group.extra["vetoed_by"] = result.vetoed_by
             continue
-        tally = f"{positions['Y']}-{positions['N']}-{positions['A']}"
-        against = [m.name for m in group.members if m.position == "N" and m.code in SEAT_ORDER]
-        listed = (
-            f"the {len(group.members)} votes listed ({tally}, permanent members against: "
-            f"{', '.join(against) or 'none'}) make it {Outcome(result.outcome).label.lower()}"
-        )
         # Only "unanimously" makes the twin evidence: two votes of one Council can well
         # be alike (S/2022/155 and resolution 2623, both 11-1-3), but not with a label
         # that contradicts its own votes.
@@ -178,27 +172,42 @@ def check_outcomes(groups: Sequence[VoteGroup]) -> None:
             for g in same_ballots[ballots_of(group)]
             if g.draft_symbol != group.draft_symbol and results[g.id].outcome == g.outcome
         ]
-        if twins and group.qualifier == "unanimously":
-            group.extra["votes_match"] = tuple(g.id for g in twins)
-            group.fault(
-                "votes_shifted",
-                f"'{group.cells['Outcome results']}', but {listed}: they are the member votes "
-                f"of {twins[0].label} ({twins[0].cells['Draft']!r}, "
-                f"'{twins[0].cells['Outcome results']}')",
-                withhold=["votes"],
-            )
-        elif group.outcome == Outcome.ADOPTED and group.resolution and result.is_veto:
-            group.fault(
-                "adopted_over_permanent_no",
-                f"resolution {group.resolution[0]} ({group.resolution[1]}), but {listed}, "
-                "unless the vote was procedural (the file does not say)",
-            )
-        else:
-            group.fault(
-                "outcome_contradicts_votes",
-                f"'{group.cells['Outcome results']}', but {listed}",
-                withhold=["outcome"],
-            )
+        _fault_outcome(group, result, _votes_listed(group, positions, result), twins)
+
+
+def _votes_listed(group: VoteGroup, positions: Counter, result) -> str:
+    """What the listed votes say, for the fault: tally, permanent members against, outcome."""
+    tally = f"{positions['Y']}-{positions['N']}-{positions['A']}"
+    against = [m.name for m in group.members if m.position == "N" and m.code in SEAT_ORDER]
+    return (
+        f"the {len(group.members)} votes listed ({tally}, permanent members against: "
+        f"{', '.join(against) or 'none'}) make it {Outcome(result.outcome).label.lower()}"
+    )
+
+
+def _fault_outcome(group: VoteGroup, result, listed: str, twins: list[VoteGroup]) -> None:
+    """Stated outcome and votes disagree: withhold the votes, flag, or withhold the outcome."""
+    if twins and group.qualifier == "unanimously":
+        group.extra["votes_match"] = tuple(g.id for g in twins)
+        group.fault(
+            "votes_shifted",
+            f"'{group.cells['Outcome results']}', but {listed}: they are the member votes "
+            f"of {twins[0].label} ({twins[0].cells['Draft']!r}, "
+            f"'{twins[0].cells['Outcome results']}')",
+            withhold=["votes"],
+        )
+    elif group.outcome == Outcome.ADOPTED and group.resolution and result.is_veto:
+        group.fault(
+            "adopted_over_permanent_no",
+            f"resolution {group.resolution[0]} ({group.resolution[1]}), but {listed}, "
+            "unless the vote was procedural (the file does not say)",
+        )
+    else:
+        group.fault(
+            "outcome_contradicts_votes",
+            f"'{group.cells['Outcome results']}', but {listed}",
+            withhold=["outcome"],
+        )
 
 
 def _check_resolution(group: VoteGroup) -> None:
@@ -244,22 +253,20 @@ def check_repeats(groups: Sequence[VoteGroup]) -> None:
         what = value if kind == "draft" else f"resolution {value[0]} ({value[1]})"
         for group in same:
             others = [g for g in same if g is not group]
-            differences = sorted(
-                {
-                    n
-                    for g in others
-                    for n, text in g.cells.items()
-                    if n != "ID" and group.cells[n] != text
-                }
-                | (
-                    {"member votes"}
-                    if any(ballots_of(g) != ballots_of(group) for g in others)
-                    else set()
-                )
-            )
+            differences = _differences(group, others)
             group.extra.setdefault("repeats", []).extend(g.id for g in others)
             group.fault(
                 "repeated_vote",
                 f"{what} also at {', '.join(g.label for g in others)}"
                 + (f"; they differ in {', '.join(differences)}" if differences else ""),
             )
+
+
+def _differences(group: VoteGroup, others: list[VoteGroup]) -> list[str]:
+    """The columns (and the member votes) in which a repeated vote differs from the others."""
+    columns = {
+        n for g in others for n, text in g.cells.items() if n != "ID" and group.cells[n] != text
+    }
+    if any(ballots_of(g) != ballots_of(group) for g in others):
+        columns.add("member votes")
+    return sorted(columns)

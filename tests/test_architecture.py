@@ -14,6 +14,7 @@ import ast
 from pathlib import Path
 
 import grimp
+from radon.complexity import cc_visit
 
 from tests.conftest import REPO
 
@@ -212,3 +213,38 @@ def test_the_cycle_check_finds_a_cycle_hidden_in_a_function(tmp_path, monkeypatc
     cycles = import_cycles(graph)
     assert ["loopy.a", "loopy.b", "loopy.c", "loopy.a"] in cycles
     assert not any("loopy.d" in cycle for cycle in cycles)
+
+
+# --- Complexity: radon's grades, as `make complexity` (xenon) checks the worst block --
+#
+# No block (function, method, class) over grade C, and an average that may only go
+# down: lower CEILING when a refactor lowers the average, never raise it. Counted as
+# `radon cc -a resolutions votes config -e "*/migrations/*"` counts.
+WORST = 20  # grade C
+CEILING = 3.79
+
+
+def complexity_blocks() -> list:
+    return [block for path in _project_modules() for block in cc_visit(path.read_text())]
+
+
+def average_complexity(blocks) -> float:
+    return sum(block.complexity for block in blocks) / len(blocks)
+
+
+def test_no_block_is_worse_than_grade_c():
+    blocks = complexity_blocks()
+    assert len(blocks) > 1000
+    worse = [f"{b.fullname} ({b.complexity})" for b in blocks if b.complexity > WORST]
+    assert worse == []
+
+
+def test_average_complexity_stays_under_its_ceiling():
+    assert average_complexity(complexity_blocks()) <= CEILING
+
+
+def test_the_complexity_checks_can_fail():
+    branches = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(WORST))
+    (block,) = cc_visit(f"def tangled(x):\n{branches}    return -1\n")
+    assert block.complexity == WORST + 1
+    assert average_complexity([block]) > CEILING

@@ -245,6 +245,10 @@ class Draft(models.Model):
             ),
             # Outcome filters and veto/outcome counts by period.
             models.Index(fields=["outcome", "date"], name="draft_outcome_date_idx"),
+            # data_last_modified() (resolutions/provenance.py): the newest
+            # ``ORDER BY updated_at DESC LIMIT 1`` before every API response, feed and
+            # download, 304s included; without it each one scans the table.
+            models.Index(fields=["-updated_at"], name="draft_updated_at_idx"),
         ]
 
     def __str__(self) -> str:

@@ -96,6 +96,47 @@ def test_export_queries_grow_by_chunk_not_by_row(client, sample, django_assert_m
         body(client.get("/votes.csv?rows=votes"))
 
 
+@sample_size("small", "large")
+@pytest.mark.parametrize(
+    ("url", "per_chunk"),
+    [
+        # the drafts with meeting and agenda item, their vetoes, their subjects
+        ("/votes.csv", 3),
+        # the same and their member votes
+        ("/votes.csv?rows=votes", 4),
+        ("/votes.json", 4),
+    ],
+)
+def test_each_download_reads_the_stream_in_a_fixed_number_of_queries_per_chunk(
+    client, sample, monkeypatch, django_assert_max_num_queries, url, per_chunk
+):
+    # Chunks of 10 drafts, so that the larger sample spans several: a query per
+    # row, or a prefetch a format does not use, shows at either size.
+    monkeypatch.setattr(exports, "CHUNK", 10)
+    chunks = -(-Draft.objects.published().count() // exports.CHUNK)
+    assert chunks >= 1
+    # 1: when the record last changed (ETag and Last-Modified), then per chunk.
+    with django_assert_max_num_queries(1 + per_chunk * chunks) as queries:
+        content = body(client.get(url))
+    assert content
+    if url == "/votes.csv":  # no member columns, so no member votes fetched
+        assert not [q for q in queries.captured_queries if "votes_membervote" in q["sql"]]
+
+
+def test_a_download_runs_no_full_garbage_collection(client, sample, monkeypatch):
+    # A full collection per chunk cost up to 141 ms each in a warm worker.
+    collections = []
+    monkeypatch.setattr("gc.collect", lambda *args: collections.append(args) or 0)
+    monkeypatch.setattr(exports, "CHUNK", 1)
+    for url in ("/votes.csv", "/votes.csv?rows=votes", "/votes.json"):
+        assert body(client.get(url))
+    assert collections == []
+
+
+def test_the_per_draft_csv_has_no_member_columns():
+    assert not set(exports.VOTE_COLUMNS) & set(exports.DRAFT_COLUMNS)
+
+
 def export_all() -> str:
     out = StringIO()
     call_command("export_votes", stdout=out)

@@ -4,12 +4,15 @@ import csv
 import io
 import json
 import re
+from datetime import date
 from html import unescape
 
 import pytest
 from django.urls import reverse
 
+from resolutions.models import Draft
 from votes import analytics
+from votes.templatetags.charts import tick_step, year_axis
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +141,25 @@ def test_downloads_match_the_analytics(client, named, chart):
 def test_downloads_with_a_bad_period_say_why(client, named):
     response = client.get(reverse("resolutions:p5_data", args=["vetoes", "csv"]) + "?veto_from=abc")
     assert response.status_code == 400
+
+
+def test_a_record_spanning_ten_times_the_real_one_still_draws(client, named):
+    # The record spans 1946 to today, about 81 years; one bad date from an import
+    # can stretch it to centuries (the year axis once ran out of tick steps at 180).
+    real_span = 2026 - 1946 + 1
+    vetoed = named["ussr_veto"]
+    Draft.objects.filter(pk=vetoed.pk).update(date=date(2022 - 10 * real_span, 3, 1))
+    html = p5(client)
+    assert html.count('<svg class="chart') == 4
+    ticks = re.findall(r'<text[^>]*class="tick[^"]*"[^>]*>(\d{4})</text>', html)
+    # Every century labelled on each of the three time charts, 1212 to 2022.
+    assert ticks == [str(year) for year in range(1300, 2100, 100)] * 3
+
+
+@pytest.mark.parametrize("years", [1, 9, 10, 81, 180, 181, 810, 5000])
+def test_the_year_axis_has_at_most_nine_labelled_steps_at_any_span(years):
+    step = tick_step(years)
+    assert years / step <= 9
+    assert str(step)[0] in "125" and set(str(step)[1:]) <= {"0"}
+    _, ticks = year_axis(1946, 1946 + years - 1)
+    assert 1 <= len(ticks) <= 9

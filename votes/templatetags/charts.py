@@ -45,11 +45,25 @@ def y_ticks(top: float, count: int = 5, percent: bool = False) -> list[dict]:
     return ticks
 
 
+def tick_step(years: int) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50, 100, … years that leaves at most 9 ticks.
+
+    Unbounded: one bad date from an import (a record spanning centuries) must
+    still draw, not bring the page down.
+    """
+    magnitude = 1
+    while True:
+        for step in (magnitude, 2 * magnitude, 5 * magnitude):
+            if years / step <= 9:
+                return step
+        magnitude *= 10
+
+
 def year_axis(first: int, last: int) -> tuple[float, list[dict]]:
     """Width of one year's band and the labelled ticks (every 1, 2, 5 or 10 years)."""
     years = last - first + 1
     band = PLOT_W / years
-    step = next(s for s in (1, 2, 5, 10, 20) if years / s <= 9)
+    step = tick_step(years)
     ticks = [
         {"x": LEFT + (year - first + 0.5) * band, "label": str(year)}
         for year in range(first, last + 1)

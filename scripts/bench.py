@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -126,40 +127,112 @@ PAGES = [
 TIMED = 15
 
 
-def bench_pages() -> None:
-    print(f"\n### Pages with the whole record (PostgreSQL; median of {TIMED} requests)\n")
-    print("| page | median | slowest | queries | HTML | target |")
-    print("|---|---|---|---|---|---|")
-    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DJANGO_SETTINGS_MODULE": "config.settings"}
-    code = (
-        "import django, statistics, time, json, sys\n"
-        "django.setup()\n"
-        "from django.db import connection\n"
-        "from django.test import Client\n"
-        "from django.test.utils import CaptureQueriesContext\n"
-        "client = Client()\n"
-        "for path in json.loads(sys.argv[1]):\n"
-        "    client.get(path)  # warm the caches once\n"
-        "    times = []\n"
-        f"    for _ in range({TIMED}):\n"
-        "        start = time.perf_counter(); response = client.get(path)\n"
-        "        times.append(time.perf_counter() - start)\n"
-        "    with CaptureQueriesContext(connection) as queries:\n"
-        "        client.get(path)\n"
-        "    print(json.dumps([path, statistics.median(times), max(times), len(queries),"
-        " len(response.content)]))\n"
-    )
+class Refused(Exception):
+    """A page answered anything but 200: timing it would measure a redirect or an error."""
+
+
+def page_env(static_root: str) -> dict[str, str]:
+    """The production configuration (DEBUG off), as `make serve` runs it.
+
+    With DEBUG unset the bench measured debug pages; with DEBUG off and nothing
+    else, every page was a 301 to https. Requests come as https (``secure=True``,
+    as from a TLS-terminating proxy); the static files are collected into
+    ``static_root``; the page cache is off, so that the views are measured.
+    """
+    return {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only",
+        "ALLOWED_HOSTS": "testserver",
+        "STATIC_ROOT": static_root,
+        "PAGE_CACHE_SECONDS": "0",
+    }
+
+
+def checked(path: str, response):
+    """The response, or Refused when it is not a 200."""
+    if response.status_code != 200:
+        where = f" to {response['Location']}" if response.has_header("Location") else ""
+        raise Refused(f"{path} answered {response.status_code}{where}, not 200: not timed")
+    return response
+
+
+def measure(client, path: str, timed: int = TIMED) -> list:
+    """[path, median s, slowest s, queries, bytes] of one page, read as a browser would."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    checked(path, client.get(path, secure=True))  # warm the caches once
+    times = []
+    for _ in range(timed):
+        start = time.perf_counter()
+        checked(path, client.get(path, secure=True))
+        times.append(time.perf_counter() - start)
+    with CaptureQueriesContext(connection) as queries:
+        response = checked(path, client.get(path, secure=True))
+    return [path, statistics.median(times), max(times), len(queries), len(response.content)]
+
+
+def pages_child(paths: list[str]) -> None:
+    """In the child process (Django set up): one JSON line per page; exit 2 on a refusal."""
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)  # a 500 is an answer, refused below
+    for path in paths:
+        try:
+            print(json.dumps(measure(client, path)), flush=True)
+        except Refused as refused:
+            sys.exit(f"Refused: {refused}")
+
+
+PAGES_CHILD = (
+    "import json, sys\n"
+    "sys.path.insert(0, 'scripts')\n"
+    "import django\n"
+    "django.setup()\n"
+    "from bench import pages_child\n"
+    "pages_child(json.loads(sys.argv[1]))\n"
+)
+
+
+def run_pages(paths: list[str], env: dict[str, str]) -> list[list]:
+    """The measurements of every page, or exit non-zero saying which page refused."""
     done = subprocess.run(
-        [sys.executable, "-c", code, json.dumps([p for p, _ in PAGES])],
+        [sys.executable, "-c", PAGES_CHILD, json.dumps(paths)],
         cwd=REPO,
         env=env,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    if done.returncode:
+        sys.exit(f"bench pages failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def bench_pages() -> None:
+    import tempfile
+
+    print(f"\n### Pages with the whole record (PostgreSQL, DEBUG off; median of {TIMED})\n")
+    print("| page | median | slowest | queries | HTML | target |")
+    print("|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="sc-votes-static-") as static_root:
+        env = page_env(static_root)
+        collected = subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if collected.returncode:
+            sys.exit(f"collectstatic failed:\n{collected.stderr}")
+        measured = run_pages([p for p, _ in PAGES], env)
     names = dict(PAGES)
-    for line in done.stdout.splitlines():
-        path, median, slowest, queries, size = json.loads(line)
+    for path, median, slowest, queries, size in measured:
         target = "< 300 ms" if path in ("/", "/votes/", "/p5/") else ""
         print(
             f"| {names[path]} (`{path}`) | {median * 1000:.0f} ms | {slowest * 1000:.0f} ms "

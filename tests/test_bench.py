@@ -1,0 +1,51 @@
+"""`make bench` measures production pages (DEBUG off) and refuses any answer but 200.
+
+With DEBUG unset it timed debug pages; with DEBUG=0 alone every page was a 301
+to https and the bench printed "0 ms, 0 queries" as if it had measured them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from django.http import HttpResponse, HttpResponseRedirect
+
+from tests.conftest import REPO
+
+spec = importlib.util.spec_from_file_location("bench", REPO / "scripts" / "bench.py")
+bench = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bench)
+
+
+def test_pages_are_measured_with_debug_off(tmp_path):
+    env = bench.page_env(str(tmp_path))
+    assert env["DEBUG"] == "0"
+    assert env["SECRET_KEY"] and env["STATIC_ROOT"] == str(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "response", [HttpResponseRedirect("https://testserver/p5/"), HttpResponse(status=500)]
+)
+def test_anything_but_a_200_is_refused(response):
+    with pytest.raises(bench.Refused, match=rf"/p5/ answered {response.status_code}"):
+        bench.checked("/p5/", response)
+    assert bench.checked("/p5/", HttpResponse("fine")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_page_is_timed_only_when_it_answers_200(client, sample):
+    path, median, slowest, queries, size = bench.measure(client, "/", timed=2)
+    assert path == "/" and 0 <= median <= slowest and queries > 0 and size > 0
+    with pytest.raises(bench.Refused, match="/nowhere/ answered 404"):
+        bench.measure(client, "/nowhere/", timed=2)
+
+
+def test_a_refusal_stops_the_bench_with_a_non_zero_exit(tmp_path):
+    # A real child process, in the production configuration, on a database with
+    # no tables: its pages fail, and the bench says which and exits non-zero.
+    env = {**bench.page_env(str(tmp_path)), "DATABASE_URL": f"sqlite:///{tmp_path}/empty.db"}
+    with pytest.raises(SystemExit) as stopped:
+        bench.run_pages(["/votes/"], env)
+    assert stopped.value.code != 0
+    assert "Refused: /votes/ answered 500" in str(stopped.value.code)

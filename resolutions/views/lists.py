@@ -20,7 +20,8 @@ class DraftListView(SingleTableMixin, FilterView):
 
     Queries: the member-state choices for the form (1), the count (2), the page
     of rows with meeting and agenda item (3) and their vetoes (4); plus one to
-    check a chosen member state (5).
+    check a chosen member state (5), and one for a word search (``q``), whose
+    scan runs once for the matching ids that the count and the page then use.
     """
 
     table_class = DraftTable

@@ -59,6 +59,22 @@ def test_votes_list_filtered_by_a_members_vote(client, history, django_assert_ma
     _get(client, url, 6, django_assert_max_num_queries)
 
 
+def test_a_word_search_scans_the_drafts_once(client, history, django_assert_max_num_queries):
+    url = reverse("resolutions:list") + "?q=non-proliferation"
+    # 1: member-state choices for the filter form
+    # 2: the words' scan (LIKE over five columns, no index): the matching ids
+    # 3: count of matching drafts, by id
+    # 4: the page of drafts, by id
+    # 5: their vetoes (prefetch)
+    # 6: the source versions cited
+    with django_assert_max_num_queries(6) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert history["seed"].draft_symbol in response.content.decode()
+    scans = [q["sql"] for q in queries.captured_queries if "LIKE" in q["sql"].upper()]
+    assert len(scans) == 1, scans
+
+
 @pytest.mark.parametrize(
     ("url", "budget"),
     [

@@ -277,33 +277,39 @@ class DraftFilter(django_filters.FilterSet):
         if not self.is_bound or not hasattr(self.form, "cleaned_data"):
             return ""
         data = self.form.cleaned_data
-        parts = []
+        parts = [self._who_voted(data), years_in_words(data.get("year_from"), data.get("year_to"))]
+        # The other filters in the form's order, each in a few words.
+        parts += [
+            words(data[name]) for name, words in self._filter_words().items() if data.get(name)
+        ]
+        return ", ".join(part for part in parts if part)
+
+    def _who_voted(self, data: dict) -> str:
         country = self.state or data.get("country")
         if country is not None and data.get("position"):
-            parts.append(f"{country} {VOTED_WORDS[data['position']]}")
-        elif data.get("country") is not None:
-            parts.append(f"{data['country']} voted")
-        first, last = data.get("year_from"), data.get("year_to")
-        if first and last:
-            parts.append(str(first) if first == last else f"{first}–{last}")
-        elif first:
-            parts.append(f"from {first}")
-        elif last:
-            parts.append(f"to {last}")
-        if data.get("outcome"):
-            parts.append(dict(OUTCOME_CHOICES)[data["outcome"]].lower())
-        if data.get("vetoed_by"):
-            parts.append(f"vetoed by {SHORT_SEAT_LABELS[data['vetoed_by']]}")
-        if data.get("topic"):
-            parts.append(f"on “{data['topic']}”")
-        if data.get("q"):
-            parts.append(f"matching “{data['q']}”")
-        if data.get("meeting"):
-            parts.append(f"at meeting {data['meeting']}")
-        if data.get("agenda_item"):
-            parts.append("on one agenda item")
-        if data.get("pair"):
-            parts.append(self.pair_description())
-        if data.get("divided"):
-            parts.append(dict(self.filters["divided"].extra["choices"])[data["divided"]])
-        return ", ".join(parts)
+            return f"{country} {VOTED_WORDS[data['position']]}"
+        if data.get("country") is not None:
+            return f"{data['country']} voted"
+        return ""
+
+    def _filter_words(self) -> dict:
+        divided = dict(self.filters["divided"].extra["choices"])
+        return {
+            "outcome": lambda value: dict(OUTCOME_CHOICES)[value].lower(),
+            "vetoed_by": lambda value: f"vetoed by {SHORT_SEAT_LABELS[value]}",
+            "topic": lambda value: f"on “{value}”",
+            "q": lambda value: f"matching “{value}”",
+            "meeting": lambda value: f"at meeting {value}",
+            "agenda_item": lambda value: "on one agenda item",
+            "pair": lambda value: self.pair_description(),
+            "divided": lambda value: divided[value],
+        }
+
+
+def years_in_words(first: int | None, last: int | None) -> str:
+    """'1990', '2011–2022', 'from 1990', 'to 1990', or '' for no bound."""
+    if first and last:
+        return str(first) if first == last else f"{first}–{last}"
+    if first:
+        return f"from {first}"
+    return f"to {last}" if last else ""

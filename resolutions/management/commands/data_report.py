@@ -25,6 +25,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind=None, limit=10, **options):
         self.versions()
+        self.disagreements(kind, limit)
+        self.resolution_gaps(limit)
+        self.disputed_outcomes(limit)
+
+    def disagreements(self, kind: str | None, limit: int) -> None:
+        """Each kind's count and its first ``limit`` examples (0: all)."""
         found = Disagreement.objects.select_related("draft").order_by("kind", "draft__date", "pk")
         if kind:
             found = found.filter(kind=kind)
@@ -42,6 +48,8 @@ class Command(BaseCommand):
                 self.stdout.write("  " + self.describe(item))
             if limit and counts[key] > limit:
                 self.stdout.write(f"  … {counts[key] - limit} more (--kind {key} --limit 0)")
+
+    def resolution_gaps(self, limit: int) -> None:
         # --limit 0 lists them all, up to a thousand (a typo can make many more).
         count, shown = Draft.objects.resolution_number_gaps(limit=limit or 1000)
         self.stdout.write(
@@ -51,6 +59,8 @@ class Command(BaseCommand):
             hint = " (--limit 0)" if limit else ""
             more = f" … {count - len(shown)} more{hint}" if len(shown) < count else ""
             self.stdout.write("  " + ", ".join(f"S/RES/{n}" for n in shown) + more)
+
+    def disputed_outcomes(self, limit: int) -> None:
         disputed = Draft.objects.filter(outcome_disputed=True).order_by("date", "pk")
         self.stdout.write(
             self.style.MIGRATE_HEADING(
@@ -58,16 +68,7 @@ class Command(BaseCommand):
             )
         )
         for draft in disputed[:limit] if limit else disputed:
-            said = "; ".join(
-                f"{d['source']} says {d['stated']}"
-                + (
-                    " by "
-                    + ", ".join(seat_holder_name(s, draft.date) for s in d["stated_vetoed_by"])
-                    if d["stated_vetoed_by"]
-                    else ""
-                )
-                for d in draft.outcome_disagreements
-            )
+            said = "; ".join(_stated(d, draft.date) for d in draft.outcome_disagreements)
             self.stdout.write(
                 f"  {draft.symbol} ({draft.date}): computed {draft.outcome}"
                 + (f" by {', '.join(draft.vetoing_names())}" if draft.outcome == "vetoed" else "")
@@ -96,3 +97,12 @@ class Command(BaseCommand):
         field = f" [{item.field}]" if item.field else ""
         detail = f" — {item.detail}" if item.detail else ""
         return f"{where}{field}: {said}{detail}"
+
+
+def _stated(disagreement: dict, on) -> str:
+    """What one source states of an outcome: 'dhl_veto says vetoed by China'."""
+    said = f"{disagreement['source']} says {disagreement['stated']}"
+    vetoers = disagreement["stated_vetoed_by"]
+    if vetoers:
+        said += " by " + ", ".join(seat_holder_name(seat, on) for seat in vetoers)
+    return said

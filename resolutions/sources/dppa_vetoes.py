@@ -33,6 +33,8 @@ from resolutions.sources.records import (
     SourceError,
     fault_summary,
     normalise_symbol,
+    source_bytes,
+    utf8_text,
 )
 from votes.choices import Outcome, Source
 
@@ -118,18 +120,8 @@ def check_header(header: list[str], file: str) -> None:
 
 def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
     """The CSV -> one vetoed DraftRecord per row; the version is the newest last_update."""
-    if isinstance(source, bytes):
-        data, file = source, name or "<bytes>"
-    else:
-        file = name or str(source)
-        try:
-            data = Path(source).read_bytes()
-        except OSError as exc:
-            raise SourceError(file, "", f"cannot read the file: {exc.strerror}") from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(file, "", f"not UTF-8 text: {exc.reason}") from exc
+    data, file = source_bytes(source, name)
+    text = utf8_text(data, file)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 # The Council first met in January 1946; no source can date a vote before that
 # year, nor after today.
@@ -42,6 +43,25 @@ class SourceError(Exception):
         self.reason = reason
         where = f"{file}, {location}" if location else file
         super().__init__(f"{where}: {reason}")
+
+
+def source_bytes(source: Path | bytes, name: str | None) -> tuple[bytes, str]:
+    """A source given as a path or as bytes: (its bytes, the file name errors cite)."""
+    if isinstance(source, bytes):
+        return source, name or "<bytes>"
+    file = name or str(source)
+    try:
+        return Path(source).read_bytes(), file
+    except OSError as exc:
+        raise SourceError(file, "", f"cannot read the file: {exc.strerror}") from exc
+
+
+def utf8_text(data: bytes, file: str) -> str:
+    """The bytes as text, a byte-order mark dropped; SourceError when they are not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(file, "", f"not UTF-8 text: {exc.reason}") from exc
 
 
 def check_council_date(on: date, file: str, where: str, what: str = "the date") -> date:

@@ -35,6 +35,7 @@ from resolutions.sources.records import (
     SourceError,
     VoteRecord,
     fault_summary,
+    source_bytes,
 )
 from resolutions.sources.voting_agent.checks import (
     check_members,
@@ -59,14 +60,7 @@ def parse(
     source: Path | bytes, *, name: str | None = None, resolver: NameResolver | None = None
 ) -> ParsedSource:
     """The file (CSV or .xlsx) -> one DraftRecord per vote ID, in the file's order."""
-    if isinstance(source, bytes):
-        data, file = source, name or "<bytes>"
-    else:
-        file = name or str(source)
-        try:
-            data = Path(source).read_bytes()
-        except OSError as exc:
-            raise SourceError(file, "", f"cannot read the file: {exc.strerror}") from exc
+    data, file = source_bytes(source, name)
     if data[:4] == b"PK\x03\x04":  # a zip archive: the spreadsheet itself
         (rows, skipped), unit = xlsx_rows(data, file), "sheet rows"
     else:

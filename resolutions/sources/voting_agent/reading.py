@@ -11,7 +11,7 @@ try:  # optional (the dev extra): only the .xlsx needs it, the CSV does not
 except ImportError:
     openpyxl = None
 
-from resolutions.sources.records import SourceError
+from resolutions.sources.records import SourceError, utf8_text
 from resolutions.sources.voting_agent.cells import read_cells
 from resolutions.sources.voting_agent.group import Member, VoteGroup
 from votes.names import NameResolver
@@ -64,10 +64,7 @@ def _check_header(header: list[str], file: str) -> dict[str, int]:
 
 
 def csv_rows(data: bytes, file: str) -> list[tuple[int, dict[str, str], date]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(file, "", f"not UTF-8 text: {exc.reason}") from exc
+    text = utf8_text(data, file)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:

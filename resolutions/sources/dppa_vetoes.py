@@ -96,6 +96,15 @@ def check_header(header: list[str], file: str) -> None:
     found = tuple(h.strip() for h in header)
     if found == COLUMNS:
         return
+    raise SourceError(
+        file,
+        "header",
+        "not the DPPA-SCVETOES layout this parser knows (taken from public code): "
+        + "; ".join(_header_problems(found)),
+    )
+
+
+def _header_problems(found: tuple[str, ...]) -> list[str]:
     missing = [c for c in COLUMNS if c not in found]
     unexpected = [c for c in found if c not in COLUMNS]
     parts = []
@@ -103,19 +112,16 @@ def check_header(header: list[str], file: str) -> None:
         parts.append(f"missing {', '.join(missing)}")
     if unexpected:
         parts.append(f"unexpected {', '.join(repr(c) for c in unexpected)}")
-    if not parts:
-        repeated = [c for c, n in Counter(found).items() if n > 1]
-        if repeated:
-            parts.append(f"repeated {', '.join(repeated)}")
-        else:
-            first = next(i for i, (a, b) in enumerate(zip(found, COLUMNS, strict=True)) if a != b)
-            parts.append(f"column {first + 1} is {found[first]!r}, expected {COLUMNS[first]!r}")
-    raise SourceError(
-        file,
-        "header",
-        "not the DPPA-SCVETOES layout this parser knows (taken from public code): "
-        + "; ".join(parts),
-    )
+    return parts or [_misplaced(found)]
+
+
+def _misplaced(found: tuple[str, ...]) -> str:
+    """Every column there and none unknown: one is repeated, or out of place."""
+    repeated = [c for c, n in Counter(found).items() if n > 1]
+    if repeated:
+        return f"repeated {', '.join(repeated)}"
+    first = next(i for i, (a, b) in enumerate(zip(found, COLUMNS, strict=True)) if a != b)
+    return f"column {first + 1} is {found[first]!r}, expected {COLUMNS[first]!r}"
 
 
 def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
@@ -127,22 +133,7 @@ def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
     if header is None:
         raise SourceError(file, "", "the file is empty")
     check_header(header, file)
-    records, ids, start = [], {}, reader.line_num + 1
-    for values in reader:
-        where = f"line {start}"
-        if not any(v.strip() for v in values):
-            start = reader.line_num + 1
-            continue
-        if len(values) != len(COLUMNS):
-            raise SourceError(file, where, f"{len(values)} cells, not {len(COLUMNS)}")
-        cells = dict(zip(COLUMNS, (v.strip() for v in values), strict=True))
-        record = _record(cells, where, file)
-        if record.extra["id"] in ids:
-            other = ids[record.extra["id"]]
-            raise SourceError(file, where, f"id {record.extra['id']} is also at {other}")
-        ids[record.extra["id"]] = where
-        records.append(record)
-        start = reader.line_num + 1
+    records = _records(reader, file)
     if not records:
         raise SourceError(file, "", "the file holds no vetoes")
     records = _repeats(records)
@@ -155,6 +146,26 @@ def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
         records=tuple(records),
         warnings=tuple(warnings if updates else ["no last_update: version unknown", *warnings]),
     )
+
+
+def _records(reader, file: str) -> list[DraftRecord]:
+    """One record per row after the header; blank rows skipped, ids unique."""
+    records, ids, start = [], {}, reader.line_num + 1
+    for values in reader:
+        where = f"line {start}"
+        start = reader.line_num + 1
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(COLUMNS):
+            raise SourceError(file, where, f"{len(values)} cells, not {len(COLUMNS)}")
+        cells = dict(zip(COLUMNS, (v.strip() for v in values), strict=True))
+        record = _record(cells, where, file)
+        if record.extra["id"] in ids:
+            other = ids[record.extra["id"]]
+            raise SourceError(file, where, f"id {record.extra['id']} is also at {other}")
+        ids[record.extra["id"]] = where
+        records.append(record)
+    return records
 
 
 def _iso(text: str, column: str, file: str, where: str) -> date | None:
@@ -210,15 +221,7 @@ def _record(cells: dict, where: str, file: str) -> DraftRecord:
         flag("no_draft", repr(cells["draft_res#"]))
     elif len(symbols) > 1:
         flag("several_drafts", repr(cells["draft_res#"]))
-    record = cells["record"]
-    meeting = ""
-    if record.isdigit():
-        meeting = f"S/PV.{int(record)}"
-    elif re.fullmatch(r"S/PV\.\d+", record):
-        meeting = record
-    elif record:
-        extra["record_documents"] = tuple(normalise_symbol(s) for s in _SYMBOL.findall(record))
-        flag("record_documents", repr(record))
+    meeting = _meeting(cells["record"], extra, flag)
     return DraftRecord(
         source=Source.DPPA_VETOES.value,
         location=where,
@@ -232,6 +235,19 @@ def _record(cells: dict, where: str, file: str) -> DraftRecord:
         flags=tuple(f"{kind}: {FAULTS[kind]}: {detail}" for kind, detail in faults),
         extra=extra,
     )
+
+
+def _meeting(record: str, extra: dict, flag) -> str:
+    """The meeting record's symbol from the record cell: a number or S/PV.n. Some
+    rows give documents instead (a vote by letter): kept in ``extra``, flagged."""
+    if record.isdigit():
+        return f"S/PV.{int(record)}"
+    if re.fullmatch(r"S/PV\.\d+", record):
+        return record
+    if record:
+        extra["record_documents"] = tuple(normalise_symbol(s) for s in _SYMBOL.findall(record))
+        flag("record_documents", repr(record))
+    return ""
 
 
 def _repeats(records: list[DraftRecord]) -> list[DraftRecord]:

@@ -31,21 +31,12 @@ def check_members(groups: Sequence[VoteGroup]) -> None:
     councils = year_councils(groups)
     same_ballots: dict[frozenset, list[VoteGroup]] = {}
     for group in groups:
-        ballots = frozenset((m.code or m.name, m.position) for m in group.members)
-        same_ballots.setdefault(ballots, []).append(group)
+        same_ballots.setdefault(ballots_of(group), []).append(group)
     for group in groups:
-        codes = group.codes()
-        twice = sorted(code for code, n in Counter(codes).items() if n > 1)
-        if twice:
-            names = {m.code or f"?{m.name}": m.name for m in group.members}
-            group.fault(
-                "member_listed_twice",
-                f"{', '.join(names[c] for c in twice)} listed twice in {len(codes)} rows",
-                withhold=["votes"],
-            )
+        if _listed_twice(group):
             continue
         council = councils.get(group.date.year, frozenset())
-        listed = frozenset(codes)
+        listed = frozenset(group.codes())
         outside, unlisted = listed - council, council - listed
         if outside:
             _outside_council(group, listed, outside, councils, same_ballots)
@@ -59,20 +50,26 @@ def check_members(groups: Sequence[VoteGroup]) -> None:
             )
 
 
+def _listed_twice(group: VoteGroup) -> bool:
+    """Whether a member is listed twice (the votes are then withheld, as a fault)."""
+    codes = group.codes()
+    twice = sorted(code for code, n in Counter(codes).items() if n > 1)
+    if twice:
+        names = {m.code or f"?{m.name}": m.name for m in group.members}
+        group.fault(
+            "member_listed_twice",
+            f"{', '.join(names[c] for c in twice)} listed twice in {len(codes)} rows",
+            withhold=["votes"],
+        )
+    return bool(twice)
+
+
 def _outside_council(group, listed, outside, councils, same_ballots) -> None:
     year = group.date.year
     names = sorted(m.name for m in group.members if (m.code or f"?{m.name}") in outside)
     other_years = sorted(y for y, c in councils.items() if y != year and listed <= c)
     if other_years:
-        ballots = frozenset((m.code or m.name, m.position) for m in group.members)
-        twins = [g for g in same_ballots[ballots] if g.date.year in other_years]
-        detail = (
-            f"the {len(listed)} members listed are the Council of {other_years[0]}, not of {year}"
-        )
-        if twins:
-            group.extra["votes_match"] = tuple(g.id for g in twins)
-            detail += f"; the same member votes as {twins[0].label} ({twins[0].cells['Draft']!r})"
-        group.fault("votes_shifted", detail, withhold=["votes"])
+        _fault_another_years_council(group, len(listed), other_years, same_ballots)
     else:
         group.fault(
             "members_not_on_council",
@@ -80,6 +77,18 @@ def _outside_council(group, listed, outside, councils, same_ballots) -> None:
             "that year list it)",
             withhold=["votes"],
         )
+
+
+def _fault_another_years_council(group, listed: int, other_years, same_ballots) -> None:
+    """The members listed are another year's Council: rows shifted from another vote."""
+    twins = [g for g in same_ballots[ballots_of(group)] if g.date.year in other_years]
+    detail = (
+        f"the {listed} members listed are the Council of {other_years[0]}, not of {group.date.year}"
+    )
+    if twins:
+        group.extra["votes_match"] = tuple(g.id for g in twins)
+        detail += f"; the same member votes as {twins[0].label} ({twins[0].cells['Draft']!r})"
+    group.fault("votes_shifted", detail, withhold=["votes"])
 
 
 def _names_of(codes, groups, year: int) -> tuple[str, ...]:
@@ -99,31 +108,33 @@ def link_amendments(groups: Sequence[VoteGroup]) -> None:
         key = (meeting_of(group), group.date)
         by_meeting.setdefault(key, []).append(group)
     for group in groups:
-        if group.vote_on != "amendment":
-            continue
-        drafts = sorted(
-            {
-                g.draft_symbol
-                for g in by_meeting[(meeting_of(group), group.date)]
-                if g.vote_on == "draft" and g.draft_symbol
-            }
+        if group.vote_on == "amendment":
+            at_meeting = by_meeting[(meeting_of(group), group.date)]
+            _link_amendment(group, sorted({g.draft_symbol for g in at_meeting if _is_draft(g)}))
+
+
+def _is_draft(group: VoteGroup) -> bool:
+    return group.vote_on == "draft" and bool(group.draft_symbol)
+
+
+def _link_amendment(group: VoteGroup, drafts: list[str]) -> None:
+    """The draft one amendment amends, among the drafts voted at its meeting."""
+    written = group.draft_symbol
+    if written and written in drafts:
+        group.extra["amended_draft"] = written
+        group.extra["amended_draft_basis"] = "the draft cell names the draft voted then"
+        group.draft_symbol = ""
+    elif len(drafts) == 1:
+        group.extra["amended_draft"] = drafts[0]
+        group.extra["amended_draft_basis"] = "the only draft voted at the same meeting"
+    else:
+        group.fault(
+            "amended_draft_unknown",
+            f"{len(drafts)} drafts voted at meeting {meeting_of(group)}: "
+            f"{', '.join(drafts) or 'none'}",
         )
-        written = group.draft_symbol
-        if written and written in drafts:
-            group.extra["amended_draft"] = written
-            group.extra["amended_draft_basis"] = "the draft cell names the draft voted then"
-            group.draft_symbol = ""
-        elif len(drafts) == 1:
-            group.extra["amended_draft"] = drafts[0]
-            group.extra["amended_draft_basis"] = "the only draft voted at the same meeting"
-        else:
-            group.fault(
-                "amended_draft_unknown",
-                f"{len(drafts)} drafts voted at meeting {meeting_of(group)}: "
-                f"{', '.join(drafts) or 'none'}",
-            )
-        if group.draft_symbol:
-            group.extra["amendment_symbol"] = group.draft_symbol
+    if group.draft_symbol:
+        group.extra["amendment_symbol"] = group.draft_symbol
 
 
 def _article_27(group: VoteGroup):
@@ -153,26 +164,30 @@ def check_outcomes(groups: Sequence[VoteGroup]) -> None:
             same_ballots.setdefault(ballots_of(group), []).append(group)
     for group in groups:
         _check_resolution(group)
-        result = results.get(group.id)
-        if result is None:
-            continue
-        positions = Counter(m.position for m in group.members)
-        _check_qualifier(group, positions)
-        if group.modality != Modality.RECORDED_VOTE or result.outcome == Outcome.UNKNOWN:
-            continue
-        if result.outcome == group.outcome:
-            if result.vetoed_by:
-                group.extra["vetoed_by"] = result.vetoed_by
-            continue
-        # Only "unanimously" makes the twin evidence: two votes of one Council can well
-        # be alike (S/2022/155 and resolution 2623, both 11-1-3), but not with a label
-        # that contradicts its own votes.
-        twins = [
-            g
-            for g in same_ballots[ballots_of(group)]
-            if g.draft_symbol != group.draft_symbol and results[g.id].outcome == g.outcome
-        ]
-        _fault_outcome(group, result, _votes_listed(group, positions, result), twins)
+        if group.id in results:
+            _check_outcome(group, results, same_ballots)
+
+
+def _check_outcome(group: VoteGroup, results: dict, same_ballots: dict) -> None:
+    """One vote's stated outcome against Article 27 on its listed votes."""
+    result = results[group.id]
+    positions = Counter(m.position for m in group.members)
+    _check_qualifier(group, positions)
+    if group.modality != Modality.RECORDED_VOTE or result.outcome == Outcome.UNKNOWN:
+        return
+    if result.outcome == group.outcome:
+        if result.vetoed_by:
+            group.extra["vetoed_by"] = result.vetoed_by
+        return
+    # Only "unanimously" makes the twin evidence: two votes of one Council can well
+    # be alike (S/2022/155 and resolution 2623, both 11-1-3), but not with a label
+    # that contradicts its own votes.
+    twins = [
+        g
+        for g in same_ballots[ballots_of(group)]
+        if g.draft_symbol != group.draft_symbol and results[g.id].outcome == g.outcome
+    ]
+    _fault_outcome(group, result, _votes_listed(group, positions, result), twins)
 
 
 def _votes_listed(group: VoteGroup, positions: Counter, result) -> str:
@@ -241,25 +256,33 @@ def _check_qualifier(group: VoteGroup, positions: Counter) -> None:
 
 def check_repeats(groups: Sequence[VoteGroup]) -> None:
     """Two votes on the same draft (not amendments) or giving the same resolution."""
+    for (kind, value), same in _by_draft_and_resolution(groups).items():
+        if len(same) > 1:
+            what = value if kind == "draft" else f"resolution {value[0]} ({value[1]})"
+            _fault_repeats(what, same)
+
+
+def _by_draft_and_resolution(groups: Sequence[VoteGroup]) -> dict[tuple, list[VoteGroup]]:
+    """The votes on each draft (not amendments), and those giving each resolution."""
     keys: dict[tuple, list[VoteGroup]] = {}
     for group in groups:
-        if group.draft_symbol and group.vote_on == "draft":
+        if _is_draft(group):
             keys.setdefault(("draft", group.draft_symbol), []).append(group)
         if group.resolution and "resolution" not in group.withheld:
             keys.setdefault(("resolution", group.resolution), []).append(group)
-    for (kind, value), same in keys.items():
-        if len(same) < 2:
-            continue
-        what = value if kind == "draft" else f"resolution {value[0]} ({value[1]})"
-        for group in same:
-            others = [g for g in same if g is not group]
-            differences = _differences(group, others)
-            group.extra.setdefault("repeats", []).extend(g.id for g in others)
-            group.fault(
-                "repeated_vote",
-                f"{what} also at {', '.join(g.label for g in others)}"
-                + (f"; they differ in {', '.join(differences)}" if differences else ""),
-            )
+    return keys
+
+
+def _fault_repeats(what: str, same: list[VoteGroup]) -> None:
+    for group in same:
+        others = [g for g in same if g is not group]
+        differences = _differences(group, others)
+        group.extra.setdefault("repeats", []).extend(g.id for g in others)
+        group.fault(
+            "repeated_vote",
+            f"{what} also at {', '.join(g.label for g in others)}"
+            + (f"; they differ in {', '.join(differences)}" if differences else ""),
+        )
 
 
 def _differences(group: VoteGroup, others: list[VoteGroup]) -> list[str]:

@@ -183,12 +183,7 @@ def _record(cells: dict, line: int, file: str, resolver: NameResolver) -> DraftR
     if withheld:
         extra["votes_as_written"] = tuple(votes)
 
-    veto_note = bool(_VETO_NOTE.search(cells["Note"]))
-    outcome = Outcome.VETOED if veto_note else Outcome.NOT_ADOPTED
-    extra["outcome_basis"] = "the note" if veto_note else "in a sample of failed votes"
-    vetoed_by: tuple[str, ...] = ()
-    if not withheld:
-        outcome, vetoed_by = _check_outcome(outcome, votes, len(members), year, faults)
+    outcome, vetoed_by = _outcome(cells["Note"], votes, len(members), year, faults, extra)
     return DraftRecord(
         source=Source.FAILED_DRAFTS_SAMPLE.value,
         location=where,
@@ -205,6 +200,17 @@ def _record(cells: dict, line: int, file: str, resolver: NameResolver) -> DraftR
         flags=tuple(f"{kind}: {FAULTS[kind]}: {detail}" for kind, detail in faults),
         extra={**extra, "vote_on": vote_on},
     )
+
+
+def _outcome(note: str, votes, members: int, year: int, faults: list, extra: dict):
+    """(outcome, vetoed_by): what the note says (a veto, or a failed vote), checked
+    against the listed votes."""
+    veto_note = bool(_VETO_NOTE.search(note))
+    extra["outcome_basis"] = "the note" if veto_note else "in a sample of failed votes"
+    outcome = Outcome.VETOED if veto_note else Outcome.NOT_ADOPTED
+    if any(kind == "member_twice" for kind, _ in faults):  # the votes are withheld
+        return outcome, ()
+    return _check_outcome(outcome, votes, members, year, faults)
 
 
 def _voting_on(raw: str, faults: list, extra: dict) -> tuple[str, str]:
@@ -232,6 +238,11 @@ def _check_lists(lists, stated, votes, member_codes, year: int, faults: list) ->
                 f"{counts['N']} against",
             )
         )
+    _check_members(votes, member_codes, year, faults)
+
+
+def _check_members(votes, member_codes: dict, year: int, faults: list) -> None:
+    """Each member in one list, every one in the Members list, as many as sat that year."""
     codes = Counter(v.code or v.name for v in votes)
     for code, n in codes.items():
         if n > 1:

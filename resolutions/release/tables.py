@@ -168,6 +168,14 @@ def field_schema(field: models.Field) -> dict:
     description = str(field.help_text or "")
     if description:
         schema["description"] = description
+    constraints = _constraints(field, kind)
+    if constraints:
+        schema["constraints"] = constraints
+    return schema
+
+
+def _constraints(field: models.Field, kind: str) -> dict:
+    """The field's Table Schema constraints: required, unique, maxLength, minimum, enum."""
     constraints: dict = {}
     # An empty text is written as an empty cell, which Frictionless reads as
     # missing: text that may be blank is therefore not "required".
@@ -181,9 +189,7 @@ def field_schema(field: models.Field) -> dict:
         constraints["minimum"] = 0
     if field.choices and not field.is_relation:
         constraints["enum"] = [value for value, _label in field.flatchoices if value != ""]
-    if constraints:
-        schema["constraints"] = constraints
-    return schema
+    return constraints
 
 
 # Writing and reading cells -----------------------------------------------------

@@ -115,43 +115,46 @@ def _provenance(draft: Draft) -> list[dict]:
     given = {}
     for field, origin in (draft.field_sources or {}).items():
         given.setdefault(origin, []).append(field)
-    entries = []
-    for key, info in (draft.sources or {}).items():
-        values = info.get("values", {})
-        said = []
-        if values.get("outcome"):
-            vetoed = [seat_holder_name(seat, draft.date) for seat in values.get("vetoed_by") or []]
-            said.append(
-                "outcome: "
-                + values["outcome"].replace("_", " ")
-                + (f" by {', '.join(vetoed)}" if vetoed else "")
-            )
-        if values.get("tally_text"):
-            said.append(f"tally as written: {values['tally_text']}")
-        elif values.get("totals"):
-            yes, no, abstain = values["totals"][:3]
-            said.append(f"tally: {yes}–{no}–{abstain}")
-        if values.get("tally_inconsistent"):
-            said.append(f"its tally does not fit its outcome ({values['tally_inconsistent']})")
-        if values.get("procedural_inferred"):
-            said.append(values["procedural_inferred"])
-        if values.get("date"):
-            said.append(f"date: {values['date']}")
-        entries.append(
-            {
-                "label": labels.get(key, key),
-                "version": info.get("version", ""),
-                "location": info.get("location", ""),
-                "url": info.get("url", ""),
-                "said": said,
-                "flags": [*info.get("notes", []), *info.get("flags", [])],
-                "fields": sorted(given.get(key, [])),
-            }
-        )
+    entries = [
+        {
+            "label": labels.get(key, key),
+            "version": info.get("version", ""),
+            "location": info.get("location", ""),
+            "url": info.get("url", ""),
+            "said": _what_it_said(info.get("values", {}), draft.date),
+            "flags": [*info.get("notes", []), *info.get("flags", [])],
+            "fields": sorted(given.get(key, [])),
+        }
+        for key, info in (draft.sources or {}).items()
+    ]
     if not entries and draft.field_sources:
         for origin, fields in given.items():
             entries.append({"label": labels.get(origin, origin), "fields": sorted(fields)})
     return entries
+
+
+def _what_it_said(values: dict, on) -> list[str]:
+    """A source's values in words: outcome, tally, and what else it noted."""
+    said = []
+    if values.get("outcome"):
+        vetoed = [seat_holder_name(seat, on) for seat in values.get("vetoed_by") or []]
+        said.append(
+            "outcome: "
+            + values["outcome"].replace("_", " ")
+            + (f" by {', '.join(vetoed)}" if vetoed else "")
+        )
+    if values.get("tally_text"):
+        said.append(f"tally as written: {values['tally_text']}")
+    elif values.get("totals"):
+        yes, no, abstain = values["totals"][:3]
+        said.append(f"tally: {yes}–{no}–{abstain}")
+    if values.get("tally_inconsistent"):
+        said.append(f"its tally does not fit its outcome ({values['tally_inconsistent']})")
+    if values.get("procedural_inferred"):
+        said.append(values["procedural_inferred"])
+    if values.get("date"):
+        said.append(f"date: {values['date']}")
+    return said
 
 
 def _neighbour(draft: Draft, *, before: bool) -> Draft | None:

@@ -156,18 +156,22 @@ def _check_references(release: Release) -> None:
             raise ReleaseError(f"{table.path}: the same id appears twice")
         ids[table.name] = seen
         for position, column in enumerate(release.columns[table.name]):
-            if not column.is_relation:
-                continue
-            target = next(t for t in TABLES if t.model is column.related_model)
-            known = ids.get(target.name)
-            if known is None:
-                raise ReleaseError(f"{table.path}: refers to {target.name}, which loads later")
-            dangling = {r[position] for r in release.rows[table.name]} - known - {None}
-            if dangling:
-                raise ReleaseError(
-                    f"{table.path}, column {column.attname}: {len(dangling)} id(s) not in "
-                    f"{target.path}, e.g. {min(dangling)}"
-                )
+            if column.is_relation:
+                _check_reference(release, table, position, column, ids)
+
+
+def _check_reference(release: Release, table: Table, position: int, column, ids: dict) -> None:
+    """Every value of one reference column names a row of a table loaded before."""
+    target = next(t for t in TABLES if t.model is column.related_model)
+    known = ids.get(target.name)
+    if known is None:
+        raise ReleaseError(f"{table.path}: refers to {target.name}, which loads later")
+    dangling = {r[position] for r in release.rows[table.name]} - known - {None}
+    if dangling:
+        raise ReleaseError(
+            f"{table.path}, column {column.attname}: {len(dangling)} id(s) not in "
+            f"{target.path}, e.g. {min(dangling)}"
+        )
 
 
 # Writing -------------------------------------------------------------------------
@@ -224,9 +228,12 @@ def _insert(table: Table, release: Release, now) -> None:
         [prep(v) if prep else v for prep, v in zip(preparers, row, strict=True)] + fixed
         for row in release.rows[table.name]
     ]
-    if not prepared:
-        return
-    columns = given + defaults
+    if prepared:
+        _write_rows(table, given + defaults, prepared)
+
+
+def _write_rows(table: Table, columns: list, prepared: list[list]) -> None:
+    """The prepared rows into the table: COPY on PostgreSQL, else one executemany."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(f.column) for f in columns)
     target = quote(table.model._meta.db_table)

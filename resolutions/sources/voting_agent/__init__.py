@@ -115,24 +115,29 @@ def _record(group: VoteGroup, unit: str) -> DraftRecord:
     )
     if "votes" in withheld:
         extra["votes_as_written"] = votes
-    resolution = None if "resolution" in withheld else group.resolution
-    outcome = "" if "outcome" in withheld else group.outcome.value
+    resolution = _kept(group, "resolution", group.resolution, None)
+    outcome = _kept(group, "outcome", group.outcome.value)
     # Set by the outcome check only when the listed votes make the stated veto.
     vetoers = extra.pop("vetoed_by", ())
     vetoed_by = vetoers if outcome == Outcome.VETOED else ()
     return DraftRecord(
         source=Source.VOTING_AGENT.value,
         location=f"ID {group.id} ({unit} {group.lines[0]}-{group.lines[1]})",
-        date=None if "date" in withheld else group.date,
-        draft_symbol="" if "draft" in withheld else group.draft_symbol,
+        date=_kept(group, "date", group.date, None),
+        draft_symbol=_kept(group, "draft", group.draft_symbol),
         resolution_number=resolution[0] if resolution else None,
         resolution_year=resolution[1] if resolution else None,
-        meeting_symbol="" if "meeting" in withheld else group.meeting_symbol,
+        meeting_symbol=_kept(group, "meeting", group.meeting_symbol),
         agenda=" ".join(cells["Agenda item"].split()),
         modality=group.modality.value,
         outcome=outcome,
         vetoed_by=tuple(vetoed_by),
-        votes=() if "votes" in withheld else votes,
+        votes=_kept(group, "votes", votes, ()),
         flags=tuple(f"{kind}: {FAULTS[kind]}: {detail}" for kind, detail in group.faults),
         extra=extra,
     )
+
+
+def _kept(group: VoteGroup, what: str, value, withheld=""):
+    """The value, or ``withheld`` in its place when the checks withheld it as untrusted."""
+    return withheld if what in group.withheld else value

@@ -46,20 +46,13 @@ def _check_header(header: list[str], file: str) -> dict[str, int]:
     names = [h.strip().rstrip(",") for h in header]
     missing = [c for c in COLUMNS if c not in names]
     unknown = [n for n in names if n and n not in COLUMNS and n != DERIVED_DATE]
-    if missing or unknown:
-        raise SourceError(
-            file,
-            "header",
-            "not the Voting-Agent layout: "
-            + "; ".join(
-                part
-                for part in (
-                    f"missing column(s) {', '.join(missing)}" if missing else "",
-                    f"unknown column(s) {', '.join(unknown)}" if unknown else "",
-                )
-                if part
-            ),
-        )
+    problems = []
+    if missing:
+        problems.append(f"missing column(s) {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown column(s) {', '.join(unknown)}")
+    if problems:
+        raise SourceError(file, "header", "not the Voting-Agent layout: " + "; ".join(problems))
     return {n: i for i, n in enumerate(names) if n}
 
 
@@ -109,14 +102,7 @@ def _csv_date(cells: dict[str, str], file: str, line: int) -> date:
 
 
 def xlsx_rows(data: bytes, file: str) -> tuple[list[tuple[int, dict[str, str], date]], int]:
-    if openpyxl is None:
-        raise SourceError(
-            file, "", "reading the .xlsx needs openpyxl, which is not installed; read the CSV"
-        )
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken archive
-        raise SourceError(file, "", f"not a readable .xlsx: {exc}") from exc
+    book = _workbook(data, file)
     sheet = book.worksheets[0]
     values = sheet.iter_rows(values_only=True)
     header = [_cell_text(v) for v in next(values, ())]
@@ -135,6 +121,17 @@ def xlsx_rows(data: bytes, file: str) -> tuple[list[tuple[int, dict[str, str], d
         rows.append((number, cells, day))
     book.close()
     return rows, skipped
+
+
+def _workbook(data: bytes, file: str):
+    if openpyxl is None:
+        raise SourceError(
+            file, "", "reading the .xlsx needs openpyxl, which is not installed; read the CSV"
+        )
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken archive
+        raise SourceError(file, "", f"not a readable .xlsx: {exc}") from exc
 
 
 def _cell_text(value) -> str:
@@ -159,11 +156,7 @@ def groups_of(rows, file: str, resolver: NameResolver) -> list[VoteGroup]:
             raise SourceError(file, f"line {line}", message) from None
         if groups and groups[-1].id == vote_id:
             group = groups[-1]
-            group.lines = (group.lines[0], line)
-            differ = [c for c in SHARED if cells[c] != group.cells[c]]
-            if differ and not group.extra.get("rows_disagree"):
-                group.extra["rows_disagree"] = True
-                group.fault("rows_disagree", f"line {line} differs in {', '.join(differ)}")
+            _one_more_row(group, cells, line)
         else:
             if vote_id in seen:
                 raise SourceError(file, f"line {line}", f"ID {vote_id} comes back after others")
@@ -173,6 +166,15 @@ def groups_of(rows, file: str, resolver: NameResolver) -> list[VoteGroup]:
             read_cells(group, file)
         group.members.append(_member(cells, line, file, resolver, group))
     return groups
+
+
+def _one_more_row(group: VoteGroup, cells: dict, line: int) -> None:
+    """A further row of the same vote: its shared cells must agree with the first's."""
+    group.lines = (group.lines[0], line)
+    differ = [c for c in SHARED if cells[c] != group.cells[c]]
+    if differ and not group.extra.get("rows_disagree"):
+        group.extra["rows_disagree"] = True
+        group.fault("rows_disagree", f"line {line} differs in {', '.join(differ)}")
 
 
 def _member(cells, line: int, file: str, resolver: NameResolver, group: VoteGroup) -> Member:

@@ -95,17 +95,27 @@ def _read_draft_symbols(group: VoteGroup, text: str) -> None:
         group.extra["draft_symbols_as_written"] = tuple(drafts)
         group.fault("several_symbols", f"{text!r}", withhold=["draft"])
     elif drafts:
-        group.draft_symbol = drafts[0]
-        words = " ".join(_TOKEN.sub(" ", text).split()).strip(",;. ")
-        if words and group.vote_on == "draft":
-            group.fault("symbol_words", f"{text!r}")
+        _one_draft(group, drafts[0], text)
     elif tokens:
-        suggested = re.sub(r"^S/(\d{4})-(\d+)$", r"S/\1/\2", tokens[0])
-        if _DRAFT.match(suggested):
-            group.extra["draft_symbol_suggested"] = suggested
-        group.fault("symbol_malformed", f"{text!r}", withhold=["draft"])
+        _malformed(group, tokens[0], text)
     elif group.vote_on == "draft":
         group.fault("no_draft_symbol", f"{text!r}" if text else "blank")
+
+
+def _one_draft(group: VoteGroup, draft: str, text: str) -> None:
+    """The cell's one draft symbol; words beside it are a fault on a vote on the draft."""
+    group.draft_symbol = draft
+    words = " ".join(_TOKEN.sub(" ", text).split()).strip(",;. ")
+    if words and group.vote_on == "draft":
+        group.fault("symbol_words", f"{text!r}")
+
+
+def _malformed(group: VoteGroup, token: str, text: str) -> None:
+    """A symbol-like token that is no draft symbol: withheld, with the likely one."""
+    suggested = re.sub(r"^S/(\d{4})-(\d+)$", r"S/\1/\2", token)
+    if _DRAFT.match(suggested):
+        group.extra["draft_symbol_suggested"] = suggested
+    group.fault("symbol_malformed", f"{text!r}", withhold=["draft"])
 
 
 def _swapped_columns(group: VoteGroup, text: str) -> None:

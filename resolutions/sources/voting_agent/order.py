@@ -79,24 +79,7 @@ def check_dates(groups: Sequence[VoteGroup]) -> None:
     swappable date by the nearest anchors before and after it.
     """
     for items in _by_series(groups, lambda g: True):
-        anchors = [g for g in items if not _swappable(g.date)]
-        certain, possible = in_order([a.date.toordinal() for a in anchors], strict=False)
-        for k, anchor in enumerate(anchors):
-            if k not in certain:
-                tie = (
-                    " (or a neighbouring date is, and nothing tells which)" if k in possible else ""
-                )
-                anchor.fault(
-                    "date_out_of_sequence",
-                    f"{anchor.date.isoformat()} (meeting {meeting_of(anchor)}) is out of step "
-                    f"with the dates of the meetings around it{tie}",
-                    withhold=["date"],
-                )
-        chain = [anchors[k] for k in sorted(certain)]
-        numbers = [a.sequence[1] for a in chain]
-        for group in items:
-            if _swappable(group.date):
-                _check_swappable(group, chain, numbers)
+        _check_series_dates(items)
     for group in groups:
         if group.sequence is None and _swappable(group.date):
             group.fault(
@@ -105,6 +88,26 @@ def check_dates(groups: Sequence[VoteGroup]) -> None:
                 withhold=["date"],
             )
             group.extra["date_candidates"] = (group.date, _swapped(group.date))
+
+
+def _check_series_dates(items: list[VoteGroup]) -> None:
+    """One series of meeting numbers: the anchors' order, then each swappable date."""
+    anchors = [g for g in items if not _swappable(g.date)]
+    certain, possible = in_order([a.date.toordinal() for a in anchors], strict=False)
+    for k, anchor in enumerate(anchors):
+        if k not in certain:
+            tie = " (or a neighbouring date is, and nothing tells which)" if k in possible else ""
+            anchor.fault(
+                "date_out_of_sequence",
+                f"{anchor.date.isoformat()} (meeting {meeting_of(anchor)}) is out of step "
+                f"with the dates of the meetings around it{tie}",
+                withhold=["date"],
+            )
+    chain = [anchors[k] for k in sorted(certain)]
+    numbers = [a.sequence[1] for a in chain]
+    for group in items:
+        if _swappable(group.date):
+            _check_swappable(group, chain, numbers)
 
 
 def _check_swappable(group: VoteGroup, chain: list[VoteGroup], numbers: list[int]) -> None:
@@ -155,27 +158,31 @@ def check_resolution_order(groups: Sequence[VoteGroup]) -> None:
     at S/PV.3368, 913 at S/PV.3367, both on 21 April).
     """
     for items in _by_series(groups, lambda g: g.resolution is not None):
-        day_of: dict[int, int] = {}  # vote id -> the first meeting number of its day
-        for previous, group in zip([None, *items], items, strict=False):
-            same_day = previous is not None and previous.date == group.date
-            day_of[group.id] = day_of[previous.id] if same_day else group.sequence[1]
-        ordered = sorted(items, key=lambda g: (day_of[g.id], g.resolution[0]))
-        certain, _ = in_order([g.resolution[0] for g in ordered], strict=False)
-        for k, group in enumerate(ordered):
-            if k not in certain:
-                number, year = group.resolution
-                group.fault(
-                    "resolution_out_of_sequence",
-                    f"resolution {number} ({year}) at meeting {meeting_of(group)} is out of step "
-                    "with the resolutions of the meetings around it",
-                    withhold=["resolution"],
-                )
+        _check_series_resolutions(items)
     for group in groups:
         if group.resolution and group.resolution[1] != group.date.year:
             number, year = group.resolution
             group.fault(
                 "resolution_year_mismatch",
                 f"resolution {number} ({year}) on a vote dated {group.date.isoformat()}",
+                withhold=["resolution"],
+            )
+
+
+def _check_series_resolutions(items: list[VoteGroup]) -> None:
+    day_of: dict[int, int] = {}  # vote id -> the first meeting number of its day
+    for previous, group in zip([None, *items], items, strict=False):
+        same_day = previous is not None and previous.date == group.date
+        day_of[group.id] = day_of[previous.id] if same_day else group.sequence[1]
+    ordered = sorted(items, key=lambda g: (day_of[g.id], g.resolution[0]))
+    certain, _ = in_order([g.resolution[0] for g in ordered], strict=False)
+    for k, group in enumerate(ordered):
+        if k not in certain:
+            number, year = group.resolution
+            group.fault(
+                "resolution_out_of_sequence",
+                f"resolution {number} ({year}) at meeting {meeting_of(group)} is out of step "
+                "with the resolutions of the meetings around it",
                 withhold=["resolution"],
             )
 

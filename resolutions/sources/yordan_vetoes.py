@@ -118,15 +118,7 @@ def parse(
         raise SourceError(
             file, "line 1", f"not the Yordán layout: expected {','.join(COLUMNS)}, found {header}"
         )
-    resolver = resolver or default_resolver()
-    records, start = [], reader.line_num + 1
-    for values in reader:
-        where = f"line {start}"
-        if len(values) != len(COLUMNS):
-            raise SourceError(file, where, f"{len(values)} cells, not {len(COLUMNS)}")
-        cells = dict(zip(COLUMNS, (v.strip() for v in values), strict=True))
-        records.append(_record(cells, start, reader.line_num, file, resolver))
-        start = reader.line_num + 1
+    records = _records(reader, file, resolver or default_resolver())
     if not records:
         raise SourceError(file, "", "the file holds no vetoes")
     records = _cross_record_checks(records)
@@ -141,6 +133,18 @@ def parse(
             *fault_summary(records, FAULTS),
         ),
     )
+
+
+def _records(reader, file: str, resolver: NameResolver) -> list[DraftRecord]:
+    """One record per row after the header, each knowing its first and last line."""
+    records, start = [], reader.line_num + 1
+    for values in reader:
+        if len(values) != len(COLUMNS):
+            raise SourceError(file, f"line {start}", f"{len(values)} cells, not {len(COLUMNS)}")
+        cells = dict(zip(COLUMNS, (v.strip() for v in values), strict=True))
+        records.append(_record(cells, start, reader.line_num, file, resolver))
+        start = reader.line_num + 1
+    return records
 
 
 def _record(cells: dict, first: int, last: int, file: str, resolver) -> DraftRecord:
@@ -215,18 +219,25 @@ def _vetoers(cells, voted: date, file: str, where: str, resolver, faults, extra)
     extra["vetoed_by_as_written"] = tuple(names)
     codes: list[str] = []
     for written in names:
-        code = resolver.resolve(written)
-        if code not in PERMANENT:
-            faults.append(("unknown_member", repr(written)))
-            continue
-        before = voted < RUSSIAN_SEAT_SUCCESSION
-        if (code == "SUN" and not before) or (code == "RUS" and before):
-            faults.append(("name_anachronistic", f"{written!r} on {voted.isoformat()}"))
+        code = _permanent_member(written, voted, resolver, faults)
         if code in codes:
             faults.append(("member_twice", repr(written)))
-            continue
-        codes.append(code)
+        elif code:
+            codes.append(code)
     return tuple(codes)
+
+
+def _permanent_member(written: str, voted: date, resolver, faults: list) -> str:
+    """The permanent member a name stands for ("" if none); a name of the seat's other
+    holder (the USSR after 1991, Russia before) is kept and flagged."""
+    code = resolver.resolve(written)
+    if code not in PERMANENT:
+        faults.append(("unknown_member", repr(written)))
+        return ""
+    before = voted < RUSSIAN_SEAT_SUCCESSION
+    if (code == "SUN" and not before) or (code == "RUS" and before):
+        faults.append(("name_anachronistic", f"{written!r} on {voted.isoformat()}"))
+    return code
 
 
 def _flag(value: str, column: str, faults: list) -> bool | None:
@@ -272,16 +283,21 @@ def _cross_record_checks(records: list[DraftRecord]) -> list[DraftRecord]:
             seen.setdefault(record.draft_symbol, []).append(record.location)
     checked = []
     for index, record in enumerate(records):
-        more = []
-        if index and record.date < records[index - 1].date:
-            above = records[index - 1]
-            more.append(("out_of_order", f"after {above.location} ({above.date.isoformat()})"))
-        others = [loc for loc in seen.get(record.draft_symbol, ()) if loc != record.location]
-        if others:
-            more.append(("repeated_draft", f"{record.draft_symbol} also at {', '.join(others)}"))
+        more = _faults_across(record, records[index - 1] if index else None, seen)
         if more:
             record.extra["faults"].extend(more)
             flags = tuple(f"{kind}: {FAULTS[kind]}: {detail}" for kind, detail in more)
             record = replace(record, flags=record.flags + flags)
         checked.append(record)
     return checked
+
+
+def _faults_across(record: DraftRecord, above: DraftRecord | None, seen: dict) -> list:
+    """Out of the file's date order, or the same draft as another record."""
+    more = []
+    if above is not None and record.date < above.date:
+        more.append(("out_of_order", f"after {above.location} ({above.date.isoformat()})"))
+    others = [loc for loc in seen.get(record.draft_symbol, ()) if loc != record.location]
+    if others:
+        more.append(("repeated_draft", f"{record.draft_symbol} also at {', '.join(others)}"))
+    return more

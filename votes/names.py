@@ -37,6 +37,12 @@ class _Entry:
     def covers(self, on: date) -> bool:
         return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
 
+    def overlaps(self, other: _Entry) -> bool:
+        """Whether the two spellings' periods share a day (an open end is forever)."""
+        other_starts_in_time = self.end is None or other.start is None or other.start <= self.end
+        starts_in_time = other.end is None or self.start is None or self.start <= other.end
+        return other_starts_in_time and starts_in_time
+
 
 class NameResolver:
     """Resolves a state's name, as any source writes it, to its code."""
@@ -55,18 +61,7 @@ class NameResolver:
         for row in names:
             self._names.setdefault(row.code, []).append(row)
 
-        # A state's names are recognised whatever the date: a source may well use
-        # an old name for a later vote. Only an alias row can limit a spelling to dates.
-        plain: dict[str, set[str]] = {}
-        for code, name in [(s.code, s.name) for s in states] + [(n.code, n.name) for n in names]:
-            plain.setdefault(normalise_name(name), set()).add(code)
-        dated: dict[str, list[_Entry]] = {}
-        for alias in aliases:
-            dated.setdefault(normalise_name(alias.alias), []).append(
-                _Entry(alias.code, alias.start, alias.end)
-            )
-        self._entries = {key: [_Entry(code) for code in codes] for key, codes in plain.items()}
-        self._entries.update(dated)
+        self._entries = {**_undated_entries(states, names), **_dated_entries(aliases)}
         self._check()
 
     def _check(self) -> None:
@@ -74,11 +69,7 @@ class NameResolver:
         for key, entries in self._entries.items():
             for i, one in enumerate(entries):
                 for other in entries[i + 1 :]:
-                    if one.code == other.code:
-                        continue
-                    if (one.end is None or other.start is None or other.start <= one.end) and (
-                        other.end is None or one.start is None or one.start <= other.end
-                    ):
+                    if one.code != other.code and one.overlaps(other):
                         raise ReferenceDataError(
                             f"the name {key!r} means both {one.code} and {other.code} at once"
                         )
@@ -104,6 +95,26 @@ class NameResolver:
 
     def codes(self) -> frozenset[str]:
         return frozenset(self._current)
+
+
+def _undated_entries(
+    states: tuple[StateRow, ...], names: tuple[NameRow, ...]
+) -> dict[str, list[_Entry]]:
+    """A state's names are recognised whatever the date: a source may well use an old
+    name for a later vote. Only an alias row can limit a spelling to dates."""
+    plain: dict[str, set[str]] = {}
+    for code, name in [(s.code, s.name) for s in states] + [(n.code, n.name) for n in names]:
+        plain.setdefault(normalise_name(name), set()).add(code)
+    return {key: [_Entry(code) for code in codes] for key, codes in plain.items()}
+
+
+def _dated_entries(aliases: tuple[AliasRow, ...]) -> dict[str, list[_Entry]]:
+    dated: dict[str, list[_Entry]] = {}
+    for alias in aliases:
+        dated.setdefault(normalise_name(alias.alias), []).append(
+            _Entry(alias.code, alias.start, alias.end)
+        )
+    return dated
 
 
 @cache

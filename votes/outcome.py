@@ -141,6 +141,13 @@ def decide(decision: Decision) -> Result:
             return settled
         return _from_statement(decision, required, known_no | decision.permanent_no)
 
+    return _from_tally(decision, tally, required, known_no, basis)
+
+
+def _from_tally(
+    decision: Decision, tally: Tally, required: int, known_no: set[str], basis: Basis
+) -> Result:
+    """Article 27 on a full tally: the majority needed, then a permanent member's no."""
     if tally.yes < required:
         return Result(Outcome.NOT_ADOPTED, (), tally, required, basis)
     if known_no and not decision.procedural:

@@ -81,11 +81,7 @@ class PublicCacheMiddleware:
 
     def __call__(self, request):
         if not self.applies(request):
-            response = self.get_response(request)
-            if request.method in SAFE_METHODS and settings.HTTP_CACHE_SECONDS:
-                # An editor's view of a page is theirs: no shared cache keeps it.
-                patch_cache_control(response, private=True)
-            return response
+            return self.uncached(request)
         stamp = request_stamp(request)
         full_path = request.get_full_path()
         etag = quote_etag(etag_for(stamp, full_path))
@@ -105,6 +101,13 @@ class PublicCacheMiddleware:
         self.add_headers(response, etag, stamp)
         if settings.PAGE_CACHE_SECONDS and self.storable(response):
             cache.set(entry, self.stored(response), settings.PAGE_CACHE_SECONDS)
+        return response
+
+    def uncached(self, request):
+        response = self.get_response(request)
+        if request.method in SAFE_METHODS and settings.HTTP_CACHE_SECONDS:
+            # An editor's view of a page is theirs: no shared cache keeps it.
+            patch_cache_control(response, private=True)
         return response
 
     @staticmethod

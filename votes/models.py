@@ -157,16 +157,20 @@ class MembershipTerm(models.Model):
 
     def clean(self):
         super().clean()
+        self._clean_fields_together()
+        if self.state_id and self.start:
+            problems = self.seat_problems() + self._stranded_votes()
+            if problems:
+                raise ValidationError(problems)
+
+    def _clean_fields_together(self) -> None:
+        """The term's own fields agree: its dates, and a seat exactly when permanent."""
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": "A term cannot end before it starts."})
         if self.kind == TermKind.PERMANENT and self.seat_id is None:
             raise ValidationError({"seat": "A permanent term must name its seat."})
         if self.kind == TermKind.ELECTED and self.seat_id is not None:
             raise ValidationError({"seat": "An elected term holds no permanent seat."})
-        if self.state_id and self.start:
-            problems = self.seat_problems() + self._stranded_votes()
-            if problems:
-                raise ValidationError(problems)
 
     def seat_problems(self) -> list[str]:
         """What saving this term would break: a second term of its state, or the seat limits."""

@@ -26,6 +26,7 @@ from resolutions.sources.records import (
     check_council_date,
     check_no_copied_rows,
     normalise_symbol,
+    source_location,
 )
 from votes.choices import Outcome, Source
 
@@ -146,7 +147,7 @@ def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
     return ParsedSource(
         source=Source.DHL_VETO,
         version=version,
-        location=name or (str(source) if isinstance(source, Path) else ""),
+        location=source_location(source, name),
         records=tuple(records),
         warnings=tuple(warnings),
     )

@@ -31,9 +31,11 @@ from resolutions.sources.records import (
     DraftRecord,
     ParsedSource,
     SourceError,
+    fault_flags,
     fault_summary,
     normalise_symbol,
     source_bytes,
+    source_location,
     utf8_text,
 )
 from votes.choices import Outcome, Source
@@ -142,7 +144,7 @@ def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:
     return ParsedSource(
         source=Source.DPPA_VETOES.value,
         version=max(updates).isoformat() if updates else "",
-        location=name or (str(source) if isinstance(source, Path) else ""),
+        location=source_location(source, name),
         records=tuple(records),
         warnings=tuple(warnings if updates else ["no last_update: version unknown", *warnings]),
     )
@@ -232,7 +234,7 @@ def _record(cells: dict, where: str, file: str) -> DraftRecord:
         outcome=Outcome.VETOED.value,
         vetoed_by=vetoed_by,
         url=cells["url_for_res#"],
-        flags=tuple(f"{kind}: {FAULTS[kind]}: {detail}" for kind, detail in faults),
+        flags=fault_flags(faults, FAULTS),
         extra=extra,
     )
 

@@ -36,8 +36,10 @@ from resolutions.sources.records import (
     ParsedSource,
     SourceError,
     VoteRecord,
+    fault_flags,
     fault_summary,
     source_bytes,
+    source_location,
     utf8_text,
 )
 from votes.choices import Outcome, Source
@@ -115,7 +117,7 @@ def parse(
     return ParsedSource(
         source=Source.FAILED_DRAFTS_SAMPLE.value,
         version="",
-        location=name or (str(source) if isinstance(source, Path) else ""),
+        location=source_location(source, name),
         records=tuple(records),
         warnings=(
             "the file states no version and no dates (years only)",
@@ -197,7 +199,7 @@ def _record(cells: dict, line: int, file: str, resolver: NameResolver) -> DraftR
         vetoed_by=vetoed_by,
         votes=() if withheld else tuple(votes),
         tally_text=cells["For,Abstain,Against"],
-        flags=tuple(f"{kind}: {FAULTS[kind]}: {detail}" for kind, detail in faults),
+        flags=fault_flags(faults, FAULTS),
         extra={**extra, "vote_on": vote_on},
     )
 

@@ -64,6 +64,16 @@ def utf8_text(data: bytes, file: str) -> str:
         raise SourceError(file, "", f"not UTF-8 text: {exc.reason}") from exc
 
 
+def source_location(source: Path | bytes, name: str | None) -> str:
+    """Where the records came from (``ParsedSource.location``): the name given, else the path."""
+    return name or (str(source) if isinstance(source, Path) else "")
+
+
+def fault_flags(faults: Iterable[tuple[str, str]], descriptions: Mapping[str, str]) -> tuple:
+    """Each ``(kind, detail)`` fault as a record's flag: "kind: what it means: detail"."""
+    return tuple(f"{kind}: {descriptions[kind]}: {detail}" for kind, detail in faults)
+
+
 def check_council_date(on: date, file: str, where: str, what: str = "the date") -> date:
     """``on``, refused when outside the Council's life (1946 to today)."""
     if on > date.today():

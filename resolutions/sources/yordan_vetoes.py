@@ -27,9 +27,11 @@ from resolutions.sources.records import (
     DraftRecord,
     ParsedSource,
     SourceError,
+    fault_flags,
     fault_summary,
     normalise_symbol,
     source_bytes,
+    source_location,
     utf8_text,
 )
 from votes.choices import Outcome, Source
@@ -126,7 +128,7 @@ def parse(
     return ParsedSource(
         source=Source.YORDAN_VETOES.value,
         version=latest,
-        location=name or (str(source) if isinstance(source, Path) else ""),
+        location=source_location(source, name),
         records=tuple(records),
         warnings=(
             f"the file states no version; the latest date in it, {latest}, is used",
@@ -177,7 +179,7 @@ def _record(cells: dict, first: int, last: int, file: str, resolver) -> DraftRec
         agenda=agenda,
         outcome=Outcome.VETOED.value,
         vetoed_by=vetoed_by,
-        flags=tuple(f"{kind}: {FAULTS[kind]}: {detail}" for kind, detail in faults),
+        flags=fault_flags(faults, FAULTS),
         extra=extra,
     )
 
@@ -286,7 +288,7 @@ def _cross_record_checks(records: list[DraftRecord]) -> list[DraftRecord]:
         more = _faults_across(record, records[index - 1] if index else None, seen)
         if more:
             record.extra["faults"].extend(more)
-            flags = tuple(f"{kind}: {FAULTS[kind]}: {detail}" for kind, detail in more)
+            flags = fault_flags(more, FAULTS)
             record = replace(record, flags=record.flags + flags)
         checked.append(record)
     return checked

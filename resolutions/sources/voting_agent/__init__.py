@@ -34,8 +34,10 @@ from resolutions.sources.records import (
     ParsedSource,
     SourceError,
     VoteRecord,
+    fault_flags,
     fault_summary,
     source_bytes,
+    source_location,
 )
 from resolutions.sources.voting_agent.checks import (
     check_members,
@@ -87,7 +89,7 @@ def parse(
     return ParsedSource(
         source=Source.VOTING_AGENT.value,
         version=latest,
-        location=name or (str(source) if isinstance(source, Path) else ""),
+        location=source_location(source, name),
         records=tuple(records),
         warnings=tuple(warnings),
     )
@@ -133,7 +135,7 @@ def _record(group: VoteGroup, unit: str) -> DraftRecord:
         outcome=outcome,
         vetoed_by=tuple(vetoed_by),
         votes=_kept(group, "votes", votes, ()),
-        flags=tuple(f"{kind}: {FAULTS[kind]}: {detail}" for kind, detail in group.faults),
+        flags=fault_flags(group.faults, FAULTS),
         extra=extra,
     )
 

@@ -197,7 +197,8 @@ def _marked(cells: dict, voted: date, file: str, where: str) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def _record(cells: dict, where: str, file: str) -> DraftRecord:
+def _id_and_date(cells: dict, where: str, file: str) -> tuple[int, date]:
+    """The row's id and date, which every row must have."""
     try:
         row_id = int(cells["id"])
     except ValueError:
@@ -205,6 +206,11 @@ def _record(cells: dict, where: str, file: str) -> DraftRecord:
     voted = _iso(cells["date"], "date", file, where)
     if voted is None:
         raise SourceError(file, where, "no date")
+    return row_id, voted
+
+
+def _record(cells: dict, where: str, file: str) -> DraftRecord:
+    row_id, voted = _id_and_date(cells, where, file)
     faults: list[tuple[str, str]] = []
     extra: dict = {"id": row_id, "faults": faults, "short_agenda": cells["short_agenda"]}
     extra["last_update"] = _iso(cells["last_update"], "last_update", file, where)

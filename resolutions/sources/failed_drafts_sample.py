@@ -255,9 +255,13 @@ def _check_members(votes, member_codes: dict, year: int, faults: list) -> None:
     unlisted = sorted(name for code, name in member_codes.items() if code not in codes)
     if unlisted:
         faults.append(("in_no_list", ", ".join(unlisted)))
+    _check_members_count(len(member_codes), year, faults)
+
+
+def _check_members_count(listed: int, year: int, faults: list) -> None:
     size = council_size(date(year, 1, 1))
-    if len(member_codes) != size:
-        faults.append(("members_count", f"{len(member_codes)} members, {size} sat in {year}"))
+    if listed != size:
+        faults.append(("members_count", f"{listed} members, {size} sat in {year}"))
 
 
 def _check_derived(cells, lists, sponsors, meeting: int, faults: list) -> None:

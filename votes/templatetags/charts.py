@@ -169,7 +169,6 @@ def shade_of(share: float) -> int:
 @register.inclusion_tag("votes/charts/matrix.svg.html")
 def agreement_matrix(rows, period, title_id):
     """5 × 5 grid: each cell's shade and text give a pair's agreement."""
-    first, last = period
     by_pair = {}
     for row in rows:
         by_pair[(row["first"], row["second"])] = row
@@ -182,27 +181,7 @@ def agreement_matrix(rows, period, title_id):
             if a == b:
                 cell |= {"shade": "self", "text": "", "label": ""}
             else:
-                row = by_pair[(a, b)]
-                share = row["share"]
-                shade = "none" if share is None else shade_of(share)
-                cell |= {
-                    "shade": shade,
-                    # White text on the two darkest blues: 5.1:1 and 8.6:1 (WCAG AA).
-                    "light_text": share is not None and share >= SHADE_FLOORS[1],
-                    "text": "—" if share is None else f"{share * 100:.0f}%",
-                    "label": (
-                        f"{SHORT_SEAT_LABELS[a]} and {SHORT_SEAT_LABELS[b]}: "
-                        + ("no shared votes" if share is None else f"{share * 100:.0f}% ")
-                        + f"({row['same']} of {row['both']})"
-                    ),
-                    "url": _link(
-                        "resolutions:list",
-                        pair=f"{row['first']}-{row['second']}",
-                        pair_agreed="no",
-                        year_from=first,
-                        year_to=last,
-                    ),
-                }
+                cell |= _pair_cell(a, b, by_pair[(a, b)], period)
             cell["cx"], cell["cy"] = cell["x"] + size / 2, cell["y"] + size / 2
             cells.append(cell)
     labels = [
@@ -221,6 +200,30 @@ def agreement_matrix(rows, period, title_id):
         "height": top + 5 * size + 30,
         "label_x": left - 8,
         "label_y": top + 5 * size + 20,
+    }
+
+
+def _pair_cell(a: str, b: str, row: dict, period) -> dict:
+    """One pair's cell: its shade, its share in words, and a link to where they differed."""
+    first, last = period
+    share = row["share"]
+    return {
+        "shade": "none" if share is None else shade_of(share),
+        # White text on the two darkest blues: 5.1:1 and 8.6:1 (WCAG AA).
+        "light_text": share is not None and share >= SHADE_FLOORS[1],
+        "text": "—" if share is None else f"{share * 100:.0f}%",
+        "label": (
+            f"{SHORT_SEAT_LABELS[a]} and {SHORT_SEAT_LABELS[b]}: "
+            + ("no shared votes" if share is None else f"{share * 100:.0f}% ")
+            + f"({row['same']} of {row['both']})"
+        ),
+        "url": _link(
+            "resolutions:list",
+            pair=f"{row['first']}-{row['second']}",
+            pair_agreed="no",
+            year_from=first,
+            year_to=last,
+        ),
     }
 
 

@@ -70,21 +70,28 @@ def seat_problems(spans: list[Span], lo: date, hi: date | None, *, exact: bool) 
     ``exact`` also requires five permanent members (a complete set of terms);
     without it only "too many" is an error, so terms can be entered one by one.
     """
+    return [
+        problem
+        for on in _breakpoints(spans, lo, hi)
+        for problem in _problems_on(on, [s for s in spans if s.covers(on)], exact=exact)
+    ]
+
+
+def _problems_on(on: date, sitting: list[Span], *, exact: bool) -> list[str]:
+    """The Charter's limits on one day: seats, and the five permanent members."""
     problems = []
-    for on in _breakpoints(spans, lo, hi):
-        sitting = [s for s in spans if s.covers(on)]
-        permanent = sum(s.permanent for s in sitting)
-        limit = council_size(on)
-        if len(sitting) > limit:
-            problems.append(
-                f"On {day_text(on)}, {len(sitting)} members would sit; "
-                f"the Council then had {limit} seats."
-            )
-        if permanent > PERMANENT_SEATS or (exact and sitting and permanent != PERMANENT_SEATS):
-            problems.append(
-                f"On {day_text(on)}, {permanent} permanent members would sit; "
-                f"there are exactly {PERMANENT_SEATS}."
-            )
+    permanent = sum(s.permanent for s in sitting)
+    limit = council_size(on)
+    if len(sitting) > limit:
+        problems.append(
+            f"On {day_text(on)}, {len(sitting)} members would sit; "
+            f"the Council then had {limit} seats."
+        )
+    if permanent > PERMANENT_SEATS or (exact and sitting and permanent != PERMANENT_SEATS):
+        problems.append(
+            f"On {day_text(on)}, {permanent} permanent members would sit; "
+            f"there are exactly {PERMANENT_SEATS}."
+        )
     return problems
 
 

@@ -221,7 +221,7 @@ def test_the_cycle_check_finds_a_cycle_hidden_in_a_function(tmp_path, monkeypatc
 # down: lower CEILING when a refactor lowers the average, never raise it. Counted as
 # `radon cc -a resolutions votes config -e "*/migrations/*"` counts.
 WORST = 20  # grade C
-CEILING = 3.67
+CEILING = 3.65
 
 
 def complexity_blocks() -> list:

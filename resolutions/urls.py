@@ -4,7 +4,7 @@ from django.urls import path, re_path
 
 from resolutions import feeds
 from resolutions.provenance import revalidated
-from resolutions.views import countries, data, detail, home, lists, p5, vetoes
+from resolutions.views import countries, data, detail, home, lists, p5, share, vetoes
 
 app_name = "resolutions"
 
@@ -16,6 +16,12 @@ urlpatterns = [
         r"^p5/(?P<chart>vetoes|agreement|pair|divisions)\.(?P<fmt>csv|json)$",
         p5.p5_data,
         name="p5_data",
+    ),
+    # Share cards: the image of a link preview (Open Graph, Twitter).
+    re_path(
+        r"^p5/(?P<chart>vetoes|agreement|pair|divisions)/card\.png$",
+        revalidated(share.chart_card),
+        name="chart_card",
     ),
     path("", home.home, name="home"),
     path("search/", home.search, name="search"),
@@ -32,6 +38,7 @@ urlpatterns = [
     ),
     # The permanent address of a vote; never reused.
     path("votes/<int:pk>/", detail.detail, name="detail"),
+    path("votes/<int:pk>/card.png", revalidated(share.vote_card), name="vote_card"),
     path("vetoes/", vetoes.VetoListView.as_view(), name="vetoes"),
     # Document symbols as addresses: /S/2022/431, /S/RES/2627(2022), /S/PV.9048.
     path("S/<path:rest>", home.symbol_redirect, name="symbol"),

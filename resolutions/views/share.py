@@ -84,30 +84,49 @@ def chart_summary(chart: str) -> tuple[str, ...]:
     rows = chart_rows(chart, PeriodForm())
     if not rows:
         return ("No recorded vote yet.",)
-    if chart == "vetoes":
-        totals = {code: sum(r["count"] for r in rows if r["seat"] == code) for code in SEAT_ORDER}
-        years = f"{rows[0]['year']}–{rows[-1]['year']}" if rows else ""
-        return (
-            f"{sum(totals.values())} vetoes, {years}",
-            ", ".join(f"{SHORT[c]} {n}" for c, n in totals.items()),
-        )
-    if chart == "agreement":
-        known = [r for r in rows if r["share"] is not None]
-        if not known:
-            return ("No pair has yet voted on the same draft.",)
-        low, high = min(known, key=lambda r: r["share"]), max(known, key=lambda r: r["share"])
-        return (_pair_line("Most alike", high), _pair_line("Least alike", low))
-    if chart == "pair":
-        same, both = sum(r["same"] for r in rows), sum(r["both"] for r in rows)
-        return (
-            f"Voted alike on {same} of {both} votes ({as_percent(share(same, both))})",
-            f"{rows[0]['year']}–{rows[-1]['year']}",
-        )
+    return SUMMARIES[chart](rows)
+
+
+def _years(rows: list[dict]) -> str:
+    return f"{rows[0]['year']}–{rows[-1]['year']}"
+
+
+def _vetoes_summary(rows: list[dict]) -> tuple[str, ...]:
+    totals = {code: sum(r["count"] for r in rows if r["seat"] == code) for code in SEAT_ORDER}
+    return (
+        f"{sum(totals.values())} vetoes, {_years(rows)}",
+        ", ".join(f"{SHORT[c]} {n}" for c, n in totals.items()),
+    )
+
+
+def _agreement_summary(rows: list[dict]) -> tuple[str, ...]:
+    known = [r for r in rows if r["share"] is not None]
+    if not known:
+        return ("No pair has yet voted on the same draft.",)
+    low, high = min(known, key=lambda r: r["share"]), max(known, key=lambda r: r["share"])
+    return (_pair_line("Most alike", high), _pair_line("Least alike", low))
+
+
+def _pair_summary(rows: list[dict]) -> tuple[str, ...]:
+    same, both = sum(r["same"] for r in rows), sum(r["both"] for r in rows)
+    alike = f"Voted alike on {same} of {both} votes ({as_percent(share(same, both))})"
+    return (alike, _years(rows))
+
+
+def _divisions_summary(rows: list[dict]) -> tuple[str, ...]:
     divided, total = sum(r["divided"] for r in rows), sum(r["total"] for r in rows)
     return (
         f"Split on {divided} of {total} recorded votes ({as_percent(share(divided, total))})",
-        f"{rows[0]['year']}–{rows[-1]['year']}",
+        _years(rows),
     )
+
+
+SUMMARIES = {
+    "vetoes": _vetoes_summary,
+    "agreement": _agreement_summary,
+    "pair": _pair_summary,
+    "divisions": _divisions_summary,
+}
 
 
 def _pair_line(words: str, row: dict) -> str:

@@ -1,9 +1,11 @@
 """The public URLs. The whole scheme is documented in the README ("URLs")."""
 
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
 from resolutions import feeds
 from resolutions.provenance import revalidated
+from resolutions.sitemaps import SITEMAPS
 from resolutions.views import countries, data, detail, home, lists, p5, share, vetoes
 
 app_name = "resolutions"
@@ -29,6 +31,7 @@ urlpatterns = [
     path("votes.csv", revalidated(lists.draft_csv), name="csv"),
     path("votes.json", revalidated(lists.draft_json), name="json"),
     path("data/", data.data_dictionary, name="data"),
+    path("sitemap.xml", revalidated(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("feeds/votes.atom", revalidated(feeds.VotesFeed()), name="feed_votes"),
     path("feeds/vetoes.atom", revalidated(feeds.VetoesFeed()), name="feed_vetoes"),
     path(

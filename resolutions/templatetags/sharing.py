@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
+from resolutions.caching import cached
 from resolutions.citation import absolute_url as make_absolute
+from resolutions.citation import release_version
 from resolutions.views.share import CHART_TITLES, vote_lines
 
 register = template.Library()
@@ -38,3 +40,9 @@ def p5_share() -> dict:
         "image": reverse("resolutions:chart_card", args=["vetoes"]),
         "alt": f"{CHART_TITLES['vetoes']}, with the totals per seat",
     }
+
+
+@register.simple_tag
+def data_release() -> str:
+    """The data release the record is, or "" (one query, cached under the record's version)."""
+    return cached("data-release", "", release_version)

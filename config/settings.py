@@ -124,6 +124,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Between the two: the embeds get no X-Frame-Options, cached or not.
+    "config.framing.EmbedFramingMiddleware",
     "config.routers.ReplicaMiddleware",
     "resolutions.caching.PublicCacheMiddleware",
     "config.errors.DesignedErrorPagesMiddleware",
@@ -223,6 +225,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The only pages another site may frame (config/framing.py): the embeds.
+FRAMEABLE_PATHS = [r"/votes/\d+/embed/", r"/p5/(?:vetoes|agreement|pair|divisions)/embed/"]
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

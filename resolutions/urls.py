@@ -25,6 +25,13 @@ urlpatterns = [
         revalidated(share.chart_card),
         name="chart_card",
     ),
+    # Minimal pages for another site's iframe: the only ones that may be framed
+    # (settings.FRAMEABLE_PATHS).
+    re_path(
+        r"^p5/(?P<chart>vetoes|agreement|pair|divisions)/embed/$",
+        share.chart_embed,
+        name="chart_embed",
+    ),
     path("", home.home, name="home"),
     path("search/", home.search, name="search"),
     path("votes/", lists.DraftListView.as_view(), name="list"),
@@ -41,6 +48,7 @@ urlpatterns = [
     ),
     # The permanent address of a vote; never reused.
     path("votes/<int:pk>/", detail.detail, name="detail"),
+    path("votes/<int:pk>/embed/", share.vote_embed, name="vote_embed"),
     path("votes/<int:pk>/card.png", revalidated(share.vote_card), name="vote_card"),
     path("vetoes/", vetoes.VetoListView.as_view(), name="vetoes"),
     # Document symbols as addresses: /S/2022/431, /S/RES/2627(2022), /S/PV.9048.

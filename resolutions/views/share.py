@@ -9,19 +9,21 @@ and the address) and answers ``If-None-Match`` with a 304.
 
 from __future__ import annotations
 
+from csp.decorators import csp_replace
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from resolutions import sharecards
 from resolutions.caching import cached
 from resolutions.models import Draft
-from resolutions.views.p5 import CHARTS, PeriodForm, chart_rows
+from resolutions.views.p5 import CHARTS, PERIOD_OF, PeriodForm, chart_rows
 from votes.analytics import RULES, share
 from votes.choices import Position
 from votes.dates import day_text
-from votes.models import MemberVote
-from votes.seats import SEAT_ORDER
+from votes.models import MemberVote, Veto
+from votes.seats import PAIR_CHOICES, SEAT_LABELS, SEAT_ORDER
 from votes.seats import SHORT_SEAT_LABELS as SHORT
 from votes.templatetags.charts import as_percent
 
@@ -60,6 +62,29 @@ def vote_lines(draft: Draft) -> tuple[str, ...]:
     if tally is not None:
         lines.append(f"{tally.yes} in favour, {tally.no} against, {tally.abstain} abstaining")
     return tuple(lines)
+
+
+def vote_share(draft: Draft) -> dict:
+    """What a vote's preview card says (no query: all from the draft itself)."""
+    lines = vote_lines(draft)
+    return {
+        "title": f"{draft.symbol}: {draft.outcome_sentence}",
+        "description": ". ".join(lines) + ".",
+        "image": reverse("resolutions:vote_card", args=[draft.pk]),
+        "alt": f"{draft.symbol}, {'; '.join(lines)}, with each permanent member's vote",
+        "embed": reverse("resolutions:vote_embed", args=[draft.pk]),
+    }
+
+
+def p5_share() -> dict:
+    """The P5 page's preview: its first chart's card (no query here; the card has its own)."""
+    return {
+        "title": "How the five permanent members divide",
+        "description": "Vetoes per year, agreement between China, France, Russia, the UK and "
+        "the US, and how often the five split on Security Council votes since 1946.",
+        "image": reverse("resolutions:chart_card", args=["vetoes"]),
+        "alt": f"{CHART_TITLES['vetoes']}, with the totals per seat",
+    }
 
 
 def vote_card_bytes(draft: Draft) -> bytes:
@@ -164,3 +189,57 @@ def chart_share(request, chart: str) -> dict:
         "image": reverse("resolutions:chart_card", args=[chart]),
         "alt": f"{CHART_TITLES[chart]}: {'; '.join(summary)}",
     }
+
+
+# Embeds: minimal pages for another site's iframe --------------------------------
+
+# The only pages another site may frame; config.framing leaves their
+# X-Frame-Options off (by address, so a cached page and a 304 are right too).
+FRAMEABLE = csp_replace({"frame-ancestors": ["*"]})
+
+
+@FRAMEABLE
+def vote_embed(request, pk: int):
+    """A vote for an iframe. Queries: the draft (1), its vetoes (2), the P5's votes (3)."""
+    vetoes = Prefetch("vetoes", queryset=Veto.objects.select_related("seat"))
+    draft = get_object_or_404(
+        Draft.objects.published().select_related("meeting").prefetch_related(vetoes), pk=pk
+    )
+    return render(
+        request,
+        "resolutions/share/embed_vote.html",
+        {"draft": draft, "positions": p5_positions(draft), "share": vote_share(draft)},
+    )
+
+
+def _chart_title(chart: str, pair: str) -> str:
+    if chart == "pair":
+        return f"{dict(PAIR_CHOICES)[pair]}: voted alike, year by year"
+    return CHART_TITLES[chart]
+
+
+@FRAMEABLE
+def chart_embed(request, chart: str):
+    """A P5 chart for an iframe, over the period its address gives.
+
+    Queries: the chart's aggregate (1), the whole record's summary for the preview (2).
+    """
+    chart = _chart(chart)
+    form = PeriodForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()  # as on the P5 page: an invalid field is dropped, the rest kept
+    period = form.period(PERIOD_OF[chart])
+    first, second = form.chosen_pair()
+    return render(
+        request,
+        "resolutions/share/embed_chart.html",
+        {
+            "chart": chart,
+            "rows": chart_rows(chart, form),
+            "period": period,
+            "pair_code": f"{first}-{second}",
+            "seats": [{"code": c, "label": SEAT_LABELS[c]} for c in SEAT_ORDER],
+            "title": _chart_title(chart, f"{first}-{second}"),
+            "share": chart_share(request, chart),
+        },
+    )

@@ -7,6 +7,7 @@ from resolutions import feeds
 from resolutions.provenance import revalidated
 from resolutions.sitemaps import SITEMAPS
 from resolutions.views import countries, data, detail, home, lists, p5, share, vetoes
+from votes.seats import SEAT_ORDER
 
 app_name = "resolutions"
 
@@ -45,6 +46,11 @@ urlpatterns = [
         "feeds/countries/<slug:slug>.atom",
         revalidated(feeds.CountryFeed()),
         name="feed_country",
+    ),
+    re_path(
+        rf"^feeds/seats/(?P<code>{'|'.join(SEAT_ORDER)})\.atom$",
+        revalidated(feeds.SeatFeed()),
+        name="feed_seat",
     ),
     # The permanent address of a vote; never reused.
     path("votes/<int:pk>/", detail.detail, name="detail"),

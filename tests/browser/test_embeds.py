@@ -11,6 +11,7 @@ import threading
 import pytest
 
 from resolutions.starter import load_starter_data
+from resolutions.views.p5 import CHARTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,4 +83,14 @@ def test_the_copy_embed_code_button_works_from_the_keyboard(page, live_server):
         assert page.evaluate("navigator.clipboard.readText()") == code
     else:  # no clipboard here: the code is selected for Ctrl+C
         assert page.evaluate("document.activeElement.id") == "embed-code-vote"
+    assert page.console_errors == []
+
+
+def test_the_embeds_fit_a_narrow_frame_without_console_errors(page, live_server):
+    draft = load_starter_data()
+    page.set_viewport_size({"width": 375, "height": 600})
+    overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    for path in (f"/votes/{draft.pk}/embed/", *(f"/p5/{c}/embed/" for c in CHARTS)):
+        page.goto(live_server.url + path)
+        assert page.evaluate(overflow) <= 0, path
     assert page.console_errors == []

@@ -193,6 +193,7 @@ def chart_share(request, chart: str) -> dict:
         "description": ". ".join(summary) + ". " + RULES[chart],
         "image": reverse("resolutions:chart_card", args=[chart]),
         "alt": f"{CHART_TITLES[chart]}: {'; '.join(summary)}",
+        "url": reverse("resolutions:p5"),
     }
 
 
@@ -210,7 +211,12 @@ def vote_embed(request, pk: int):
     return render(
         request,
         "resolutions/share/embed_vote.html",
-        {"draft": draft, "positions": p5_positions(draft), "share": vote_share(draft)},
+        {
+            "draft": draft,
+            "positions": p5_positions(draft),
+            # The embed shares the vote's page, not itself.
+            "share": {**vote_share(draft), "url": draft.get_absolute_url()},
+        },
     )
 
 

@@ -53,6 +53,7 @@ def test_a_vote_embed_may_be_framed_and_shows_the_outcome_and_the_p5(client, see
         ), vote.seat.code
     assert f'<link rel="canonical" href="http://testserver{seed.get_absolute_url()}">' in page
     assert '<base target="_top">' in page
+    assert f'property="og:url" content="http://testserver{seed.get_absolute_url()}"' in page
     assert 'name="robots" content="noindex"' in page
 
 

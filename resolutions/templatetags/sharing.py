@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 
 from resolutions.caching import cached
@@ -15,7 +16,10 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path: str) -> str:
-    return make_absolute(context["request"], path)
+    request = context.get("request")
+    if request is None and not settings.SITE_URL:
+        return path  # rendered without a request (an e-mail, a test): the path alone
+    return make_absolute(request, path)
 
 
 register.simple_tag(share.vote_share, name="vote_share")

@@ -94,6 +94,14 @@ def test_every_public_page_names_its_canonical_address(client, sample):
         assert parts.path == urlsplit(page).path and not parts.query, page
 
 
+def test_a_missing_page_names_no_canonical_address(client, sample):
+    response = client.get("/S/2099/1")
+    assert response.status_code == 404
+    parser = Canonical()
+    parser.feed(response.content.decode())
+    assert parser.links == []
+
+
 def cite_block(client, draft) -> str:
     html = client.get(draft.get_absolute_url()).content.decode()
     start = html.index('id="cite-heading"')

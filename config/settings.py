@@ -87,6 +87,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The site's public address (https://votes.example.org), for the absolute links a
+# page gives of itself: canonical, share cards, sitemap. Unset: the request's host.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -97,6 +100,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "django_tables2",
     "csp",
@@ -120,6 +124,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Between the two: the embeds get no X-Frame-Options, cached or not.
+    "config.framing.EmbedFramingMiddleware",
     "config.routers.ReplicaMiddleware",
     "resolutions.caching.PublicCacheMiddleware",
     "config.errors.DesignedErrorPagesMiddleware",
@@ -219,6 +225,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The only pages another site may frame (config/framing.py): the embeds.
+FRAMEABLE_PATHS = [r"/votes/\d+/embed/", r"/p5/(?:vetoes|agreement|pair|divisions)/embed/"]
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

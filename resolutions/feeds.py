@@ -1,11 +1,12 @@
-"""Atom feeds: new votes, new vetoes, and each member state's votes."""
+"""Atom feeds: new votes, new vetoes, each member state's votes, each permanent seat's."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -15,6 +16,7 @@ from resolutions.models import Draft
 from votes.choices import VOTED_WORDS
 from votes.dates import day_text
 from votes.models import MemberState, MemberVote, Veto
+from votes.seats import SEAT_LABELS, SEAT_NAMES, SEAT_ORDER
 
 ITEMS = 50
 
@@ -102,3 +104,37 @@ class CountryFeed(VotesFeed):
         position, name = self._positions.get(draft.pk, (None, ""))
         said = f"{name} {VOTED_WORDS[position]}. " if position else ""
         return said + super().item_description(draft)
+
+
+class SeatFeed(CountryFeed):
+    """One permanent seat's votes, its predecessors' included (the USSR's in Russia's seat).
+
+    The address admits only the five seats' codes; the seat is its holder of today's.
+    """
+
+    def get_object(self, request, code: str) -> MemberState:
+        if code not in SEAT_ORDER:
+            raise Http404("No such permanent seat")
+        return get_object_or_404(MemberState, code=code)
+
+    def title(self, holder: MemberState) -> str:
+        return f"How {SEAT_NAMES[holder.code]} votes on the Security Council, as a permanent member"
+
+    def subtitle(self, holder: MemberState) -> str:
+        label = SEAT_LABELS[holder.code]
+        return f"The newest Security Council votes from the permanent seat of {label}."
+
+    def link(self, holder: MemberState) -> str:
+        return reverse("resolutions:country", args=[holder.slug])
+
+    def items(self, holder: MemberState):
+        seat_votes = MemberVote.objects.filter(draft=OuterRef("pk"), seat__code=holder.code)
+        drafts = list(_drafts().filter(Exists(seat_votes))[:ITEMS])
+        # How the seat's holder of the day voted, under its name that day (USSR, ROC).
+        self._positions = {
+            draft_id: (position, name)
+            for draft_id, position, name in MemberVote.objects.filter(
+                seat__code=holder.code, draft__in=drafts
+            ).values_list("draft_id", "position", "name_at_vote")
+        }
+        return drafts

@@ -109,7 +109,8 @@ def test_vote_page(client, history, django_assert_max_num_queries):
     # 6: the previous vote on its agenda item
     # 7: the next vote on its agenda item
     # 8: the source versions cited
-    _get(client, url, 8, django_assert_max_num_queries)
+    # 9: the imported files' digests ("cite this page": is the record a data release?)
+    _get(client, url, 9, django_assert_max_num_queries)
 
 
 def test_vetoes_page(client, history, django_assert_max_num_queries):

@@ -219,9 +219,10 @@ def test_the_cycle_check_finds_a_cycle_hidden_in_a_function(tmp_path, monkeypatc
 #
 # No block (function, method, class) over grade C, and an average that may only go
 # down: lower CEILING when a refactor lowers the average, never raise it. Counted as
-# `radon cc -a resolutions votes config -e "*/migrations/*"` counts.
+# `radon cc -a resolutions votes config -e "*/migrations/*"` counts (3.81 before the
+# split into named steps; 3.58 with the sharing work merged).
 WORST = 20  # grade C
-CEILING = 3.65
+CEILING = 3.59
 
 
 def complexity_blocks() -> list:

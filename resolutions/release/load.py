@@ -46,12 +46,7 @@ def read(folder: Path) -> Release:
     """Every table of the release in ``folder``, checked; ReleaseError if anything is off."""
     folder = Path(folder)
     manifest = folder / "datapackage.json"
-    try:
-        package = json.loads(manifest.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ReleaseError(f"{manifest}: no such file (is {folder} a data release?)") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ReleaseError(f"{manifest}: not valid JSON ({exc})") from None
+    package = _manifest(manifest, folder)
     resources = {r.get("name"): r for r in package.get("resources", [])}
     missing = [t.name for t in TABLES if t.name not in resources]
     if missing:
@@ -66,6 +61,15 @@ def read(folder: Path) -> Release:
         release.rows[table.name] = _decoded_rows(table, resource, columns, raw.pop(table.name))
     _check_references(release)
     return release
+
+
+def _manifest(manifest: Path, folder: Path) -> dict:
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReleaseError(f"{manifest}: no such file (is {folder} a data release?)") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ReleaseError(f"{manifest}: not valid JSON ({exc})") from None
 
 
 def _checked_bytes(folder: Path, resource: dict) -> bytes:
@@ -90,18 +94,7 @@ def _checked_schema(table: Table, resource: dict) -> list:
     ours = {f.attname: f for f in table.fields}
     columns, where = [], f"{table.path} (datapackage.json)"
     for item in declared:
-        name = item.get("name")
-        if name not in ours:
-            raise ReleaseError(
-                f"{where}: column {name!r} is not a field of {table.model._meta.label} in "
-                "this version of the code"
-            )
-        if item.get("type") != field_type(ours[name]):
-            raise ReleaseError(
-                f"{where}: column {name!r} is {item.get('type')}, "
-                f"but {table.model._meta.label}.{name} is {field_type(ours[name])}"
-            )
-        columns.append(ours.pop(name))
+        columns.append(ours.pop(_declared_field(table, item, ours, where)))
     # A field added after the release was built is filled with its default.
     unfilled = [f.attname for f in ours.values() if not (f.has_default() or f.null)]
     if unfilled:
@@ -110,6 +103,22 @@ def _checked_schema(table: Table, resource: dict) -> list:
             "the release is older than the code; rebuild it (make release)"
         )
     return columns
+
+
+def _declared_field(table: Table, item: dict, ours: dict, where: str) -> str:
+    """The name of one declared column, which must be a field of ours, of its type."""
+    name = item.get("name")
+    if name not in ours:
+        raise ReleaseError(
+            f"{where}: column {name!r} is not a field of {table.model._meta.label} in "
+            "this version of the code"
+        )
+    if item.get("type") != field_type(ours[name]):
+        raise ReleaseError(
+            f"{where}: column {name!r} is {item.get('type')}, "
+            f"but {table.model._meta.label}.{name} is {field_type(ours[name])}"
+        )
+    return name
 
 
 def _decoded_rows(table: Table, resource: dict, columns: list, data: bytes) -> list[list]:
@@ -123,26 +132,31 @@ def _decoded_rows(table: Table, resource: dict, columns: list, data: bytes) -> l
     if header != names:
         raise ReleaseError(f"{table.path}: header {header} does not match its schema {names}")
     decoders = [decoder(f) for f in columns]
-    rows = []
-    for number, cells in enumerate(reader, start=1):
-        if len(cells) != len(decoders):
-            raise ReleaseError(
-                f"{table.path}, row {number}: {len(cells)} cells, {len(decoders)} expected"
-            )
-        row = []
-        for name, read, cell in zip(names, decoders, cells, strict=True):
-            try:
-                row.append(read(cell))
-            except ValueError as exc:
-                raise ReleaseError(
-                    f"{table.path}, row {number}, column {name}: {cell[:40]!r}: {exc}"
-                ) from None
-        rows.append(row)
+    rows = [
+        _decoded_row(table, number, names, decoders, cells)
+        for number, cells in enumerate(reader, start=1)
+    ]
     if resource.get("sc_votes:rows") not in (None, len(rows)):
         raise ReleaseError(
             f"{table.path}: {len(rows)} rows, datapackage.json says {resource['sc_votes:rows']}"
         )
     return rows
+
+
+def _decoded_row(table: Table, number: int, names: list, decoders: list, cells: list) -> list:
+    if len(cells) != len(decoders):
+        raise ReleaseError(
+            f"{table.path}, row {number}: {len(cells)} cells, {len(decoders)} expected"
+        )
+    row = []
+    for name, read, cell in zip(names, decoders, cells, strict=True):
+        try:
+            row.append(read(cell))
+        except ValueError as exc:
+            raise ReleaseError(
+                f"{table.path}, row {number}, column {name}: {cell[:40]!r}: {exc}"
+            ) from None
+    return row
 
 
 def _check_references(release: Release) -> None:
@@ -224,12 +238,13 @@ def _insert(table: Table, release: Release, now) -> None:
         for f in defaults
     ]
     preparers = [_preparer(f) for f in given]
-    prepared = [
-        [prep(v) if prep else v for prep, v in zip(preparers, row, strict=True)] + fixed
-        for row in release.rows[table.name]
-    ]
+    prepared = [_prepared(preparers, row) + fixed for row in release.rows[table.name]]
     if prepared:
         _write_rows(table, given + defaults, prepared)
+
+
+def _prepared(preparers: list, row: list) -> list:
+    return [prep(v) if prep else v for prep, v in zip(preparers, row, strict=True)]
 
 
 def _write_rows(table: Table, columns: list, prepared: list[list]) -> None:

@@ -119,6 +119,17 @@ def _symbol(file: str, root: etree._Element) -> tuple[str, set[str]]:
         raise SourceError(
             file, "<identification>", f"the FRBR identifiers disagree: {sorted(frbr_symbols)}"
         )
+    own = _doc_number(file, root, frbr_symbols)  # checked even when the FRBR ids give it
+    symbols = frbr_symbols or own
+    if not symbols:
+        raise SourceError(
+            file, "<identification>", "no draft symbol: no FRBR identifier nor <docNumber>"
+        )
+    return symbols.pop(), frbr_dates
+
+
+def _doc_number(file: str, root: etree._Element, frbr_symbols: set[str]) -> set[str]:
+    """The symbol <docNumber> gives (empty if none), which must agree with the FRBR ids."""
     numbers = root.findall(".//a:docNumber", NS)
     own = {normalise_symbol(n.text or "") for n in numbers} - {""}
     if len(own) > 1:
@@ -129,12 +140,7 @@ def _symbol(file: str, root: etree._Element) -> tuple[str, set[str]]:
             _where(numbers[0]),
             f"<docNumber> gives {own.pop()} but the FRBR identifiers give {frbr_symbols.pop()}",
         )
-    symbols = frbr_symbols or own
-    if not symbols:
-        raise SourceError(
-            file, "<identification>", "no draft symbol: no FRBR identifier nor <docNumber>"
-        )
-    return symbols.pop(), frbr_dates
+    return own
 
 
 def _frbr_ids(root: etree._Element) -> tuple[set[str], set[str]]:
@@ -189,14 +195,18 @@ def _read_voting(file: str, root: etree._Element, flags: list[str], extra: dict)
         if not isinstance(child.tag, str):
             continue  # comments and processing instructions
         if _local(child) == "quorum":
-            if (child.get("value") or "").strip():
-                extra["quorum"] = child.get("value").strip()
-            continue
-        listed += _read_count(file, child, stated, flags)
+            _read_quorum(child, extra)
+        else:
+            listed += _read_count(file, child, stated, flags)
     if not stated:
         flags.append("The voting data is empty: the <voting> element lists no votes or totals.")
         return (), {}
     return _check_lists(listed, stated, flags), stated
+
+
+def _read_quorum(child: etree._Element, extra: dict) -> None:
+    if (child.get("value") or "").strip():
+        extra["quorum"] = child.get("value").strip()
 
 
 def _read_count(file: str, child: etree._Element, stated: dict, flags: list[str]) -> list:

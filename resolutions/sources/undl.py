@@ -118,16 +118,22 @@ def _voting_file_date(entry, number: int) -> date | None:
     """The date of a listed voting CSV; None for any other file."""
     if not isinstance(entry, dict):
         raise SourceError(_FILE_LIST, f"entry {number}", "the entry is not a JSON object")
-    name = str(entry.get("name") or "").strip()
-    fmt = str(entry.get("format") or "").strip().lower().lstrip(".")
-    if name.lower().endswith(".csv"):
-        name, fmt = name[:-4], fmt or "csv"
+    name, fmt = _name_and_format(entry)
     found = _name_date(name, search=False)
     if fmt != "csv" or found is None:
         return None
     if not isinstance(entry.get("url"), str) or not entry["url"].strip():
         raise SourceError(_FILE_LIST, f"entry {number}", f"the voting file {name!r} has no url")
     return found
+
+
+def _name_and_format(entry: dict) -> tuple[str, str]:
+    """A listed file's name without ".csv", and its format (a .csv name says csv)."""
+    name = str(entry.get("name") or "").strip()
+    fmt = str(entry.get("format") or "").strip().lower().lstrip(".")
+    if name.lower().endswith(".csv"):
+        name, fmt = name[:-4], fmt or "csv"
+    return name, fmt
 
 
 @dataclass
@@ -406,16 +412,21 @@ def _check_counts(group: _Group, modality: str, flags: list[str]) -> None:
     """Flag totals that disagree with the member rows or with the Council on that day."""
     counted = Counter(v.position for v in group.votes)
     _check_totals(group, counted, flags)
+    _check_member_rows(group, counted, modality, flags)
+    if group.when >= USSR_SUCCEEDED and "SUN" in group.members:
+        flags.append("a vote is coded SUN (USSR) after the seat passed on 24 December 1991")
+    if group.year != group.when.year:
+        flags.append(f"the resolution's year {group.year} is not the year of the vote date")
+
+
+def _check_member_rows(group: _Group, counted: Counter, modality: str, flags: list[str]) -> None:
+    """As many member rows as the Council had seats; all Y for a decision without a vote."""
     members = len(group.votes)
     size = 11 if group.when < ENLARGED else 15
     if members != size:
         flags.append(f"{members} member rows; the Council had {size} members on this date")
     if modality != Modality.RECORDED_VOTE and counted["Y"] != members:
         flags.append("adopted without a vote, yet not every member is recorded as Y")
-    if group.when >= USSR_SUCCEEDED and "SUN" in group.members:
-        flags.append("a vote is coded SUN (USSR) after the seat passed on 24 December 1991")
-    if group.year != group.when.year:
-        flags.append(f"the resolution's year {group.year} is not the year of the vote date")
 
 
 def _check_totals(group: _Group, counted: Counter, flags: list[str]) -> None:

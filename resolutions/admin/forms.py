@@ -66,13 +66,7 @@ class SingleVoteForm(MemberVoteForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.reverting and self.instance.pk and moves_vote(self.instance):
-            # A version from before draft and member were read-only may name
-            # another draft or member.
-            raise forms.ValidationError(
-                "This version belongs to another draft or member: it cannot be "
-                "restored here. Change the position on the draft's own page instead."
-            )
+        self._refuse_a_version_of_another_vote()
         draft, state = self._draft_and_member(cleaned)
         if draft is None or state is None or self.errors or self._only_the_note():
             return cleaned
@@ -81,6 +75,15 @@ class SingleVoteForm(MemberVoteForm):
         for problem in vote_change_problems(draft, row, strict=strict):
             self.add_error(None, problem)
         return cleaned
+
+    def _refuse_a_version_of_another_vote(self) -> None:
+        if self.reverting and self.instance.pk and moves_vote(self.instance):
+            # A version from before draft and member were read-only may name
+            # another draft or member.
+            raise forms.ValidationError(
+                "This version belongs to another draft or member: it cannot be "
+                "restored here. Change the position on the draft's own page instead."
+            )
 
     def _draft_and_member(self, cleaned):
         """A saved vote's are read-only (not in the form): the instance's."""

@@ -71,7 +71,6 @@ class CountryView(SingleTableMixin, FilterView):
         )
         seat = next((t.seat for t in terms if t.kind == TermKind.PERMANENT), None)
         counts = analytics.position_counts(self.state)
-        agreement = analytics.country_agreement(self.state)
         context.update(
             {
                 "state": self.state,
@@ -80,16 +79,7 @@ class CountryView(SingleTableMixin, FilterView):
                 "seat_label": SEAT_LABELS.get(seat.code, "") if seat else "",
                 "counts": counts,
                 "count_rows": position_rows(counts, self.state),
-                "agreement": [
-                    {
-                        "code": code,
-                        "label": SEAT_LABELS[code],
-                        "result": agreement[code],
-                        "percent": percent(agreement[code].share),
-                    }
-                    for code in SEAT_ORDER
-                    if seat is None or code != seat.code
-                ],
+                "agreement": agreement_rows(analytics.country_agreement(self.state), seat),
                 "seat_vetoes": (
                     analytics.vetoes_by_holder(seat_code=seat.code) if seat is not None else []
                 ),
@@ -100,6 +90,20 @@ class CountryView(SingleTableMixin, FilterView):
         )
         context["seat_vetoes_total"] = sum(row["count"] for row in context["seat_vetoes"])
         return context
+
+
+def agreement_rows(agreement: dict, seat) -> list[dict]:
+    """How often the state voted as each permanent member (its own seat left out)."""
+    return [
+        {
+            "code": code,
+            "label": SEAT_LABELS[code],
+            "result": agreement[code],
+            "percent": percent(agreement[code].share),
+        }
+        for code in SEAT_ORDER
+        if seat is None or code != seat.code
+    ]
 
 
 def position_rows(counts: analytics.PositionCounts, state) -> list[dict]:

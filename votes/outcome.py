@@ -120,12 +120,7 @@ def decide(decision: Decision) -> Result:
     if decision.modality in (Modality.WITHOUT_VOTE, Modality.ACCLAMATION):
         return Result(Outcome.ADOPTED, (), None, required, Basis.WITHOUT_VOTE)
 
-    members = decision.members or council_size(decision.on)
-    if len(decision.ballots) > members:
-        raise ValueError(
-            f"{len(decision.ballots)} member votes on {decision.on}, "
-            f"but only {members} members sit on the Council"
-        )
+    members = _sitting(decision)
 
     known_no = {b.seat for b in decision.ballots if b.seat and b.position == Position.NO}
     if len(decision.ballots) == members:
@@ -142,6 +137,17 @@ def decide(decision: Decision) -> Result:
         return _from_statement(decision, required, known_no | decision.permanent_no)
 
     return _from_tally(decision, tally, required, known_no, basis)
+
+
+def _sitting(decision: Decision) -> int:
+    """The members sitting; ValueError when more voted than sat."""
+    members = decision.members or council_size(decision.on)
+    if len(decision.ballots) > members:
+        raise ValueError(
+            f"{len(decision.ballots)} member votes on {decision.on}, "
+            f"but only {members} members sit on the Council"
+        )
+    return members
 
 
 def _from_tally(
@@ -175,6 +181,12 @@ def _from_partial_ballots(
         return None  # the missing votes could still carry it
     if decision.procedural:
         return Result(Outcome.ADOPTED, (), None, required, Basis.PARTIAL_VOTES)
+    return _partial_veto(decision, required, known_no)
+
+
+def _partial_veto(decision: Decision, required: int, known_no: set[str]) -> Result | None:
+    """The majority is there whatever the missing members did: vetoed, adopted, or
+    None when a missing permanent member might have vetoed it."""
     present = {b.seat for b in decision.ballots if b.seat}
     # Vetoed whatever the others did. A permanent member whose vote is missing
     # counts when a source says it voted no (the Veto List), as it does beside

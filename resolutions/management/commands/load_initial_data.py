@@ -64,17 +64,15 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"Emptying the database, which held {holds}."))
         elif holds != "nothing":
             return self.already_filled(choice, holds)
+        loaders = {
+            "release": self.load_release,
+            "starter": self.load_starter,
+            "directory": self.sync_directory,
+        }
         with transaction.atomic():
             if replace:
                 empty_record()
-            if choice == "release":
-                self.load_release()
-            elif choice == "starter":
-                self.load_starter()
-            elif choice == "directory":
-                self.sync_directory()
-            else:
-                self.download(timeout)
+            loaders.get(choice, lambda: self.download(timeout))()
 
     # Loading into an empty database ---------------------------------------------
     def load_release(self) -> None:
@@ -126,6 +124,24 @@ class Command(BaseCommand):
         self.load_release()
 
     # A database that already holds data ---------------------------------------
+    def starter_held(self, choice: str, holds: str) -> None:
+        """The starter data is in the database: kept, whatever else was asked for."""
+        if choice == "starter":
+            self.stdout.write(f"The database holds {holds}; nothing loaded.")
+            return
+        wanted = {
+            "release": "the full record",
+            "directory": f"the copies in UN_DATA_DIR={settings.UN_DATA_DIR}",
+            "download": "the official sources",
+        }[choice]
+        self.stdout.write(
+            self.style.WARNING(
+                f"The database holds {holds} (SC_VOTES_DATA=starter), not {wanted}; "
+                "nothing loaded. To switch, empty it and load again: `make reset-data` "
+                "(or `manage.py load_initial_data --replace`)."
+            )
+        )
+
     def already_filled(self, choice: str, holds: str) -> None:
         if choice == "directory" and holds != "the starter data":
             # UN_DATA_DIR means "sync from these copies": merged on top, as always.
@@ -137,21 +153,7 @@ class Command(BaseCommand):
             self.download_on_top()
             return
         if holds == "the starter data":
-            if choice == "starter":
-                self.stdout.write(f"The database holds {holds}; nothing loaded.")
-                return
-            wanted = {
-                "release": "the full record",
-                "directory": f"the copies in UN_DATA_DIR={settings.UN_DATA_DIR}",
-                "download": "the official sources",
-            }[choice]
-            self.stdout.write(
-                self.style.WARNING(
-                    f"The database holds {holds} (SC_VOTES_DATA=starter), not {wanted}; "
-                    "nothing loaded. To switch, empty it and load again: `make reset-data` "
-                    "(or `manage.py load_initial_data --replace`)."
-                )
-            )
+            self.starter_held(choice, holds)
             return
         if choice == "starter":
             self.stdout.write(

@@ -322,23 +322,30 @@ class Draft(models.Model):
     @property
     def outcome_sentence(self) -> str:
         """Plain statement: 'Vetoed by China and the Russian Federation'."""
-        tally = self.tally
         if self.outcome == Outcome.VETOED:
             return f"Vetoed by {join_names(self.vetoing_names())}"
         if self.outcome == Outcome.NOT_ADOPTED:
-            if tally is None:
-                return "Not adopted"
-            in_favour = "vote" if tally.yes == 1 else "votes"
-            return f"Not adopted: {tally.yes} {in_favour} in favour, {self.required_votes} required"
+            return self._not_adopted_sentence()
         if self.outcome == Outcome.ADOPTED:
-            if not self.is_recorded_vote:
-                return f"Adopted {self.get_modality_display().lower()}"
-            if tally is None:
-                return "Adopted"
-            return f"Adopted with {tally.yes} votes in favour ({self.required_votes} required)"
+            return self._adopted_sentence()
         if self.outcome_disputed:
             return "Outcome unknown: the sources' tally and result contradict each other"
         return "Outcome unknown: no source gives a tally or a result"
+
+    def _not_adopted_sentence(self) -> str:
+        tally = self.tally
+        if tally is None:
+            return "Not adopted"
+        in_favour = "vote" if tally.yes == 1 else "votes"
+        return f"Not adopted: {tally.yes} {in_favour} in favour, {self.required_votes} required"
+
+    def _adopted_sentence(self) -> str:
+        if not self.is_recorded_vote:
+            return f"Adopted {self.get_modality_display().lower()}"
+        tally = self.tally
+        if tally is None:
+            return "Adopted"
+        return f"Adopted with {tally.yes} votes in favour ({self.required_votes} required)"
 
 
 class Disagreement(models.Model):

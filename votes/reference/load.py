@@ -41,10 +41,8 @@ def _sync(
         if obj is None:
             to_create.append(make(key, fields))
             continue
-        differing = {name for name, value in fields.items() if getattr(obj, name) != value}
+        differing = _updated(obj, fields)
         if differing:
-            for name in differing:
-                setattr(obj, name, fields[name])
             to_update.append(obj)
             changed_fields |= differing
         else:
@@ -56,6 +54,14 @@ def _sync(
     counts["created"] += len(to_create)
     counts["updated"] += len(to_update)
     return to_create + to_update
+
+
+def _updated(obj: Row, fields: dict[str, Any]) -> set[str]:
+    """Set the fields that differ on the row; their names (none when it is as wanted)."""
+    differing = {name for name, value in fields.items() if getattr(obj, name) != value}
+    for name in differing:
+        setattr(obj, name, fields[name])
+    return differing
 
 
 def _states(counts: Counter, touched: set[int]) -> dict[str, MemberState]:

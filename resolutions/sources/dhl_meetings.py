@@ -323,7 +323,6 @@ def _record(
     flags = [*row_flags, *d.flags, *_tally_flags(d, reading)]
     if d.resolution_year and d.resolution_year != year:
         flags.append(f"resolution year {d.resolution_year} differs from the table's year {year}")
-    usable = reading is not None and reading.usable
     return DraftRecord(
         source=Source.DHL_MEETINGS,
         location=where,
@@ -335,16 +334,21 @@ def _record(
         press_release=meeting.press,
         agenda=_topic(cell["topic"]),
         modality=_MODALITY_OF_TALLY.get(reading.kind, "") if reading is not None else "",
-        recorded_yes=reading.yes if usable else None,
-        recorded_no=reading.no if usable else None,
-        recorded_abstain=reading.abstain if usable else None,
-        recorded_non_voting=reading.non_voting if usable else None,
+        **_recorded_totals(reading),
         outcome=d.outcome,
         vetoed_by=d.vetoed_by,
         tally_text=d.tally_text,
         flags=tuple(flags),
         extra=_extra(d, cell, meeting, reading, display),
     )
+
+
+def _recorded_totals(reading: TallyReading | None) -> dict:
+    """The totals as recorded, all None unless the tally could be read as a count."""
+    names = ("recorded_yes", "recorded_no", "recorded_abstain", "recorded_non_voting")
+    if reading is None or not reading.usable:
+        return dict.fromkeys(names)
+    return dict(zip(names, (reading.yes, reading.no, reading.abstain, reading.non_voting)))
 
 
 _MODALITY_OF_TALLY = {WITHOUT_VOTE: Modality.WITHOUT_VOTE, COUNT: Modality.RECORDED_VOTE}

@@ -348,7 +348,8 @@ def _recorded_totals(reading: TallyReading | None) -> dict:
     names = ("recorded_yes", "recorded_no", "recorded_abstain", "recorded_non_voting")
     if reading is None or not reading.usable:
         return dict.fromkeys(names)
-    return dict(zip(names, (reading.yes, reading.no, reading.abstain, reading.non_voting)))
+    totals = (reading.yes, reading.no, reading.abstain, reading.non_voting)
+    return dict(zip(names, totals, strict=True))
 
 
 _MODALITY_OF_TALLY = {WITHOUT_VOTE: Modality.WITHOUT_VOTE, COUNT: Modality.RECORDED_VOTE}

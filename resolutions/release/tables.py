@@ -183,6 +183,12 @@ def _constraints(field: models.Field, kind: str) -> dict:
         constraints["required"] = True
     if field.unique and not field.primary_key:
         constraints["unique"] = True
+    return constraints | _value_constraints(field, kind)
+
+
+def _value_constraints(field: models.Field, kind: str) -> dict:
+    """What each value may be: maxLength, minimum, enum."""
+    constraints: dict = {}
     if kind == "string" and field.max_length:
         constraints["maxLength"] = field.max_length
     if kind == "integer" and field.get_internal_type().startswith("Positive"):

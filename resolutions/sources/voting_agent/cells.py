@@ -87,9 +87,8 @@ def _read_draft(group: VoteGroup) -> None:
 def _read_draft_symbols(group: VoteGroup, text: str) -> None:
     """The draft's symbol among the cell's tokens, or the fault that withholds it."""
     tokens = [t.upper().rstrip(".") for t in _TOKEN.findall(text)]
-    resolution = [t for t in tokens if t.startswith("S/RES/")]
     drafts = [t for t in tokens if _DRAFT.match(t)]
-    if resolution or _DRAFT.match(group.cells["Resolution"].strip(" \xa0")):
+    if _columns_swapped(tokens, group.cells["Resolution"]):
         _swapped_columns(group, text)
     elif len(drafts) > 1:
         group.extra["draft_symbols_as_written"] = tuple(drafts)
@@ -100,6 +99,12 @@ def _read_draft_symbols(group: VoteGroup, text: str) -> None:
         _malformed(group, tokens[0], text)
     elif group.vote_on == "draft":
         group.fault("no_draft_symbol", f"{text!r}" if text else "blank")
+
+
+def _columns_swapped(tokens: list[str], resolution_cell: str) -> bool:
+    """A resolution in the draft cell, or a draft in the resolution cell."""
+    in_draft_cell = any(t.startswith("S/RES/") for t in tokens)
+    return in_draft_cell or bool(_DRAFT.match(resolution_cell.strip(" \xa0")))
 
 
 def _one_draft(group: VoteGroup, draft: str, text: str) -> None:

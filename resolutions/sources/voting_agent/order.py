@@ -94,6 +94,16 @@ def _check_series_dates(items: list[VoteGroup]) -> None:
     """One series of meeting numbers: the anchors' order, then each swappable date."""
     anchors = [g for g in items if not _swappable(g.date)]
     certain, possible = in_order([a.date.toordinal() for a in anchors], strict=False)
+    _fault_anchors(anchors, certain, possible)
+    chain = [anchors[k] for k in sorted(certain)]
+    numbers = [a.sequence[1] for a in chain]
+    for group in items:
+        if _swappable(group.date):
+            _check_swappable(group, chain, numbers)
+
+
+def _fault_anchors(anchors: list[VoteGroup], certain, possible) -> None:
+    """The fewest anchors that break the order are out of sequence (ties said so)."""
     for k, anchor in enumerate(anchors):
         if k not in certain:
             tie = " (or a neighbouring date is, and nothing tells which)" if k in possible else ""
@@ -103,11 +113,6 @@ def _check_series_dates(items: list[VoteGroup]) -> None:
                 f"with the dates of the meetings around it{tie}",
                 withhold=["date"],
             )
-    chain = [anchors[k] for k in sorted(certain)]
-    numbers = [a.sequence[1] for a in chain]
-    for group in items:
-        if _swappable(group.date):
-            _check_swappable(group, chain, numbers)
 
 
 def _check_swappable(group: VoteGroup, chain: list[VoteGroup], numbers: list[int]) -> None:

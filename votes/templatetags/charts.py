@@ -235,31 +235,8 @@ def pair_line(rows, period, pair_code, title_id):
         return {"empty": True, "title_id": title_id}
     first, last = span
     band, ticks = year_axis(first, last)
-    points, segments, current = [], [], []
-    previous_year = None
-    for row in rows:
-        if not row["both"]:
-            continue
-        share = row["same"] / row["both"]
-        x = LEFT + (row["year"] - first + 0.5) * band
-        y = TOP + PLOT_H - PLOT_H * share
-        if previous_year is not None and row["year"] != previous_year + 1 and current:
-            segments.append(current)
-            current = []
-        current.append(f"{x:.1f},{y:.1f}")
-        previous_year = row["year"]
-        points.append(
-            {
-                "x": x,
-                "y": y,
-                "label": f"{row['year']}: {share * 100:.0f}% ({row['same']} of {row['both']})",
-                "url": _link(
-                    "resolutions:list", pair=pair_code, year_from=row["year"], year_to=row["year"]
-                ),
-            }
-        )
-    if current:
-        segments.append(current)
+    points = [_pair_point(row, first, band, pair_code) for row in rows if row["both"]]
+    segments = _runs_of_years(points)
     return _frame(
         title_id=title_id,
         points=points,
@@ -269,6 +246,32 @@ def pair_line(rows, period, pair_code, title_id):
         x_label="Year",
         y_label="Voted alike",
     )
+
+
+def _pair_point(row: dict, first: int, band: float, pair_code: str) -> dict:
+    """One year's point: where it sits, what it says, and the votes behind it."""
+    share = row["same"] / row["both"]
+    return {
+        "year": row["year"],
+        "x": LEFT + (row["year"] - first + 0.5) * band,
+        "y": TOP + PLOT_H - PLOT_H * share,
+        "label": f"{row['year']}: {share * 100:.0f}% ({row['same']} of {row['both']})",
+        "url": _link(
+            "resolutions:list", pair=pair_code, year_from=row["year"], year_to=row["year"]
+        ),
+    }
+
+
+def _runs_of_years(points: list[dict]) -> list[list[str]]:
+    """The line's segments: a year with no shared vote breaks the line."""
+    segments: list[list[str]] = []
+    previous_year = None
+    for point in points:
+        if previous_year is None or point["year"] != previous_year + 1:
+            segments.append([])
+        segments[-1].append(f"{point['x']:.1f},{point['y']:.1f}")
+        previous_year = point["year"]
+    return segments
 
 
 @register.inclusion_tag("votes/charts/share_bars.svg.html")

@@ -83,29 +83,30 @@ def _without_ids(names: list[str], rows: list[tuple], pk: int) -> tuple[list[str
 
 def differences(expected: Release, actual: Release) -> list[str]:
     """One sentence per table that differs; empty when the two hold the same record."""
-    found = []
     ours, theirs = canonical(expected), canonical(actual)
-    for table in TABLES:
-        names, rows = ours[table.name]
-        other_names, other_rows = theirs[table.name]
-        if names != other_names:
-            added = [n for n in other_names if n not in names]
-            dropped = [n for n in names if n not in other_names]
-            found.append(
-                f"{table.name}: columns differ (new: {', '.join(added) or 'none'}; "
-                f"gone: {', '.join(dropped) or 'none'})"
-            )
-            continue
-        if rows == other_rows:
-            continue
-        gone = set(rows) - set(other_rows)
-        new = set(other_rows) - set(rows)
-        found.append(
-            f"{table.name}: {len(rows):,} rows -> {len(other_rows):,} "
-            f"({len(new):,} new or changed, {len(gone):,} gone or changed)"
-            f"{_first_difference(names, rows, other_rows)}"
+    found = (_table_difference(t.name, ours[t.name], theirs[t.name]) for t in TABLES)
+    return [sentence for sentence in found if sentence]
+
+
+def _table_difference(name: str, ours: tuple, theirs: tuple) -> str:
+    """How one table differs, in a sentence: its columns, or its rows; "" if it does not."""
+    (names, rows), (other_names, other_rows) = ours, theirs
+    if names != other_names:
+        added = [n for n in other_names if n not in names]
+        dropped = [n for n in names if n not in other_names]
+        return (
+            f"{name}: columns differ (new: {', '.join(added) or 'none'}; "
+            f"gone: {', '.join(dropped) or 'none'})"
         )
-    return found
+    if rows == other_rows:
+        return ""
+    gone = set(rows) - set(other_rows)
+    new = set(other_rows) - set(rows)
+    return (
+        f"{name}: {len(rows):,} rows -> {len(other_rows):,} "
+        f"({len(new):,} new or changed, {len(gone):,} gone or changed)"
+        f"{_first_difference(names, rows, other_rows)}"
+    )
 
 
 def _first_difference(names: list[str], rows: list[tuple], other_rows: list[tuple]) -> str:

@@ -40,14 +40,15 @@ class Command(BaseCommand):
         if not total:
             self.stdout.write("The sources agree on everything loaded so far.")
         for key, label in Disagreement.Kind.choices:
-            if key not in counts:
-                continue
-            self.stdout.write(self.style.MIGRATE_HEADING(f"\n{label}: {counts[key]}"))
-            rows = found.filter(kind=key)
-            for item in rows[:limit] if limit else rows:
-                self.stdout.write("  " + self.describe(item))
-            if limit and counts[key] > limit:
-                self.stdout.write(f"  … {counts[key] - limit} more (--kind {key} --limit 0)")
+            if key in counts:
+                self.kind_examples(found.filter(kind=key), key, label, counts[key], limit)
+
+    def kind_examples(self, rows, key: str, label: str, count: int, limit: int) -> None:
+        self.stdout.write(self.style.MIGRATE_HEADING(f"\n{label}: {count}"))
+        for item in rows[:limit] if limit else rows:
+            self.stdout.write("  " + self.describe(item))
+        if limit and count > limit:
+            self.stdout.write(f"  … {count - limit} more (--kind {key} --limit 0)")
 
     def resolution_gaps(self, limit: int) -> None:
         # --limit 0 lists them all, up to a thousand (a typo can make many more).

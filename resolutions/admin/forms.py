@@ -101,6 +101,19 @@ class SingleVoteForm(MemberVoteForm):
         )
 
 
+def _row_of(cleaned: dict) -> Row | None:
+    """One member's vote as entered, or None for a row that names no member."""
+    state = cleaned.get("state")
+    if state is None:
+        return None
+    return Row(
+        state.pk,
+        cleaned.get("name_at_vote") or state.name,
+        cleaned.get("position") or "",
+        cleaned.get("non_voting") or "",
+    )
+
+
 # The draft form ------------------------------------------------------------------
 
 
@@ -282,22 +295,12 @@ class MemberVoteFormSet(BaseInlineFormSet):
 
     def rows(self) -> list[Row]:
         """The rows as entered, leaving out deleted rows and rows with errors."""
-        rows = []
-        for form in self.forms:
-            if not form.is_valid() or not form.cleaned_data or self._should_delete_form(form):
-                continue
-            state = form.cleaned_data.get("state")
-            if state is None:
-                continue
-            rows.append(
-                Row(
-                    state.pk,
-                    form.cleaned_data.get("name_at_vote") or state.name,
-                    form.cleaned_data.get("position") or "",
-                    form.cleaned_data.get("non_voting") or "",
-                )
-            )
-        return rows
+        entered = (
+            form
+            for form in self.forms
+            if form.is_valid() and form.cleaned_data and not self._should_delete_form(form)
+        )
+        return [row for form in entered if (row := _row_of(form.cleaned_data)) is not None]
 
     def touched(self) -> bool:
         """Whether this save changes anything the checks look at.

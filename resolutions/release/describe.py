@@ -33,24 +33,25 @@ OFFICIAL = {
 }
 
 
+def _new_entry(source: str) -> dict:
+    publisher, url = OFFICIAL.get(source, ("", ""))
+    return {
+        "title": Source(source).label,
+        "path": url,
+        "sc_votes:publisher": publisher,
+        "sc_votes:source": source,
+        "sc_votes:versions": [],
+        "sc_votes:sha256": [],
+    }
+
+
 def source_entries() -> list[dict]:
     """One entry per source in the record, with every version and file digest merged."""
     entries: dict[str, dict] = {}
     for source, version, sha256 in SourceImport.objects.order_by("pk").values_list(
         "source", "version", "sha256"
     ):
-        publisher, url = OFFICIAL.get(source, ("", ""))
-        entry = entries.setdefault(
-            source,
-            {
-                "title": Source(source).label,
-                "path": url,
-                "sc_votes:publisher": publisher,
-                "sc_votes:source": source,
-                "sc_votes:versions": [],
-                "sc_votes:sha256": [],
-            },
-        )
+        entry = entries.setdefault(source, _new_entry(source))
         if version not in entry["sc_votes:versions"]:
             entry["sc_votes:versions"].append(version)
         if sha256 not in entry["sc_votes:sha256"]:

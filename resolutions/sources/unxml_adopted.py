@@ -243,18 +243,25 @@ def _totals(line: _Line, lists: dict, modality: str, tally: tuple, flags: list[s
     """The stated totals per position (None where unknown), each checked against its list."""
     stated = {p: line.count(f"{field}_count") for p, field, _ in POSITIONS}
     listed = {p: len(lists[p]) for p in WORDS}
-    if not any(listed.values()):
-        if modality in (WITHOUT, ACCLAIM) and not any(stated.values()):
-            return dict.fromkeys(WORDS)  # 0-0-0 here means no vote was taken, not a tally
-        if all(value is None for value in stated.values()):
-            flags.append("The file gives neither counts nor member lists.")
-            return dict.fromkeys(WORDS)
+    if not any(listed.values()) and _no_totals(stated, modality, flags):
+        return dict.fromkeys(WORDS)
     return {
         position: _total(
             stated[position], listed[position], tally[index] if tally else 0, words, flags
         )
         for index, (position, words) in enumerate(WORDS.items())
     }
+
+
+def _no_totals(stated: dict, modality: str, flags: list[str]) -> bool:
+    """With no member lists: whether the file gives no totals either (flagged when a
+    vote was taken; 0-0-0 for a decision without a vote means no vote, not a tally)."""
+    if modality in (WITHOUT, ACCLAIM) and not any(stated.values()):
+        return True
+    if all(value is None for value in stated.values()):
+        flags.append("The file gives neither counts nor member lists.")
+        return True
+    return False
 
 
 def _total(count: int | None, listed: int, said: int, words: str, flags: list[str]) -> int | None:

@@ -254,12 +254,7 @@ class DraftFilter(django_filters.FilterSet):
         elif country is not None:
             queryset = queryset.for_country(country, position)
         if data.get("pair"):
-            first, second = data["pair"].split("-")
-            queryset = analytics.with_pair(queryset.recorded_votes(), first, second)
-            if data.get("pair_agreed") == "yes":
-                queryset = queryset.filter(pair_first=F("pair_second"))
-            elif data.get("pair_agreed") == "no":
-                queryset = queryset.exclude(pair_first=F("pair_second"))
+            queryset = _pair_filtered(queryset, data["pair"], data.get("pair_agreed"))
         return queryset
 
     # Words for the page ---------------------------------------------------------------
@@ -304,6 +299,17 @@ class DraftFilter(django_filters.FilterSet):
             "pair": lambda value: self.pair_description(),
             "divided": lambda value: divided[value],
         }
+
+
+def _pair_filtered(queryset, pair: str, agreed: str | None):
+    """Recorded votes of both members of the pair; with ``agreed``, alike or not."""
+    first, second = pair.split("-")
+    queryset = analytics.with_pair(queryset.recorded_votes(), first, second)
+    if agreed == "yes":
+        return queryset.filter(pair_first=F("pair_second"))
+    if agreed == "no":
+        return queryset.exclude(pair_first=F("pair_second"))
+    return queryset
 
 
 def years_in_words(first: int | None, last: int | None) -> str:

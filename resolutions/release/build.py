@@ -62,11 +62,15 @@ def table_rows(table: Table):
     for row in rows:
         values = [clean(v) if clean else v for v, clean in zip(row, cleaners, strict=True)]
         cells = [encode(v) for v in values]
-        canonical = "\x1f".join(
-            canonical_json(v) if isinstance(v, (dict, list)) else c
-            for v, c in zip(values, cells, strict=True)
-        )
-        yield cells, canonical
+        yield cells, _canonical_text(values, cells)
+
+
+def _canonical_text(values: list, cells: list[str]) -> str:
+    """A row as the content digest reads it: JSON with sorted keys, the rest as written."""
+    return "\x1f".join(
+        canonical_json(v) if isinstance(v, (dict, list)) else c
+        for v, c in zip(values, cells, strict=True)
+    )
 
 
 def csv_bytes(table: Table, digest) -> tuple[bytes, int]:

@@ -186,10 +186,15 @@ def _check_permanent(year: int, listed: dict[str, str], plan: TermPlan) -> None:
     for code, where in listed.items():
         if code not in holding:
             plan.problems.append(f"{where}: {code} is listed for {year} but held no seat then.")
-    for seat in SEAT_NAMES:
-        codes = {term.code for term in holders if term.seat == seat}
-        if not codes & listed.keys():
-            plan.problems.append(f"{year}: no holder of the {seat} seat is listed.")
+    plan.problems += [
+        f"{year}: no holder of the {seat} seat is listed."
+        for seat in SEAT_NAMES
+        if not _holders_of(seat, holders) & listed.keys()
+    ]
+
+
+def _holders_of(seat: str, terms) -> set[str]:
+    return {term.code for term in terms if term.seat == seat}
 
 
 def build_terms(

@@ -135,14 +135,7 @@ def _provenance(draft: Draft) -> list[dict]:
 
 def _what_it_said(values: dict, on) -> list[str]:
     """A source's values in words: outcome, tally, and what else it noted."""
-    said = []
-    if values.get("outcome"):
-        vetoed = [seat_holder_name(seat, on) for seat in values.get("vetoed_by") or []]
-        said.append(
-            "outcome: "
-            + values["outcome"].replace("_", " ")
-            + (f" by {', '.join(vetoed)}" if vetoed else "")
-        )
+    said = [_outcome_words(values, on)] if values.get("outcome") else []
     if values.get("tally_text"):
         said.append(f"tally as written: {values['tally_text']}")
     elif values.get("totals"):
@@ -155,6 +148,13 @@ def _what_it_said(values: dict, on) -> list[str]:
     if values.get("date"):
         said.append(f"date: {values['date']}")
     return said
+
+
+def _outcome_words(values: dict, on) -> str:
+    """'outcome: vetoed by China, USSR', the vetoing members by their names that day."""
+    vetoed = [seat_holder_name(seat, on) for seat in values.get("vetoed_by") or []]
+    by = f" by {', '.join(vetoed)}" if vetoed else ""
+    return "outcome: " + values["outcome"].replace("_", " ") + by
 
 
 def _neighbour(draft: Draft, *, before: bool) -> Draft | None:

@@ -262,10 +262,7 @@ def _check_derived(cells: dict, vetoed_by: tuple, faults: list) -> None:
                 f"{', '.join(sorted(marked)) or 'none'}",
             )
         )
-    for column, pair in PAIR_COLUMNS.items():
-        value = _flag(cells[column], column, faults)
-        if value is not None and value != (set(vetoed_by) == pair):
-            faults.append(("pair_disagrees", f"{column} {cells[column]!r}"))
+    _check_pairs(cells, vetoed_by, faults)
     single = _flag(cells["single_veto"], "single_veto", faults)
     multiple = _flag(cells["multiple_vetoes"], "multiple_vetoes", faults)
     if (single, multiple) != (len(vetoed_by) == 1, len(vetoed_by) > 1):
@@ -276,6 +273,14 @@ def _check_derived(cells: dict, vetoed_by: tuple, faults: list) -> None:
                 f"multiple_vetoes {cells['multiple_vetoes']!r}",
             )
         )
+
+
+def _check_pairs(cells: dict, vetoed_by: tuple, faults: list) -> None:
+    """Each pair column says whether exactly that pair vetoed."""
+    for column, pair in PAIR_COLUMNS.items():
+        value = _flag(cells[column], column, faults)
+        if value is not None and value != (set(vetoed_by) == pair):
+            faults.append(("pair_disagrees", f"{column} {cells[column]!r}"))
 
 
 def _cross_record_checks(records: list[DraftRecord]) -> list[DraftRecord]:

@@ -63,10 +63,7 @@ def parse(
 ) -> ParsedSource:
     """The file (CSV or .xlsx) -> one DraftRecord per vote ID, in the file's order."""
     data, file = source_bytes(source, name)
-    if data[:4] == b"PK\x03\x04":  # a zip archive: the spreadsheet itself
-        (rows, skipped), unit = xlsx_rows(data, file), "sheet rows"
-    else:
-        rows, skipped, unit = csv_rows(data, file), 0, "lines"
+    rows, skipped, unit = _rows(data, file)
     groups = groups_of(rows, file, resolver or default_resolver())
     if not groups:
         raise SourceError(file, "", "the file holds no votes")
@@ -93,6 +90,14 @@ def parse(
         records=tuple(records),
         warnings=tuple(warnings),
     )
+
+
+def _rows(data: bytes, file: str) -> tuple[list, int, str]:
+    """The file's rows, the blank ones skipped, and what a row is called in messages."""
+    if data[:4] == b"PK\x03\x04":  # a zip archive: the spreadsheet itself
+        rows, skipped = xlsx_rows(data, file)
+        return rows, skipped, "sheet rows"
+    return csv_rows(data, file), 0, "lines"
 
 
 def _record(group: VoteGroup, unit: str) -> DraftRecord:

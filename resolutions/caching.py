@@ -92,6 +92,10 @@ class PublicCacheMiddleware:
             self.add_headers(not_modified, etag, stamp)
             return not_modified
         entry = key("page", data_version(stamp), full_path)
+        return self.cached_or_fresh(request, entry, etag, stamp)
+
+    def cached_or_fresh(self, request, entry: str, etag: str, stamp: datetime | None):
+        """The page from the cache, else rendered (and kept when it may be)."""
         stored = cache.get(entry) if settings.PAGE_CACHE_SECONDS else None
         if stored is not None:
             return self.rebuilt(stored)

@@ -115,12 +115,17 @@ def _fault_anchors(anchors: list[VoteGroup], certain, possible) -> None:
             )
 
 
-def _check_swappable(group: VoteGroup, chain: list[VoteGroup], numbers: list[int]) -> None:
-    number = group.sequence[1]
+def _anchors_around(number: int, chain: list[VoteGroup], numbers: list[int]) -> tuple:
+    """The nearest anchors numbered before and after a meeting (None at either end)."""
     before = bisect_right(numbers, number) - 1
     after = bisect_left(numbers, number)
     low = chain[before] if before >= 0 else None
     high = chain[after] if after < len(chain) else None
+    return low, high
+
+
+def _check_swappable(group: VoteGroup, chain: list[VoteGroup], numbers: list[int]) -> None:
+    low, high = _anchors_around(group.sequence[1], chain, numbers)
 
     def fits(day: date) -> bool:
         return (low is None or low.date <= day) and (high is None or day <= high.date)

@@ -290,10 +290,7 @@ def _check_outcome(outcome, votes, members: int, year: int, faults: list):
     ballots = [Ballot(v.position, seat=_seat(v.code)) for v in votes]
     result = decide(Decision(on=on, ballots=ballots, members=members or council_size(on)))
     if result.outcome in (outcome, Outcome.UNKNOWN):
-        vetoed = tuple(
-            v.code for v in votes if v.position == "N" and v.code in (*SEAT_ORDER, "SUN")
-        )
-        return outcome, vetoed if outcome == Outcome.VETOED else ()
+        return outcome, _permanent_no(votes) if outcome == Outcome.VETOED else ()
     faults.append(
         (
             "outcome_contradicts_votes",
@@ -302,6 +299,11 @@ def _check_outcome(outcome, votes, members: int, year: int, faults: list):
         )
     )
     return "", ()
+
+
+def _permanent_no(votes) -> tuple[str, ...]:
+    """The permanent members listed against (the USSR's seat as SUN)."""
+    return tuple(v.code for v in votes if v.position == "N" and v.code in (*SEAT_ORDER, "SUN"))
 
 
 def _repeats(records: list[DraftRecord]) -> list[DraftRecord]:

@@ -44,6 +44,13 @@ EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0, as the 1900 date system count
 def _check_header(header: list[str], file: str) -> dict[str, int]:
     # The spreadsheet's own header reads "Date," (a stray comma); the CSV's "Date".
     names = [h.strip().rstrip(",") for h in header]
+    problems = _header_problems(names)
+    if problems:
+        raise SourceError(file, "header", "not the Voting-Agent layout: " + "; ".join(problems))
+    return {n: i for i, n in enumerate(names) if n}
+
+
+def _header_problems(names: list[str]) -> list[str]:
     missing = [c for c in COLUMNS if c not in names]
     unknown = [n for n in names if n and n not in COLUMNS and n != DERIVED_DATE]
     problems = []
@@ -51,9 +58,7 @@ def _check_header(header: list[str], file: str) -> dict[str, int]:
         problems.append(f"missing column(s) {', '.join(missing)}")
     if unknown:
         problems.append(f"unknown column(s) {', '.join(unknown)}")
-    if problems:
-        raise SourceError(file, "header", "not the Voting-Agent layout: " + "; ".join(problems))
-    return {n: i for i, n in enumerate(names) if n}
+    return problems
 
 
 def csv_rows(data: bytes, file: str) -> list[tuple[int, dict[str, str], date]]:

@@ -183,24 +183,28 @@ class MembershipTerm(models.Model):
         if self.pk is None:
             return []
         before = MembershipTerm.objects.get(pk=self.pk)
-        others = MembershipTerm.objects.filter(state_id=self.state_id).exclude(pk=self.pk)
-        votes = MemberVote.objects.filter(
-            state_id=before.state_id,
-            draft__date__gte=before.start,
-            **({"draft__date__lte": before.end} if before.end else {}),
-        ).select_related("draft")
-        stranded = [
-            v
-            for v in votes
-            if not (self.state_id == before.state_id and self.covers(v.draft.date))
-            and not any(t.covers(v.draft.date) for t in others)
-        ]
+        stranded = self._votes_left_outside(before)
         if not stranded:
             return []
         first = min(stranded, key=lambda v: v.draft.date)
         return [
             f"{len(stranded)} recorded vote(s) of {before.state} would fall outside its "
             f"terms, e.g. on {first.draft} of {first.draft.date}: correct those first."
+        ]
+
+    def _votes_left_outside(self, before: MembershipTerm) -> list[MemberVote]:
+        """The votes the term covered before the change that no term would cover after."""
+        others = MembershipTerm.objects.filter(state_id=self.state_id).exclude(pk=self.pk)
+        votes = MemberVote.objects.filter(
+            state_id=before.state_id,
+            draft__date__gte=before.start,
+            **({"draft__date__lte": before.end} if before.end else {}),
+        ).select_related("draft")
+        return [
+            v
+            for v in votes
+            if not (self.state_id == before.state_id and self.covers(v.draft.date))
+            and not any(t.covers(v.draft.date) for t in others)
         ]
 
 

@@ -100,9 +100,9 @@ def _rows(data: bytes, file: str) -> tuple[list, int, str]:
     return csv_rows(data, file), 0, "lines"
 
 
-def _record(group: VoteGroup, unit: str) -> DraftRecord:
-    withheld, cells, extra = group.withheld, group.cells, dict(group.extra)
-    votes = tuple(VoteRecord(m.position, code=m.code, name=m.name) for m in group.members)
+def _extra(group: VoteGroup) -> dict:
+    """What the record keeps besides its fields: the file's own cells, ids and lines."""
+    cells, extra = group.cells, dict(group.extra)
     extra.update(
         id=group.id,
         lines=group.lines,
@@ -120,6 +120,13 @@ def _record(group: VoteGroup, unit: str) -> DraftRecord:
         meeting_as_written=cells["Meeting"],
         positions=dict(Counter(m.position for m in group.members)),
     )
+    return extra
+
+
+def _record(group: VoteGroup, unit: str) -> DraftRecord:
+    withheld = group.withheld
+    votes = tuple(VoteRecord(m.position, code=m.code, name=m.name) for m in group.members)
+    extra = _extra(group)
     if "votes" in withheld:
         extra["votes_as_written"] = votes
     resolution = _kept(group, "resolution", group.resolution, None)
@@ -135,7 +142,7 @@ def _record(group: VoteGroup, unit: str) -> DraftRecord:
         resolution_number=resolution[0] if resolution else None,
         resolution_year=resolution[1] if resolution else None,
         meeting_symbol=_kept(group, "meeting", group.meeting_symbol),
-        agenda=" ".join(cells["Agenda item"].split()),
+        agenda=" ".join(group.cells["Agenda item"].split()),
         modality=group.modality.value,
         outcome=outcome,
         vetoed_by=tuple(vetoed_by),

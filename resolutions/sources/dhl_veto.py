@@ -344,18 +344,23 @@ def _record(cell: HtmlElement, flags: list[str], extra: dict) -> str:
     text = _cell_text(cell)
     symbols = [normalise_symbol(s) for s in _SYMBOL.findall(text)]
     meetings = [s for s in symbols if _MEETING.match(s)]
-    documents = tuple(s for s in symbols if not _MEETING.match(s))
     if not symbols:
         extra["record_cell"] = text
         flags.append(f"{FLAG_NO_RECORD}: {text!r}")
+    _record_symbols(text, symbols, meetings, flags, extra)
+    _record_links(cell, meetings, flags, extra)
+    return meetings[0] if meetings else ""
+
+
+def _record_symbols(text: str, symbols: list, meetings: list, flags: list, extra: dict) -> None:
+    """Documents other than meeting records, and several meeting records, are flagged."""
+    documents = tuple(s for s in symbols if not _MEETING.match(s))
     if documents:
         extra["record_documents"] = documents
         flags.append(f"{FLAG_RECORD_DOCUMENTS}: {', '.join(documents)}")
     if len(meetings) > 1:
         extra["record_cell"] = text
         flags.append(f"{FLAG_SEVERAL_RECORDS}: {text!r}")
-    _record_links(cell, meetings, flags, extra)
-    return meetings[0] if meetings else ""
 
 
 def _record_links(cell: HtmlElement, meetings: list[str], flags: list[str], extra: dict) -> None:

@@ -473,15 +473,20 @@ def _check_order(records: list[DraftRecord]) -> None:
     )
     dates = [records[i].date for i in order]
     for at, index in enumerate(order):
-        before = dates[at - 1] if at else date.min
-        after = dates[at + 1] if at + 1 < len(dates) else date.max
-        if before <= after and not before <= dates[at] <= after:
+        if _out_of_order(dates, at):
             _flag(
                 records,
                 index,
                 f"The adoption date {dates[at].isoformat()} is out of order with the "
                 "resolutions numbered just before and after it.",
             )
+
+
+def _out_of_order(dates: list[date], at: int) -> bool:
+    """Whether a date falls outside its neighbours, when they are themselves in order."""
+    before = dates[at - 1] if at else date.min
+    after = dates[at + 1] if at + 1 < len(dates) else date.max
+    return before <= after and not before <= dates[at] <= after
 
 
 def parse(source: Path | bytes, *, name: str | None = None) -> ParsedSource:

@@ -179,15 +179,22 @@ def _check_outcome(group: VoteGroup, results: dict, same_ballots: dict) -> None:
         if result.vetoed_by:
             group.extra["vetoed_by"] = result.vetoed_by
         return
-    # Only "unanimously" makes the twin evidence: two votes of one Council can well
-    # be alike (S/2022/155 and resolution 2623, both 11-1-3), but not with a label
-    # that contradicts its own votes.
-    twins = [
+    twins = _twins(group, results, same_ballots)
+    _fault_outcome(group, result, _votes_listed(group, positions, result), twins)
+
+
+def _twins(group: VoteGroup, results: dict, same_ballots: dict) -> list[VoteGroup]:
+    """Votes on other drafts with the same member votes, which fit their own outcome.
+
+    Only "unanimously" makes the twin evidence (see _fault_outcome): two votes of one
+    Council can well be alike (S/2022/155 and resolution 2623, both 11-1-3), but not
+    with a label that contradicts its own votes.
+    """
+    return [
         g
         for g in same_ballots[ballots_of(group)]
         if g.draft_symbol != group.draft_symbol and results[g.id].outcome == g.outcome
     ]
-    _fault_outcome(group, result, _votes_listed(group, positions, result), twins)
 
 
 def _votes_listed(group: VoteGroup, positions: Counter, result) -> str:

@@ -220,9 +220,9 @@ def test_the_cycle_check_finds_a_cycle_hidden_in_a_function(tmp_path, monkeypatc
 # No block (function, method, class) over grade C, and an average that may only go
 # down: lower CEILING when a refactor lowers the average, never raise it. Counted as
 # `radon cc -a resolutions votes config -e "*/migrations/*"` counts (3.81 before the
-# split into named steps; 3.58 with the sharing work merged).
+# split into named steps; 3.499 after it, with main's sharing work merged).
 WORST = 20  # grade C
-CEILING = 3.59
+CEILING = 3.50  # the target, reached: 3.499
 
 
 def complexity_blocks() -> list:

@@ -172,7 +172,7 @@ def _ids(drafts) -> list[int]:
 class _Stored:
     """What the database holds for a chunk of drafts besides the drafts themselves."""
 
-    votes: dict[int, list[tuple]]  # draft id -> (position, seat, state id, name)
+    votes: dict[int, list[tuple]]  # draft id -> (position, seat, state id, name, source)
     vetoes: dict[int, dict[str, Veto]]  # draft id -> seat code -> veto
     flags: dict[int, Disagreement]  # draft id -> totals-vs-votes flag
 
@@ -180,7 +180,7 @@ class _Stored:
     def read(cls, ids: list[int]) -> _Stored:
         votes: dict[int, list[tuple]] = defaultdict(list)
         for draft_id, *vote in MemberVote.objects.filter(draft_id__in=ids).values_list(
-            "draft_id", "position", "seat__code", "state_id", "name_at_vote"
+            "draft_id", "position", "seat__code", "state_id", "name_at_vote", "source"
         ):
             votes[draft_id].append(tuple(vote))
         vetoes: dict[int, dict[str, Veto]] = defaultdict(dict)
@@ -221,7 +221,7 @@ def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> in
     for draft in Draft.objects.filter(pk__in=ids).order_by("pk"):
         votes = stored.votes.get(draft.pk, [])
         _refresh_flag(draft, votes, stored.flags.get(draft.pk), changes)
-        result = decide(decision_for(draft, (Ballot(p, s) for p, s, _, _ in votes)))
+        result = decide(decision_for(draft, (Ballot(p, s) for p, s, *_ in votes)))
         if apply_result(draft, result):
             changes.drafts.append(draft)
         wanted = _vetoing(draft, result, votes, calendar)
@@ -231,7 +231,9 @@ def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> in
 
 def _refresh_flag(draft: Draft, votes: list[tuple], old, changes: _OutcomeChanges) -> None:
     """Replace the totals-vs-votes flag when it is not the one the votes give."""
-    flag = totals_flag(draft, [p for p, *_ in votes if p])
+    # Deduced votes follow from the recorded totals, so they cannot contradict them:
+    # the flag says whether the votes the sources give add up.
+    flag = totals_flag(draft, [p for p, *_, source in votes if p and source != Source.DEDUCED])
     if flag is not None and old is not None and _same_flag(old, flag):
         return
     if old is not None:
@@ -250,7 +252,7 @@ def _vetoing(draft: Draft, result: Result, votes: list[tuple], calendar) -> dict
     The member that voted from the seat, else (a veto known from the totals or a
     source's statement alone) the seat's holder that day.
     """
-    voters = {seat: (state_id, name) for _, seat, state_id, name in votes if seat}
+    voters = {seat: (state_id, name) for _, seat, state_id, name, _ in votes if seat}
     wanted = {}
     for seat in result.vetoed_by:
         if seat not in voters:

@@ -23,7 +23,7 @@ from resolutions.models import Draft
 from resolutions.pipeline.merge import VOTE_PRIORITY
 from resolutions.sources.records import DraftRecord, SourceError, VoteRecord
 from votes.calendar import CouncilCalendar, Seat
-from votes.choices import NonVoting, Position, Source
+from votes.choices import SECONDARY, NonVoting, Position, Source
 from votes.models import MemberVote
 from votes.names import default_resolver
 from votes.reference import permanent_terms
@@ -180,6 +180,12 @@ def _checked(vote: VoteRecord, seat: Seat) -> CheckedVote:
     )
 
 
+# Votes an official source's writer leaves alone when it lists no vote for the member:
+# an editor's, and the deduced and compiled votes, which have writers of their own
+# (``deduction``, and the secondary sources' loads) that recompute them.
+_OTHER_WRITERS = frozenset({Source.EDITOR, Source.DEDUCED, *SECONDARY})
+
+
 @dataclass
 class _VoteChanges:
     create: list[MemberVote] = field(default_factory=list)
@@ -225,7 +231,7 @@ class VoteWriter:
         for state_id, vote in by_state.items():
             self._plan_vote(draft, vote, have.get(state_id), changes)
         for state_id, old in have.items():
-            if state_id not in by_state and old.source != Source.EDITOR:
+            if state_id not in by_state and old.source not in _OTHER_WRITERS:
                 changes.delete.append(old.pk)
                 changes.drafts.add(draft.pk)
 

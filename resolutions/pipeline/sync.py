@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from resolutions.models import Draft
+from resolutions.pipeline.deduction import deduce_votes
 from resolutions.pipeline.loader import load_drafts
 from resolutions.pipeline.membership import load_membership
-from resolutions.pipeline.summary import ImportSummary
+from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.sources import (
     dhl_meetings,
     dhl_veto,
@@ -27,7 +29,7 @@ from resolutions.sources import (
     unxml_adopted,
 )
 from resolutions.sources.records import ParsedSource, SourceError
-from votes.choices import Source
+from votes.choices import SECONDARY, Source
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,20 @@ def _library_tables(root: Path) -> list[Input]:
     return found
 
 
+def deduce(*, dry_run: bool = False) -> ImportSummary:
+    """The deduced member votes, recomputed from what the official sources now say."""
+    summary = ImportSummary(Source.DEDUCED, "", dry_run=dry_run)
+
+    def work() -> None:
+        found = deduce_votes()
+        summary.updated = len(found.drafts)
+        summary.warnings.append(str(found))
+
+    return recorded_import(
+        summary, "official tallies, vetoes and membership", work, model=Draft, sha256=""
+    )
+
+
 def sync(
     inputs: list[Input],
     *,
@@ -162,8 +178,19 @@ def sync(
     progress: bool | None = None,
     report: Callable[[ImportSummary], None] | None = None,
 ) -> Iterator[ImportSummary]:
+    """Load each input in order; the deduced votes are recomputed after the official
+    sources and before the secondary ones, which fill only what neither gives."""
+    pending = True
     for item in inputs:
-        summary = load(item, dry_run=dry_run, progress=progress)
-        if report:
-            report(summary)
-        yield summary
+        if pending and item.source in SECONDARY:
+            pending = False
+            yield _reported(deduce(dry_run=dry_run), report)
+        yield _reported(load(item, dry_run=dry_run, progress=progress), report)
+    if pending:
+        yield _reported(deduce(dry_run=dry_run), report)
+
+
+def _reported(summary: ImportSummary, report: Callable[[ImportSummary], None] | None):
+    if report:
+        report(summary)
+    return summary

@@ -18,7 +18,7 @@ from django.db import transaction
 from resolutions.bulk import bulk_update
 from resolutions.models import Disagreement, Draft
 from votes.calendar import CouncilCalendar
-from votes.choices import Outcome, Source
+from votes.choices import SECONDARY, Outcome, Source
 from votes.models import MemberVote, PermanentSeat, Veto
 from votes.outcome import Ballot, Decision, Result, Tally, decide, seat_sort_key
 
@@ -57,7 +57,9 @@ def stated_outcomes(draft: Draft) -> dict[str, dict]:
     said = {}
     for key, info in (draft.sources or {}).items():
         values = info.get("values", {})
-        if values.get("outcome"):
+        # A compilation's statement is checked by its own load, which records any
+        # disagreement (resolutions.pipeline.secondary); it never disputes an outcome.
+        if values.get("outcome") and key not in SECONDARY:
             said[key] = {
                 "outcome": values["outcome"],
                 "vetoed_by": sorted(values.get("vetoed_by", []), key=seat_sort_key),

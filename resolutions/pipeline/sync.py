@@ -18,15 +18,20 @@ from resolutions.models import Draft
 from resolutions.pipeline.deduction import deduce_votes
 from resolutions.pipeline.loader import load_drafts
 from resolutions.pipeline.membership import load_membership
+from resolutions.pipeline.secondary import load_secondary
 from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.sources import (
     dhl_meetings,
     dhl_veto,
     dppa,
+    dppa_vetoes,
+    failed_drafts_sample,
     site_export,
     undl,
     unxml,
     unxml_adopted,
+    voting_agent,
+    yordan_vetoes,
 )
 from resolutions.sources.records import ParsedSource, SourceError
 from votes.choices import SECONDARY, Source
@@ -62,6 +67,12 @@ PARSERS: dict[str, Callable[[Input], ParsedSource]] = {
     Source.UNXML_ADOPTED: lambda item: unxml_adopted.parse(item.path, name=item.path.name),
     Source.DHL_MEETINGS: lambda item: dhl_meetings.parse(item.path),
     Source.EDITOR: lambda item: site_export.parse(item.path, name=item.path.name),
+    Source.DPPA_VETOES: lambda item: dppa_vetoes.parse(item.path, name=item.path.name),
+    Source.VOTING_AGENT: lambda item: voting_agent.parse(item.path, name=item.path.name),
+    Source.YORDAN_VETOES: lambda item: yordan_vetoes.parse(item.path, name=item.path.name),
+    Source.FAILED_DRAFTS_SAMPLE: lambda item: failed_drafts_sample.parse(
+        item.path, name=item.path.name
+    ),
 }
 
 
@@ -84,6 +95,8 @@ def load(item: Input, *, dry_run: bool = False, progress: bool | None = None) ->
         )
     if item.source == Source.DPPA:
         return load_membership(parsed, dry_run=dry_run, sha256=digest(item.path))
+    if item.source in SECONDARY:
+        return load_secondary(parsed, dry_run=dry_run, sha256=digest(item.path))
     summary = load_drafts(parsed, dry_run=dry_run, progress=progress, sha256=digest(item.path))
     summary.warnings = list(parsed.warnings) + summary.warnings
     return summary
@@ -111,9 +124,10 @@ def inputs_from_dir(root: Path) -> list[Input]:
     if not root.is_dir():
         raise SourceError(str(root), "", "no such directory")
     found = [*_membership(root), *_voting_data(root), *_dgacm(root), *_library_tables(root)]
+    found += _dppa_vetoes(root)
     if not found:
         raise SourceError(str(root), "", "no official source files found in this directory")
-    return found
+    return found + _secondary(root)
 
 
 def _membership(root: Path) -> list[Input]:
@@ -169,6 +183,28 @@ def deduce(*, dry_run: bool = False) -> ImportSummary:
     return recorded_import(
         summary, "official tallies, vetoes and membership", work, model=Draft, sha256=""
     )
+
+
+def _dppa_vetoes(root: Path) -> list[Input]:
+    """DPPA's veto dataset, when the folder has one (it is downloaded, never stored)."""
+    files = sorted((root / "dppa_sc_vetoes").glob("*.csv"), key=_dated)
+    return [Input(Source.DPPA_VETOES, files[-1])] if files else []
+
+
+# The third-party compilations, each checked against the official record loaded before
+# them (resolutions.pipeline.secondary); the fullest first, since a member's compiled
+# vote is written by the first that gives it.
+SECONDARY_FILES = (
+    (Source.VOTING_AGENT, "sc_voting_agent_1994_2025/sc_voting_from_xlsx_DERIVED.csv"),
+    (Source.YORDAN_VETOES, "yordan_vetoes/unsc_vetoes_1946_sept2022.csv"),
+    (Source.FAILED_DRAFTS_SAMPLE, "unsc_for_us_failed_drafts/cleaned_data_unsc_DERIVED.csv"),
+)
+
+
+def _secondary(root: Path) -> list[Input]:
+    return [
+        Input(source, root / name) for source, name in SECONDARY_FILES if (root / name).exists()
+    ]
 
 
 def sync(

@@ -41,6 +41,7 @@ class CheckedVote:
     name: str
     seat_id: int | None
     seat: str | None
+    source: str = ""  # as a dump restored by an editor's file states it (VoteRecord.source)
 
 
 def fingerprint(votes: list[CheckedVote]) -> str:
@@ -177,6 +178,7 @@ def _checked(vote: VoteRecord, seat: Seat) -> CheckedVote:
         name=seat.name,
         seat_id=seat.seat_id,
         seat=seat.seat,
+        source=vote.source,
     )
 
 
@@ -243,7 +245,9 @@ class VoteWriter:
         target = old if old is not None else MemberVote(draft_id=draft.pk, state_id=vote.state_id)
         before = None if old is None else _stored(old)
         target.position, target.non_voting, target.note = vote.position, vote.non_voting, vote.note
-        target.source = self.source
+        # An editor's file that restores this site's dump keeps each vote's stated
+        # source, so that a deduced or compiled vote is not relabelled an editor's.
+        target.source = (vote.source if self.source == Source.EDITOR else "") or self.source
         place(target, draft.date, self.calendar)
         if old is None:
             changes.create.append(target)

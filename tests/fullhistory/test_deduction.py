@@ -86,3 +86,50 @@ def test_refresh_outcomes_recomputes_the_deduced_votes_and_changes_nothing(histo
     assert sorted(v[1:] for v in after.values_list("pk", "position", "note")) == sorted(
         v[1:] for v in before
     )
+
+
+def test_s_2022_431_page_labels_its_votes_deduced(history, client):
+    draft = Draft.objects.get(draft_symbol="S/2022/431")
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert page.count('class="evidence evidence--deduced"') == 15 + 1
+    assert "15 votes: Deduced from the 13–2–0 tally" in page
+    assert "No member-by-member breakdown" not in page
+
+
+def test_compiled_votes_are_the_compilations_own(history, shared_data):
+    # Recounted from the Voting-Agent file: every vote written from it is the vote the
+    # file gives that member on that draft.
+    from datetime import date
+
+    from votes.names import default_resolver
+
+    names = default_resolver()
+    words = {"Yes": "Y", "No": "N", "Abstain": "A"}
+    path = shared_data / "sc_voting_agent_1994_2025" / "sc_voting_from_xlsx_DERIVED.csv"
+    said: dict[str, dict[str, set]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            code = names.resolve(row["Member State"], date.fromisoformat(row["date_iso"]))
+            # The draft cell as written, e.g. "s/2007/14 as orally revised": its symbol.
+            symbol = re.search(r"S/\d{4}/\d+", row["Draft"].upper())
+            meeting = re.sub(r"\D", "", row["Meeting"])  # "8823", "PV.8823"
+            key = (meeting, symbol[0] if symbol else "")
+            said.setdefault(key, {}).setdefault(code, set()).add(
+                words.get(row["Vote"], row["Vote"])
+            )
+    compiled = MemberVote.objects.filter(source=Source.VOTING_AGENT).select_related(
+        "draft", "state"
+    )
+    failed = compiled.exclude(draft__outcome="adopted")
+    assert failed.values("draft").distinct().count() >= 40
+    for vote in failed:
+        symbol, meeting = vote.draft.draft_symbol, vote.draft.meeting
+        if meeting is None:  # the 2020 votes by videoconference had no meeting record
+            keys = [k for k in said if k[1] == symbol]
+        else:
+            # A draft the official sources know without its symbol: the meeting's vote.
+            number = meeting.symbol.removeprefix("S/PV.")
+            keys = [k for k in said if k[0] == number and symbol in (k[1], "")]
+        keys = [k for k in keys if k[1] == symbol] or keys
+        assert len(keys) == 1, vote.draft
+        assert said[keys[0]][vote.state.code] == {vote.position}, vote.draft

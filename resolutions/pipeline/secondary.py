@@ -253,11 +253,16 @@ class _SecondaryLoader:
         )
 
     def _check_votes(self, checked: Checked) -> None:
-        record = checked.record
+        record, draft = checked.record, checked.draft
         if not record.votes:
             return
+        if not (draft.draft_symbol or draft.resolution_number):
+            # A record the official sources know only by its meeting cannot be published
+            # with votes (resolutions.rules.publishing_needs): an editor adds its symbol.
+            named = f" ({record.draft_symbol} here)" if record.draft_symbol else ""
+            checked.unverified = f"the official record names no draft symbol{named}"
         try:
-            checked.votes = self.checker.check(record, checked.draft.date)
+            checked.votes = self.checker.check(record, draft.date)
         except SourceError as exc:
             checked.unverified = exc.reason
 

@@ -182,3 +182,28 @@ def test_official_loaders_leave_compiled_and_deduced_votes_to_their_writers(
         stdout=out,
     )
     assert sorted(MemberVote.objects.values_list("pk", "position", "source")) == before
+
+
+def test_the_sync_reads_dppas_vetoes_when_present_and_the_compilations_last(tmp_path, shared_data):
+    from resolutions.pipeline.sync import SECONDARY_FILES, inputs_from_dir
+    from resolutions.sources import dppa_vetoes
+
+    (tmp_path / "dppa_sc_membership").mkdir()
+    membership = shared_data / "dppa_sc_membership" / "DPPA-SCMembership_2026-07-02.csv"
+    (tmp_path / "dppa_sc_membership" / membership.name).symlink_to(membership)
+    assert [i.source for i in inputs_from_dir(tmp_path)] == [Source.DPPA]
+    # No copy of DPPA's veto dataset is stored: a file in its layout, written here.
+    (tmp_path / "dppa_sc_vetoes").mkdir()
+    (tmp_path / "dppa_sc_vetoes" / "DPPA-SCVETOES.csv").write_text(
+        ",".join(dppa_vetoes.COLUMNS) + "\n", encoding="utf-8"
+    )
+    for _source, name in SECONDARY_FILES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).symlink_to(shared_data / name)
+    assert [i.source for i in inputs_from_dir(tmp_path)] == [
+        Source.DPPA,
+        Source.DPPA_VETOES,
+        Source.VOTING_AGENT,
+        Source.YORDAN_VETOES,
+        Source.FAILED_DRAFTS_SAMPLE,
+    ]

@@ -136,6 +136,7 @@ def _failed_without_votes() -> Draft:
     drafts = (
         Draft.objects.annotate(n=Count("member_votes"))
         .filter(n=0, outcome="not_adopted", date__year__gte=1966, recorded_abstain__gt=0)
+        .exclude(draft_symbol="")  # publishable with votes: it has a symbol
         .order_by("-date")
     )
     for draft in drafts:

@@ -261,7 +261,7 @@ def deduce_votes(calendar: CouncilCalendar | None = None) -> DeductionSummary:
     create: list[MemberVote] = []
     update: list[MemberVote] = []
     delete: list[MemberVote] = []
-    for draft_id in sorted(set(drafts) | set(stored)):
+    for draft_id in sorted((set(drafts) | set(stored)) - _restored(set(stored) - set(drafts))):
         have = stored.get(draft_id, {})
         wanted = _wanted(drafts.get(draft_id), have, calendar)
         _plan(drafts.get(draft_id), draft_id, wanted, have, calendar, (create, update, delete))
@@ -274,6 +274,14 @@ def deduce_votes(calendar: CouncilCalendar | None = None) -> DeductionSummary:
         refresh_outcomes(sorted(summary.drafts), calendar=calendar)
         record_changed(Draft)
     return summary
+
+
+def _restored(draft_ids: set[int]) -> set[int]:
+    """Drafts with deduced votes but no official tally: restored from this site's dump by
+    an editor's file (import_votes), which keeps each vote's source. The official facts
+    they were deduced from are not loaded, so they are left as restored, not deleted."""
+    rows = Draft.objects.filter(pk__in=draft_ids).values_list("pk", "field_sources")
+    return {pk for pk, sources in rows if not _official((sources or {}).get("recorded_yes"))}
 
 
 def _given(vote: MemberVote) -> bool:

@@ -207,3 +207,21 @@ def test_the_sync_reads_dppas_vetoes_when_present_and_the_compilations_last(tmp_
         Source.YORDAN_VETOES,
         Source.FAILED_DRAFTS_SAMPLE,
     ]
+
+
+def test_a_restored_dump_keeps_its_deduced_and_compiled_votes(record_2017, tmp_path):
+    from resolutions.pipeline.deduction import deduce_votes
+
+    _load_agent(record_2017, tmp_path)
+    labelled = Counter(MemberVote.objects.values_list("source", flat=True))
+    assert labelled[Source.DEDUCED] and labelled[Source.VOTING_AGENT]
+    out = StringIO()
+    call_command("export_votes", format="csv", stdout=out)
+    dump = tmp_path / "dump.csv"
+    dump.write_text(out.getvalue(), encoding="utf-8")
+    Draft.objects.all().delete()
+    call_command("import_votes", str(dump), no_progress=True, stdout=StringIO())
+    assert Counter(MemberVote.objects.values_list("source", flat=True)) == labelled
+    # The official facts behind the deduced votes are not loaded: they stay as restored.
+    deduce_votes()
+    assert Counter(MemberVote.objects.values_list("source", flat=True)) == labelled

@@ -310,6 +310,12 @@ UN_SOURCES = {
     "dppa_membership": os.environ.get(
         "UN_DPPA_MEMBERSHIP_URL", "https://api.psdata.un.org/public/data/DPPA-SCMEMBERSHIP/CSV"
     ),
+    # DPPA's dataset of vetoes (DPPA-SCVETOES), an optional official source: downloaded by
+    # sync_un_data online, read from dppa_sc_vetoes/ in a local folder when present (no
+    # copy is stored in ../shared/data). Set it empty to leave it out.
+    "dppa_vetoes": os.environ.get(
+        "UN_DPPA_VETOES_URL", "https://api.psdata.un.org/public/data/DPPA-SCVETOES/CSV"
+    ),
 }
 # The largest input an importer reads (a file, a folder's files together, or a
 # gzip file once unpacked). The largest official file, the Library's voting

@@ -37,7 +37,16 @@ DRAFT_COLUMNS = [
     "source",
     "source_version",
 ]
-VOTE_COLUMNS = ["ms_code", "ms_name", "permanent_seat", "ms_vote", "non_voting", "vote_note"]
+VOTE_COLUMNS = [
+    "ms_code",
+    "ms_name",
+    "permanent_seat",
+    "ms_vote",
+    "non_voting",
+    "vote_note",
+    "vote_evidence",
+    "vote_source",
+]
 # One row per member vote: the draft's columns, then the member's, then provenance.
 VOTES_COLUMNS = DRAFT_COLUMNS[:-2] + VOTE_COLUMNS + DRAFT_COLUMNS[-2:]
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import F, Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 
+from resolutions.evidence import vote_evidence
 from resolutions.export_format import (
     DRAFT_COLUMNS,
     VOTE_COLUMNS,
@@ -77,7 +78,12 @@ DESCRIPTIONS = {
     "permanent_seat": "The permanent seat it held that day, or empty for an elected member.",
     "ms_vote": "Y (yes), N (no), A (abstention) or X (did not vote).",
     "non_voting": "For X: not_present or did_not_participate, where the source says which.",
-    "vote_note": "The source's note on this vote.",
+    "vote_note": "The source's note on this vote; for a deduced vote, what it was deduced from.",
+    "vote_evidence": "Where the vote comes from: official (a UN source), compiled (a "
+    "third-party compilation, never over an official value), deduced (from the official "
+    "tally, vetoes and membership) or editor. Ignored on import.",
+    "vote_source": "The source of this vote (undl, unxml, voting_agent, deduced, editor, ...); "
+    "its version is in source_version. Ignored on import.",
     "source": "The sources of the record (undl, unxml, dhl_veto, dhl_meetings, seed, "
     "editor), separated by ;.",
     "source_version": "Each source's version (the dataset's date), in the same order.",
@@ -174,6 +180,8 @@ def vote_fields(vote: MemberVote | None) -> dict:
         "ms_vote": vote.position,
         "non_voting": vote.non_voting,
         "vote_note": vote.note,
+        "vote_evidence": vote_evidence(vote),
+        "vote_source": vote.source,
     }
 
 

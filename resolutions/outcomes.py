@@ -18,7 +18,7 @@ from django.db import transaction
 from resolutions.bulk import bulk_update
 from resolutions.models import Disagreement, Draft
 from votes.calendar import CouncilCalendar
-from votes.choices import Outcome, Source
+from votes.choices import SECONDARY, Outcome, Source
 from votes.models import MemberVote, PermanentSeat, Veto
 from votes.outcome import Ballot, Decision, Result, Tally, decide, seat_sort_key
 
@@ -57,7 +57,9 @@ def stated_outcomes(draft: Draft) -> dict[str, dict]:
     said = {}
     for key, info in (draft.sources or {}).items():
         values = info.get("values", {})
-        if values.get("outcome"):
+        # A compilation's statement is checked by its own load, which records any
+        # disagreement (resolutions.pipeline.secondary); it never disputes an outcome.
+        if values.get("outcome") and key not in SECONDARY:
             said[key] = {
                 "outcome": values["outcome"],
                 "vetoed_by": sorted(values.get("vetoed_by", []), key=seat_sort_key),
@@ -172,7 +174,7 @@ def _ids(drafts) -> list[int]:
 class _Stored:
     """What the database holds for a chunk of drafts besides the drafts themselves."""
 
-    votes: dict[int, list[tuple]]  # draft id -> (position, seat, state id, name)
+    votes: dict[int, list[tuple]]  # draft id -> (position, seat, state id, name, source)
     vetoes: dict[int, dict[str, Veto]]  # draft id -> seat code -> veto
     flags: dict[int, Disagreement]  # draft id -> totals-vs-votes flag
 
@@ -180,7 +182,7 @@ class _Stored:
     def read(cls, ids: list[int]) -> _Stored:
         votes: dict[int, list[tuple]] = defaultdict(list)
         for draft_id, *vote in MemberVote.objects.filter(draft_id__in=ids).values_list(
-            "draft_id", "position", "seat__code", "state_id", "name_at_vote"
+            "draft_id", "position", "seat__code", "state_id", "name_at_vote", "source"
         ):
             votes[draft_id].append(tuple(vote))
         vetoes: dict[int, dict[str, Veto]] = defaultdict(dict)
@@ -221,7 +223,7 @@ def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> in
     for draft in Draft.objects.filter(pk__in=ids).order_by("pk"):
         votes = stored.votes.get(draft.pk, [])
         _refresh_flag(draft, votes, stored.flags.get(draft.pk), changes)
-        result = decide(decision_for(draft, (Ballot(p, s) for p, s, _, _ in votes)))
+        result = decide(decision_for(draft, (Ballot(p, s) for p, s, *_ in votes)))
         if apply_result(draft, result):
             changes.drafts.append(draft)
         wanted = _vetoing(draft, result, votes, calendar)
@@ -231,7 +233,9 @@ def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> in
 
 def _refresh_flag(draft: Draft, votes: list[tuple], old, changes: _OutcomeChanges) -> None:
     """Replace the totals-vs-votes flag when it is not the one the votes give."""
-    flag = totals_flag(draft, [p for p, *_ in votes if p])
+    # Deduced votes follow from the recorded totals, so they cannot contradict them:
+    # the flag says whether the votes the sources give add up.
+    flag = totals_flag(draft, [p for p, *_, source in votes if p and source != Source.DEDUCED])
     if flag is not None and old is not None and _same_flag(old, flag):
         return
     if old is not None:
@@ -250,7 +254,7 @@ def _vetoing(draft: Draft, result: Result, votes: list[tuple], calendar) -> dict
     The member that voted from the seat, else (a veto known from the totals or a
     source's statement alone) the seat's holder that day.
     """
-    voters = {seat: (state_id, name) for _, seat, state_id, name in votes if seat}
+    voters = {seat: (state_id, name) for _, seat, state_id, name, _ in votes if seat}
     wanted = {}
     for seat in result.vetoed_by:
         if seat not in voters:

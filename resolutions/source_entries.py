@@ -86,6 +86,18 @@ def _readings(value) -> str | None:
     return None if ok else "a list of readings of five counts"
 
 
+def _held_back(value) -> str | None:
+    """{"reason": text, "votes": {state code: position}}."""
+    shape = '{"reason": text, "votes": {state code: Y, N, A or X}}'
+    if not isinstance(value, dict) or set(value) != {"reason", "votes"}:
+        return shape
+    votes = value["votes"]
+    if _text(value["reason"]) or not isinstance(votes, dict):
+        return shape
+    ok = all(isinstance(k, str) and v in ("Y", "N", "A", "X") for k, v in votes.items())
+    return None if ok else shape
+
+
 def _fingerprint(value) -> str | None:
     return None if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{16}", value) else "a hash"
 
@@ -185,6 +197,10 @@ class SourceEntry:
     values: SourceValues
     flags: list = field(default_factory=list)  # peculiarities of the row, in plain words
     notes: list | None = None  # how the merge read this source's values
+    # A secondary source's member votes not published because the source disagrees
+    # with the official record: {"reason": "...", "votes": {state code: position}},
+    # kept as a suggestion for an editor (``resolutions.pipeline.secondary``).
+    held_back: dict | None = None
 
     def __post_init__(self):
         for name in ("version", "location", "url"):
@@ -194,6 +210,8 @@ class SourceEntry:
             value = getattr(self, name)
             if value is not None and _texts(value):
                 raise EntryError(f"the entry's {name!r} must be a list of texts")
+        if self.held_back is not None and _held_back(self.held_back):
+            raise EntryError(f"the entry's 'held_back' must be {_held_back(self.held_back)}")
 
     def to_json(self) -> dict:
         stored = {
@@ -205,6 +223,8 @@ class SourceEntry:
         }
         if self.notes is not None:
             stored["notes"] = list(self.notes)
+        if self.held_back is not None:
+            stored["held_back"] = dict(self.held_back)
         return stored
 
     @classmethod

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from resolutions.evidence import vote_evidence
 from resolutions.licence import LICENCE
 from resolutions.models import Disagreement, Draft, undocs_url
 from resolutions.provenance import latest_versions
@@ -122,10 +123,26 @@ class MemberVoteSerializer(serializers.ModelSerializer):
     permanent_seat = serializers.SlugRelatedField(
         slug_field="code", source="seat", read_only=True, allow_null=True
     )
+    evidence = serializers.SerializerMethodField(
+        help_text="official, compiled (a third-party compilation), deduced or editor"
+    )
 
     class Meta:
         model = MemberVote
-        fields = ["code", "name", "country", "permanent_seat", "position", "non_voting", "note"]
+        fields = [
+            "code",
+            "name",
+            "country",
+            "permanent_seat",
+            "position",
+            "non_voting",
+            "note",
+            "evidence",
+            "source",
+        ]
+
+    def get_evidence(self, vote) -> str:
+        return vote_evidence(vote)
 
 
 class DisagreementSerializer(serializers.ModelSerializer):

@@ -89,6 +89,13 @@ class Fetcher:
             return None
         return self.save(url, root / "dppa_sc_membership" / "DPPA-SCMembership.csv")
 
+    def dppa_vetoes(self, root: Path) -> Path | None:
+        """DPPA's veto dataset, optional: an empty UN_DPPA_VETOES_URL leaves it out."""
+        url = settings.UN_SOURCES.get("dppa_vetoes")
+        if not url:
+            return None
+        return self.save(url, root / "dppa_sc_vetoes" / "DPPA-SCVETOES.csv")
+
     def veto_list(self, root: Path) -> Path:
         return self.save(
             settings.UN_SOURCES["dhl_veto"],
@@ -148,5 +155,6 @@ class Fetcher:
         self.not_adopted(root)
         self.veto_list(root)
         self.meetings(root)
+        self.dppa_vetoes(root)
         (root / "DOWNLOADED").write_text(f"Downloaded on {date.today().isoformat()}\n")
         return self.warnings

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from resolutions.models import Draft
 from resolutions.sources.records import DraftRecord
 from resolutions.sources.values import seat_codes
+from votes.choices import SECONDARY
 
 # How far apart two sources' dates for the same draft symbol may be and still
 # be matched (the Veto List gives the first day of a multi-day meeting).
@@ -165,9 +166,12 @@ def _real_symbol(symbol: str) -> bool:
 def _same_statement(draft: Draft, record: DraftRecord, *, vetoers: bool) -> bool:
     """Whether a draft's sources state the same outcome (and vetoers) as the record."""
     named = seat_codes(record.vetoed_by) if vetoers and record.vetoed_by else None
+    # A compilation's statements are checked against the record, never used to match
+    # it (resolutions.pipeline.secondary).
     return all(
         _states_alike(info.get("values", {}), record, named)
-        for info in (draft.sources or {}).values()
+        for key, info in (draft.sources or {}).items()
+        if key not in SECONDARY
     )
 
 
@@ -205,7 +209,7 @@ def agreement(draft: Draft, record: DraftRecord, source: str) -> int:
     return sum(
         _agreement(info.get("values", {}), record)
         for key, info in (draft.sources or {}).items()
-        if key != source
+        if key != source and key not in SECONDARY
     )
 
 

@@ -23,7 +23,7 @@ from resolutions.models import Draft
 from resolutions.pipeline.merge import VOTE_PRIORITY
 from resolutions.sources.records import DraftRecord, SourceError, VoteRecord
 from votes.calendar import CouncilCalendar, Seat
-from votes.choices import NonVoting, Position, Source
+from votes.choices import SECONDARY, NonVoting, Position, Source
 from votes.models import MemberVote
 from votes.names import default_resolver
 from votes.reference import permanent_terms
@@ -41,6 +41,7 @@ class CheckedVote:
     name: str
     seat_id: int | None
     seat: str | None
+    source: str = ""  # as a dump restored by an editor's file states it (VoteRecord.source)
 
 
 def fingerprint(votes: list[CheckedVote]) -> str:
@@ -177,7 +178,14 @@ def _checked(vote: VoteRecord, seat: Seat) -> CheckedVote:
         name=seat.name,
         seat_id=seat.seat_id,
         seat=seat.seat,
+        source=vote.source,
     )
+
+
+# Votes an official source's writer leaves alone when it lists no vote for the member:
+# an editor's, and the deduced and compiled votes, which have writers of their own
+# (``deduction``, and the secondary sources' loads) that recompute them.
+_OTHER_WRITERS = frozenset({Source.EDITOR, Source.DEDUCED, *SECONDARY})
 
 
 @dataclass
@@ -225,7 +233,7 @@ class VoteWriter:
         for state_id, vote in by_state.items():
             self._plan_vote(draft, vote, have.get(state_id), changes)
         for state_id, old in have.items():
-            if state_id not in by_state and old.source != Source.EDITOR:
+            if state_id not in by_state and old.source not in _OTHER_WRITERS:
                 changes.delete.append(old.pk)
                 changes.drafts.add(draft.pk)
 
@@ -237,7 +245,9 @@ class VoteWriter:
         target = old if old is not None else MemberVote(draft_id=draft.pk, state_id=vote.state_id)
         before = None if old is None else _stored(old)
         target.position, target.non_voting, target.note = vote.position, vote.non_voting, vote.note
-        target.source = self.source
+        # An editor's file that restores this site's dump keeps each vote's stated
+        # source, so that a deduced or compiled vote is not relabelled an editor's.
+        target.source = (vote.source if self.source == Source.EDITOR else "") or self.source
         place(target, draft.date, self.calendar)
         if old is None:
             changes.create.append(target)

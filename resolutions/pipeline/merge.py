@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from votes.choices import Modality, Source
+from votes.choices import SECONDARY, Modality, Source
 
 EDITOR = Source.EDITOR.value
 
@@ -20,18 +20,37 @@ EDITOR = Source.EDITOR.value
 # data and the DGACM XML are per-member records; the meetings tables and the
 # Veto List are summaries typed by hand, so they come after.
 PRIORITY: dict[str, tuple[str, ...]] = {
-    "date": ("editor", "undl", "unxml_adopted", "unxml", "dhl_meetings", "dhl_veto", "seed"),
+    "date": (
+        "editor",
+        "undl",
+        "unxml_adopted",
+        "unxml",
+        "dhl_meetings",
+        "dhl_veto",
+        "dppa_vetoes",
+        "seed",
+    ),
     "draft_symbol": (
         "editor",
         "unxml",
         "undl",
         "unxml_adopted",
         "dhl_veto",
+        "dppa_vetoes",
         "dhl_meetings",
         "seed",
     ),
     "resolution": ("editor", "undl", "unxml_adopted", "dhl_meetings", "seed"),
-    "meeting": ("editor", "unxml", "undl", "unxml_adopted", "dhl_meetings", "dhl_veto", "seed"),
+    "meeting": (
+        "editor",
+        "unxml",
+        "undl",
+        "unxml_adopted",
+        "dhl_meetings",
+        "dhl_veto",
+        "dppa_vetoes",
+        "seed",
+    ),
     "press_release": ("editor", "dhl_meetings", "seed"),
     "title": ("editor", "unxml", "undl", "unxml_adopted", "seed"),
     "description": (
@@ -43,8 +62,17 @@ PRIORITY: dict[str, tuple[str, ...]] = {
     "modality": ("editor", "undl", "unxml_adopted", "unxml", "dhl_meetings", "seed"),
     "procedural": ("editor", "undl", "unxml_adopted", "unxml", "dhl_meetings", "dhl_veto", "seed"),
     "totals": ("editor", "undl", "unxml_adopted", "unxml", "dhl_meetings", "seed"),
-    "outcome": ("editor", "unxml", "undl", "unxml_adopted", "dhl_veto", "dhl_meetings", "seed"),
-    "vetoed_by": ("editor", "dhl_veto", "unxml", "dhl_meetings", "seed"),
+    "outcome": (
+        "editor",
+        "unxml",
+        "undl",
+        "unxml_adopted",
+        "dhl_veto",
+        "dppa_vetoes",
+        "dhl_meetings",
+        "seed",
+    ),
+    "vetoed_by": ("editor", "dhl_veto", "dppa_vetoes", "unxml", "dhl_meetings", "seed"),
     "undl_record_id": (
         "editor",
         "undl",
@@ -135,6 +163,9 @@ def _settle_order(values: dict, complete: dict) -> dict:
 def merge(sources: dict, editor_fields: dict | None = None) -> Merged:
     """Merge every source's values for one draft; editor_fields are field -> editor value."""
     editor_fields = editor_fields or {}
+    # A compilation's values are checked against the merged record, never merged into
+    # it (resolutions.pipeline.secondary): not even to settle how a tally is read.
+    sources = {key: info for key, info in sources.items() if key not in SECONDARY}
     totals = reconcile_totals(sources)
     result = Merged()
     for name, order in PRIORITY.items():

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from resolutions.pipeline.merge import Merged
-from votes.choices import Source
+from votes.choices import SECONDARY, Source
 
 
 def keep_resolution_order(merged_drafts: list[tuple[dict, Merged]], known: dict) -> None:
@@ -50,7 +50,7 @@ class _Order:
         said = {
             key: date.fromisoformat(info["values"]["date"])
             for key, info in sources.items()
-            if info.get("values", {}).get("date")
+            if info.get("values", {}).get("date") and key not in SECONDARY
         }
         current = self.dates[number]
         if len(set(said.values())) < 2 or self.fits(number, current):

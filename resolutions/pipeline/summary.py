@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,6 +23,8 @@ class ImportSummary:
     conflicts: int = 0
     dry_run: bool = False
     warnings: list[str] = field(default_factory=list)
+    # Faults a parser's checks caught, by kind (values left out, never written as fact).
+    faults: Counter[str] = field(default_factory=Counter)
 
     @property
     def changed(self) -> bool:
@@ -30,10 +33,11 @@ class ImportSummary:
     def __str__(self) -> str:
         verdict = "" if self.changed else " (nothing changed)"
         prefix = "Dry run, nothing written: would have " if self.dry_run else ""
+        faults = f", faults caught {sum(self.faults.values())}" if self.faults else ""
         return (
             f"{Source(self.source).label} {self.version}: {prefix}"
             f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"conflicts {self.conflicts}{verdict}"
+            f"conflicts {self.conflicts}{faults}{verdict}"
         )
 
 

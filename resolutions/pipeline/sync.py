@@ -14,20 +14,27 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from resolutions.models import Draft
+from resolutions.pipeline.deduction import deduce_votes
 from resolutions.pipeline.loader import load_drafts
 from resolutions.pipeline.membership import load_membership
-from resolutions.pipeline.summary import ImportSummary
+from resolutions.pipeline.secondary import load_secondary
+from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.sources import (
     dhl_meetings,
     dhl_veto,
     dppa,
+    dppa_vetoes,
+    failed_drafts_sample,
     site_export,
     undl,
     unxml,
     unxml_adopted,
+    voting_agent,
+    yordan_vetoes,
 )
 from resolutions.sources.records import ParsedSource, SourceError
-from votes.choices import Source
+from votes.choices import SECONDARY, Source
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,12 @@ PARSERS: dict[str, Callable[[Input], ParsedSource]] = {
     Source.UNXML_ADOPTED: lambda item: unxml_adopted.parse(item.path, name=item.path.name),
     Source.DHL_MEETINGS: lambda item: dhl_meetings.parse(item.path),
     Source.EDITOR: lambda item: site_export.parse(item.path, name=item.path.name),
+    Source.DPPA_VETOES: lambda item: dppa_vetoes.parse(item.path, name=item.path.name),
+    Source.VOTING_AGENT: lambda item: voting_agent.parse(item.path, name=item.path.name),
+    Source.YORDAN_VETOES: lambda item: yordan_vetoes.parse(item.path, name=item.path.name),
+    Source.FAILED_DRAFTS_SAMPLE: lambda item: failed_drafts_sample.parse(
+        item.path, name=item.path.name
+    ),
 }
 
 
@@ -82,6 +95,8 @@ def load(item: Input, *, dry_run: bool = False, progress: bool | None = None) ->
         )
     if item.source == Source.DPPA:
         return load_membership(parsed, dry_run=dry_run, sha256=digest(item.path))
+    if item.source in SECONDARY:
+        return load_secondary(parsed, dry_run=dry_run, sha256=digest(item.path))
     summary = load_drafts(parsed, dry_run=dry_run, progress=progress, sha256=digest(item.path))
     summary.warnings = list(parsed.warnings) + summary.warnings
     return summary
@@ -109,9 +124,10 @@ def inputs_from_dir(root: Path) -> list[Input]:
     if not root.is_dir():
         raise SourceError(str(root), "", "no such directory")
     found = [*_membership(root), *_voting_data(root), *_dgacm(root), *_library_tables(root)]
+    found += _dppa_vetoes(root)
     if not found:
         raise SourceError(str(root), "", "no official source files found in this directory")
-    return found
+    return found + _secondary(root)
 
 
 def _membership(root: Path) -> list[Input]:
@@ -155,6 +171,42 @@ def _library_tables(root: Path) -> list[Input]:
     return found
 
 
+def deduce(*, dry_run: bool = False) -> ImportSummary:
+    """The deduced member votes, recomputed from what the official sources now say."""
+    summary = ImportSummary(Source.DEDUCED, "", dry_run=dry_run)
+
+    def work() -> None:
+        found = deduce_votes()
+        summary.updated = len(found.drafts)
+        summary.warnings.append(str(found))
+
+    return recorded_import(
+        summary, "official tallies, vetoes and membership", work, model=Draft, sha256=""
+    )
+
+
+def _dppa_vetoes(root: Path) -> list[Input]:
+    """DPPA's veto dataset, when the folder has one (it is downloaded, never stored)."""
+    files = sorted((root / "dppa_sc_vetoes").glob("*.csv"), key=_dated)
+    return [Input(Source.DPPA_VETOES, files[-1])] if files else []
+
+
+# The third-party compilations, each checked against the official record loaded before
+# them (resolutions.pipeline.secondary); the fullest first, since a member's compiled
+# vote is written by the first that gives it.
+SECONDARY_FILES = (
+    (Source.VOTING_AGENT, "sc_voting_agent_1994_2025/sc_voting_from_xlsx_DERIVED.csv"),
+    (Source.YORDAN_VETOES, "yordan_vetoes/unsc_vetoes_1946_sept2022.csv"),
+    (Source.FAILED_DRAFTS_SAMPLE, "unsc_for_us_failed_drafts/cleaned_data_unsc_DERIVED.csv"),
+)
+
+
+def _secondary(root: Path) -> list[Input]:
+    return [
+        Input(source, root / name) for source, name in SECONDARY_FILES if (root / name).exists()
+    ]
+
+
 def sync(
     inputs: list[Input],
     *,
@@ -162,8 +214,19 @@ def sync(
     progress: bool | None = None,
     report: Callable[[ImportSummary], None] | None = None,
 ) -> Iterator[ImportSummary]:
+    """Load each input in order; the deduced votes are recomputed after the official
+    sources and before the secondary ones, which fill only what neither gives."""
+    pending = True
     for item in inputs:
-        summary = load(item, dry_run=dry_run, progress=progress)
-        if report:
-            report(summary)
-        yield summary
+        if pending and item.source in SECONDARY:
+            pending = False
+            yield _reported(deduce(dry_run=dry_run), report)
+        yield _reported(load(item, dry_run=dry_run, progress=progress), report)
+    if pending:
+        yield _reported(deduce(dry_run=dry_run), report)
+
+
+def _reported(summary: ImportSummary, report: Callable[[ImportSummary], None] | None):
+    if report:
+        report(summary)
+    return summary

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from resolutions.models import AgendaItem, Disagreement, Draft, Meeting, Subject
 from resolutions.sources.values import agenda_key, meeting_number
-from votes.choices import Source
+from votes.choices import SECONDARY, Source
 
 
 class References:
@@ -161,5 +161,8 @@ def _recomputed(found: Disagreement, source: str) -> bool:
     # source that found them; totals against member votes belong to refresh_outcomes.
     if found.field == Disagreement.TOTALS_VS_VOTES:
         return False
+    if found.detected_by in SECONDARY:
+        # A compilation's disagreements with the record are its own load's to recompute.
+        return found.detected_by == source
     own_finding = found.kind == Disagreement.Kind.MATCH or found.field.startswith("vote:")
     return found.detected_by == source or not own_finding

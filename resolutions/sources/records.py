@@ -95,6 +95,9 @@ class VoteRecord:
     note: str = ""  # the source's note, e.g. "Not present"
     not_present: bool = False  # the source says the member was absent
     did_not_participate: bool = False  # the source says present but not voting
+    # Where the vote came from, as this site's own dump states it (vote_source): kept when
+    # an editor's file restores a dump, so a deduced or compiled vote stays labelled so.
+    source: str = ""
 
 
 @dataclass(frozen=True)

@@ -314,4 +314,5 @@ def _vote(row: dict, display: str, where: str) -> VoteRecord:
         note=row.get("vote_note", ""),
         not_present=reason == NonVoting.NOT_PRESENT,
         did_not_participate=reason == NonVoting.DID_NOT_PARTICIPATE,
+        source=_choice(row.get("vote_source", ""), Source.values, "vote_source", display, at),
     )

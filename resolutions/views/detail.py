@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
+from resolutions.evidence import evidence_label
 from resolutions.models import Disagreement, Draft, undocs_url
 from votes.choices import Position, Source
 from votes.models import MemberState, MemberVote, Veto
@@ -32,6 +33,8 @@ def detail(request, pk: int):
         .select_related("state")
         .order_by(F("seat__position").asc(nulls_last=True), "name_at_vote")
     )
+    for vote in member_votes:
+        vote.evidence = evidence_label(vote, draft.sources)
     groups = [
         {"position": position, "label": label, "votes": votes}
         for position, label in Position.choices
@@ -47,6 +50,7 @@ def detail(request, pk: int):
             "documents": _documents(draft),
             "member_votes": member_votes,
             "groups": groups,
+            "evidence": _evidence_summary(member_votes),
             "bar": _tally_bar(draft),
             "provenance": _provenance(draft),
             "disagreements": disagreements,
@@ -56,6 +60,15 @@ def detail(request, pk: int):
             "next": _neighbour(draft, before=False),
         },
     )
+
+
+def _evidence_summary(member_votes: list) -> list[dict]:
+    """Each kind of evidence behind the votes, in words, with how many votes it covers."""
+    counts: dict[tuple, dict] = {}
+    for vote in member_votes:
+        key = (vote.evidence["kind"], vote.evidence["title"])
+        counts.setdefault(key, {**vote.evidence, "count": 0})["count"] += 1
+    return list(counts.values())
 
 
 def _unrecorded_members(draft: Draft, member_votes: list) -> list[str]:

@@ -12,7 +12,7 @@ from django.db.models import Count
 from resolutions.models import Disagreement, Draft, SourceImport
 from resolutions.outcomes import decision_for
 from resolutions.pipeline.sync import inputs_from_dir
-from votes.choices import Outcome
+from votes.choices import SECONDARY, Outcome, Source
 from votes.models import MemberVote
 from votes.outcome import Ballot, decide
 
@@ -45,8 +45,10 @@ def test_every_adopted_resolution_in_the_voting_data_is_one_draft(history, share
 def test_member_votes_of_the_history_are_all_loaded(history, shared_data):
     rows = voting_rows(shared_data)
     by_position = Counter(r["ms_vote"] for r in rows)
+    # The votes the sources give (deduced and compiled votes are counted elsewhere).
     loaded = dict(
         MemberVote.objects.filter(draft__resolution_number__lte=2617)
+        .exclude(source__in=[Source.DEDUCED, *SECONDARY])
         .values_list("position")
         .annotate(n=Count("pk"))
         .order_by()
@@ -104,16 +106,24 @@ def test_sources_disagreements_are_recorded_not_resolved(history):
 
 def test_a_second_sync_changes_nothing_and_says_so(history, shared_data):
     before = (Draft.objects.count(), MemberVote.objects.count(), Disagreement.objects.count())
+    votes = set(MemberVote.objects.values_list("pk", "position", "source", "note"))
+    sources = dict(Draft.objects.values_list("pk", "sources"))
     out = StringIO()
     call_command("sync_un_data", from_dir=str(shared_data), no_progress=True, stdout=out)
+    # Not one vote rewritten (deduced and compiled ones included), no entry changed.
+    assert set(MemberVote.objects.values_list("pk", "position", "source", "note")) == votes
+    assert dict(Draft.objects.values_list("pk", "sources")) == sources
     output = out.getvalue()
     assert "created 0, updated 0" in output.splitlines()[-1]
     assert "nothing changed" in output.splitlines()[-1]
     assert (Draft.objects.count(), MemberVote.objects.count(), Disagreement.objects.count()) == (
         before
     )
-    # Each source created records on the first run only.
-    assert SourceImport.objects.filter(created__gt=0).count() == len(inputs_from_dir(shared_data))
+    # Each official source created records on the first run only; the compilations and
+    # the deduction never create a record.
+    official = [i for i in inputs_from_dir(shared_data) if i.source not in SECONDARY]
+    assert SourceImport.objects.filter(created__gt=0).count() == len(official)
+    assert not SourceImport.objects.filter(source__in=SECONDARY, created__gt=0).exists()
 
 
 def test_the_resolution_numbers_missing_are_those_no_voting_file_lists(history, shared_data):

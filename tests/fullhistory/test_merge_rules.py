@@ -13,9 +13,9 @@ from datetime import date
 
 import pytest
 
-from resolutions.models import Draft
+from resolutions.models import Disagreement, Draft
 from votes import analytics
-from votes.choices import Modality, Outcome
+from votes.choices import Modality, Outcome, Source
 
 pytestmark = pytest.mark.realdata
 
@@ -61,7 +61,12 @@ def test_totals_over_fewer_members_than_sat_yield_to_complete_ones(history, shar
     written = re.search(r"S/RES/1966 \(2010\).{0,200}?(\d+-\d+-\d+)", text, re.S).group(1)
     draft = Draft.objects.get(resolution_number=1966)
     assert str(draft.tally).replace("–", "-") == written  # 14-0-1, not the file's 14 rows
-    assert draft.member_votes.count() == 14  # Mexico's vote is not in the voting data
+    # Mexico's vote is not in the voting data: its 14 rows count 13 in favour beside the
+    # recorded 14, so Mexico's yes is deduced, labelled so, and the flag stays.
+    assert draft.member_votes.exclude(source=Source.DEDUCED).count() == 14
+    (deduced,) = draft.member_votes.filter(source=Source.DEDUCED).select_related("state")
+    assert (deduced.state.code, deduced.position) == ("MEX", "Y")
+    assert draft.disagreements.filter(field=Disagreement.TOTALS_VS_VOTES).exists()
 
 
 def test_a_duplicate_listing_keeps_the_row_that_agrees_with_the_other_sources(history, shared_data):

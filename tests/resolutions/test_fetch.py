@@ -17,11 +17,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from resolutions.models import Draft, SourceImport
+from resolutions.sources import dppa_vetoes
 from votes.choices import Outcome, Source
 
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
 
 MEETING_YEARS = (2021, 2022)  # two yearly tables are enough to exercise the path
+DPPA_VETOES = (
+    ",".join(dppa_vetoes.COLUMNS)
+    + "\n1,2022-05-26,S/2022/431,9048,Non-proliferation,DPRK,2,https://undocs.org/S/2022/431,"
+    + "1,1,,,,2023-01-10\n"
+).encode()
 
 
 class UNSites(BaseHTTPRequestHandler):
@@ -55,6 +61,9 @@ class UNSites(BaseHTTPRequestHandler):
             "/dppa.csv": lambda: (
                 self.data / "dppa_sc_membership" / "DPPA-SCMembership_2026-07-02.csv"
             ).read_bytes(),
+            # No copy of DPPA's veto dataset is stored: a file the test writes, in the
+            # layout public code reads (resolutions.sources.dppa_vetoes).
+            "/dppa-vetoes.csv": lambda: DPPA_VETOES,
             "/xml-index": lambda: json.dumps(
                 [
                     {"name": p.name, "download_url": f"{host}/xml/{p.name}"}
@@ -108,6 +117,7 @@ def un_sites(shared_data, settings, monkeypatch):
         "unxml_adopted": f"{base}/extract/",
         "unxml_adopted_index": f"{base}/extract-index",
         "dppa_membership": f"{base}/dppa.csv",
+        "dppa_vetoes": f"{base}/dppa-vetoes.csv",
     }
     monkeypatch.setattr("resolutions.pipeline.fetch.FIRST_MEETINGS_YEAR", MEETING_YEARS[0])
     monkeypatch.setattr("resolutions.pipeline.fetch.LAST_MEETINGS_YEAR", MEETING_YEARS[-1])
@@ -134,12 +144,15 @@ def test_sync_downloads_every_source_and_loads_it(un_sites):
         Source.UNXML,
         Source.DHL_VETO,
         Source.DHL_MEETINGS,
+        Source.DPPA_VETOES,
+        Source.DEDUCED,
     }
     # The newest file in the list was taken (its version is the date in its name).
     assert SourceImport.objects.get(source=Source.UNDL).version == "2026-02-06"
     draft = Draft.objects.get(draft_symbol="S/2022/431")
     assert draft.outcome == Outcome.VETOED
     assert draft.press_release == "SC/14911"  # from the 2022 meetings table
+    assert draft.sources["dppa_vetoes"]["values"]["vetoed_by"] == ["CHN", "RUS"]
 
 
 def test_import_undl_without_a_path_downloads_the_newest_file(un_sites, shared_data):

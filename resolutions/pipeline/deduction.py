@@ -1,0 +1,323 @@
+"""Member votes deduced from the official tally, the vetoing seats and who sat that day.
+
+No official source publishes member votes on drafts that failed, but an official
+tally often settles them: on 13–2–0 with China and the Russian Federation named as
+vetoing (S/2022/431) the other thirteen voted yes; on 15–0–0 all fifteen did. Where
+the facts settle only some members (13–2–0 with one named vetoer: the other no is an
+elected member's, so only the permanent members are settled), only those are derived.
+
+``settle`` is the pure rule; ``deduce_votes`` is the one writer of ``MemberVote`` rows
+with ``source = DEDUCED``. It recomputes them whole after every sync and refresh: a
+vote no longer settled is deleted, a vote any source gives is never replaced (a
+source's vote is a fact, a deduced one follows from facts), and each deduced vote's
+``note`` names what it was deduced from.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+
+from resolutions.bulk import bulk_insert, bulk_update
+from resolutions.models import Draft
+from resolutions.outcomes import refresh_outcomes
+from resolutions.signals import record_changed
+from votes.calendar import CouncilCalendar
+from votes.choices import Evidence, Modality, NonVoting, Outcome, Position, Source, evidence_of
+from votes.models import MemberVote
+from votes.outcome import Decision, Tally, decide
+from votes.seating import place
+from votes.seats import seat_sort_key
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member sitting on the day: its state, and its permanent seat if it has one."""
+
+    state_id: int
+    seat: str | None = None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the official sources say of one vote."""
+
+    on: date
+    tally: Tally  # yes, no, abstain as recorded
+    sitting: Sequence[Member]
+    vetoed_by: frozenset[str] = frozenset()  # permanent seats named as vetoing
+    known: Mapping[int, str] = field(default_factory=dict)  # state id -> position a source gave
+    procedural: bool = False
+    stated: str | None = None  # the outcome an official source states, if any
+
+
+def settle(facts: Facts) -> dict[int, str]:
+    """The votes the facts settle, state id -> position, for members with no known vote.
+
+    Each member without a known vote can take any position whose count the tally
+    leaves open; a permanent member not named as vetoing cannot have voted no on a
+    draft that had the majority (its no would have been a veto); members not counted
+    in the tally did not vote. A member left with one possible position has it; a
+    position exactly as many members can still take as it has votes left goes to them
+    all. Repeated until nothing changes. Facts that contradict each other settle nothing.
+    """
+    remaining = _remaining(facts)
+    outcome = _outcome(facts)
+    if remaining is None or outcome is None:
+        return {}
+    settled: dict[int, str] = {}
+    open_members = [m for m in facts.sitting if m.state_id not in facts.known]
+    for member in open_members:
+        if member.seat in facts.vetoed_by:
+            settled[member.state_id] = Position.NO
+            remaining[Position.NO] -= 1
+    if remaining[Position.NO] < 0:
+        return {}
+    # On a draft vetoed or adopted by Article 27, every permanent member's no is a veto,
+    # and the veto lists name every veto: the others did not vote no.
+    no_other_no = not facts.procedural and outcome in (Outcome.VETOED, Outcome.ADOPTED)
+    candidates = {
+        m.state_id: {p for p in remaining if not (m.seat and no_other_no and p == Position.NO)}
+        for m in open_members
+        if m.state_id not in settled
+    }
+    _propagate(candidates, remaining, settled)
+    return settled
+
+
+def _remaining(facts: Facts) -> Counter | None:
+    """Votes of each position the tally leaves for the members with no known vote."""
+    members = {m.state_id for m in facts.sitting}
+    tally = facts.tally
+    cast = tally.yes + tally.no + tally.abstain
+    if cast > len(members) or not set(facts.known) <= members:
+        return None
+    if tally.non_voting and cast + tally.non_voting != len(members):
+        return None  # a stated count of non-voting members that does not fit who sat
+    remaining: Counter[str] = Counter(
+        {
+            Position.YES.value: tally.yes,
+            Position.NO.value: tally.no,
+            Position.ABSTAIN.value: tally.abstain,
+            Position.NON_VOTING.value: len(members) - cast,
+        }
+    )
+    remaining.subtract(Counter(facts.known.values()))
+    if min(remaining.values()) < 0:
+        return None
+    for member in facts.sitting:
+        said = facts.known.get(member.state_id)
+        if said is not None and member.seat in facts.vetoed_by and said != Position.NO:
+            return None  # a source gives a vote the veto list contradicts
+    return remaining
+
+
+def _outcome(facts: Facts) -> str | None:
+    """The outcome by Article 27 on the tally and the vetoing seats; None where the facts
+    contradict each other (a stated outcome that differs, a "veto" short of the majority)."""
+    result = decide(
+        Decision(
+            on=facts.on,
+            procedural=facts.procedural,
+            recorded=facts.tally,
+            permanent_no=facts.vetoed_by,
+        )
+    )
+    if facts.stated and facts.stated != result.outcome:
+        return None
+    if facts.vetoed_by and result.outcome != Outcome.VETOED:
+        return None
+    return result.outcome
+
+
+def _propagate(candidates: dict[int, set[str]], remaining: Counter, settled: dict) -> None:
+    changed = True
+    while changed and candidates:
+        changed = False
+        for state_id in list(candidates):
+            options = {p for p in candidates[state_id] if remaining[p] > 0}
+            candidates[state_id] = options
+            if len(options) == 1:
+                _assign(state_id, options.pop(), candidates, remaining, settled)
+                changed = True
+        for position in list(remaining):
+            able = [s for s, options in candidates.items() if position in options]
+            if able and len(able) == remaining[position]:
+                for state_id in able:
+                    _assign(state_id, position, candidates, remaining, settled)
+                changed = True
+
+
+def _assign(state_id: int, position: str, candidates: dict, remaining: Counter, settled: dict):
+    settled[state_id] = position
+    remaining[position] -= 1
+    del candidates[state_id]
+
+
+# The writer ------------------------------------------------------------------------
+
+
+@dataclass
+class DeductionSummary:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    drafts: set[int] = field(default_factory=set)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+    def __str__(self) -> str:
+        verdict = "" if self.changed else " (nothing changed)"
+        return (
+            f"{Source.DEDUCED.label}: {self.created} votes deduced, {self.updated} updated, "
+            f"{self.deleted} no longer settled, on {len(self.drafts)} drafts{verdict}"
+        )
+
+
+def _official(origin: str | None) -> bool:
+    return bool(origin) and origin in Source.values and evidence_of(origin) == Evidence.OFFICIAL
+
+
+def _candidates() -> Iterable[Draft]:
+    """Recorded votes with an official tally, official date, and fewer votes than members."""
+    drafts = (
+        Draft.objects.filter(modality=Modality.RECORDED_VOTE, date__isnull=False)
+        .exclude(Q(recorded_yes=None) | Q(recorded_no=None) | Q(recorded_abstain=None))
+        .annotate(
+            given=Count("member_votes", filter=~Q(member_votes__source=Source.DEDUCED)),
+        )
+        .filter(given__lt=15)
+        .only(
+            "pk",
+            "date",
+            "procedural",
+            "recorded_yes",
+            "recorded_no",
+            "recorded_abstain",
+            "recorded_non_voting",
+            "recorded_outcome",
+            "recorded_vetoed_by",
+            "field_sources",
+            "draft_symbol",
+            "resolution_number",
+            "resolution_year",
+        )
+        .order_by("pk")
+    )
+    for draft in drafts.iterator(chunk_size=2000):
+        sources = draft.field_sources or {}
+        vetoes = sources.get("recorded_vetoed_by")
+        if not (_official(sources.get("recorded_yes")) and _official(sources.get("date"))):
+            continue
+        if draft.recorded_vetoed_by and not _official(vetoes):
+            continue
+        yield draft
+
+
+def _facts(draft: Draft, known: dict[int, str], calendar: CouncilCalendar) -> Facts:
+    stated = draft.recorded_outcome or None
+    if stated and not _official((draft.field_sources or {}).get("recorded_outcome")):
+        stated = None
+    return Facts(
+        on=draft.date,
+        tally=draft.recorded_tally,
+        sitting=[Member(s.state_id, s.seat) for s in calendar.sitting(draft.date)],
+        vetoed_by=frozenset(draft.recorded_vetoed_by or ()),
+        known=known,
+        procedural=bool(draft.procedural),
+        stated=stated,
+    )
+
+
+def reason(draft: Draft, known: int) -> str:
+    """What a deduced vote was deduced from, in words (kept in the vote's note)."""
+    sources = draft.field_sources or {}
+    label = Source(sources["recorded_yes"]).label
+    words = f"Deduced from the {draft.recorded_tally} tally ({label})"
+    if draft.recorded_vetoed_by:
+        seats = ", ".join(sorted(draft.recorded_vetoed_by, key=seat_sort_key))
+        words += f", the vetoes by {seats} ({Source(sources['recorded_vetoed_by']).label})"
+    if known:
+        words += f", the {known} member votes a source gives"
+    return words + f" and the members sitting on {draft.date:%d %B %Y} (UN DPPA membership)"
+
+
+def deduce_votes(calendar: CouncilCalendar | None = None) -> DeductionSummary:
+    """Make the stored deduced votes exactly those the official facts settle; refresh outcomes."""
+    calendar = calendar or CouncilCalendar()
+    summary = DeductionSummary()
+    drafts = {d.pk: d for d in _candidates()}
+    stored: dict[int, dict[int, MemberVote]] = {}
+    for vote in MemberVote.objects.filter(
+        Q(draft_id__in=list(drafts)) | Q(source=Source.DEDUCED)
+    ).order_by("pk"):
+        stored.setdefault(vote.draft_id, {})[vote.state_id] = vote
+    create: list[MemberVote] = []
+    update: list[MemberVote] = []
+    delete: list[MemberVote] = []
+    for draft_id in sorted((set(drafts) | set(stored)) - _restored(set(stored) - set(drafts))):
+        have = stored.get(draft_id, {})
+        wanted = _wanted(drafts.get(draft_id), have, calendar)
+        _plan(drafts.get(draft_id), draft_id, wanted, have, calendar, (create, update, delete))
+    MemberVote.objects.filter(pk__in=[v.pk for v in delete]).delete()
+    bulk_update(update, ["position", "non_voting", "note", "name_at_vote", "seat", "source"])
+    bulk_insert(create)
+    summary.created, summary.updated, summary.deleted = len(create), len(update), len(delete)
+    summary.drafts = {v.draft_id for v in [*create, *update, *delete]}
+    if summary.drafts:
+        refresh_outcomes(sorted(summary.drafts), calendar=calendar)
+        record_changed(Draft)
+    return summary
+
+
+def _restored(draft_ids: set[int]) -> set[int]:
+    """Drafts with deduced votes but no official tally: restored from this site's dump by
+    an editor's file (import_votes), which keeps each vote's source. The official facts
+    they were deduced from are not loaded, so they are left as restored, not deleted."""
+    rows = Draft.objects.filter(pk__in=draft_ids).values_list("pk", "field_sources")
+    return {pk for pk, sources in rows if not _official((sources or {}).get("recorded_yes"))}
+
+
+def _given(vote: MemberVote) -> bool:
+    """A vote a source or an editor gave (compiled votes yield to deduced ones)."""
+    return vote.source != Source.DEDUCED and evidence_of(vote.source) != Evidence.COMPILED
+
+
+def _wanted(draft: Draft | None, have: dict[int, MemberVote], calendar) -> dict[int, str]:
+    if draft is None:
+        return {}
+    known = {state_id: v.position for state_id, v in have.items() if _given(v)}
+    if len(known) == len(calendar.sitting(draft.date)):
+        return {}
+    return settle(_facts(draft, known, calendar))
+
+
+def _plan(draft, draft_id: int, wanted: dict, have: dict, calendar, changes: tuple) -> None:
+    create, update, delete = changes
+    for state_id, vote in have.items():
+        if vote.source == Source.DEDUCED and state_id not in wanted:
+            delete.append(vote)
+    if not wanted:
+        return
+    note = reason(draft, sum(1 for v in have.values() if _given(v)))[:300]
+    for state_id, position in wanted.items():
+        old = have.get(state_id)
+        target = old or MemberVote(draft_id=draft_id, state_id=state_id)
+        before = _stored(old) if old else None
+        target.position, target.non_voting, target.note = position, NonVoting.UNSPECIFIED, note
+        target.source = Source.DEDUCED
+        place(target, draft.date, calendar)
+        if old is None:
+            create.append(target)
+        elif _stored(target) != before:
+            update.append(target)
+
+
+def _stored(vote: MemberVote) -> tuple:
+    return (vote.position, vote.non_voting, vote.note, vote.name_at_vote, vote.seat_id, vote.source)

@@ -1,0 +1,557 @@
+"""Secondary sources (third-party compilations): checked against the official record.
+
+The Voting-Agent compilation, the Yordán veto list and the unsc_for_us sample of failed
+drafts rank below every official source (``votes.choices.SECONDARY``). Loading one:
+
+* **never creates a draft nor sets a draft's field**: each record is matched to the
+  draft the official sources describe (by resolution number, draft symbol, or meeting);
+  a record that matches none is reported, not loaded;
+* stores what it said under ``Draft.sources[source]`` (its version and location), so
+  that the page and the exports can name it;
+* **checks it** against the official record: the date, the tally, the vetoing seats,
+  the stated outcome and every member vote an official source, the deduction or an
+  editor gave. Where it agrees, its member votes are written for the members that have
+  none (``MemberVote.source`` is the compilation's); where it disagrees, each difference
+  is a ``Disagreement`` detected by the compilation, and its votes are kept in the
+  entry's ``held_back`` (a suggestion for an editor), never written;
+* writes nothing a parser's check found wrong: those values are already left out of
+  the records, and the faults are counted by kind in the summary.
+
+Its votes and disagreements have this one writer, recomputed whole on every load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from resolutions.bulk import bulk_insert, bulk_update
+from resolutions.models import Disagreement, Draft
+from resolutions.outcomes import refresh_outcomes
+from resolutions.pipeline.member_votes import CheckedVote, VoteChecker, fingerprint
+from resolutions.pipeline.summary import ImportSummary, recorded_import
+from resolutions.source_entries import SourceEntry, SourceValues
+from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
+from resolutions.sources.values import seat_codes
+from votes.calendar import CouncilCalendar
+from votes.choices import Evidence, Outcome, Source, evidence_of
+from votes.models import MemberVote
+from votes.reference.load import load_reference_data
+from votes.seating import place
+from votes.seats import seat_sort_key
+
+# Parts of drafts, amendments and preliminary questions are votes of their own, not the
+# draft's: loading them onto the draft would give it another vote's member votes.
+WHOLE_DRAFT = "draft"
+
+
+def load_secondary(
+    parsed: ParsedSource, *, dry_run: bool = False, sha256: str = ""
+) -> ImportSummary:
+    """Check one parsed secondary source against the official record and load it."""
+    summary = ImportSummary(parsed.source, parsed.version, dry_run=dry_run)
+    summary.warnings = list(parsed.warnings)
+    digest = sha256 or hashlib.sha256(repr(parsed.records).encode()).hexdigest()
+    recorded_import(
+        summary,
+        str(parsed.location),
+        lambda: _SecondaryLoader(parsed, summary).run(),
+        model=Draft,
+        sha256=digest,
+    )
+    return summary
+
+
+@dataclass
+class Checked:
+    """One record matched to its draft, and what checking it against the record found."""
+
+    draft: Draft
+    record: DraftRecord
+    votes: list[CheckedVote] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)  # disagreements, as the loader stores them
+    unverified: str = ""  # why its votes could not be checked (no official tally)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def publishable(self) -> bool:
+        return bool(self.votes) and not self.problems and not self.unverified
+
+
+class _Index:
+    """The drafts the official sources describe, by resolution, symbol and meeting."""
+
+    def __init__(self, drafts: list[Draft]):
+        self.by_resolution = {d.resolution_number: d for d in drafts if d.resolution_number}
+        self.by_symbol: dict[str, list[Draft]] = defaultdict(list)
+        self.by_meeting: dict[str, list[Draft]] = defaultdict(list)
+        for draft in drafts:
+            if draft.draft_symbol:
+                self.by_symbol[draft.draft_symbol].append(draft)
+            if draft.meeting is not None:
+                self.by_meeting[draft.meeting.symbol].append(draft)
+
+    def match(self, record: DraftRecord) -> Draft | None:
+        if record.resolution_number:
+            return self.by_resolution.get(record.resolution_number)
+        symbol = record.draft_symbol
+        if symbol and not symbol.startswith("S/PV.") and symbol in self.by_symbol:
+            return _one(self.by_symbol[symbol], record)
+        # By its meeting: a draft the official sources know without its symbol (the
+        # meetings tables leave some out), or a record that names only the meeting.
+        meeting = record.meeting_symbol or (symbol if symbol.startswith("S/PV.") else "")
+        drafts = [
+            d
+            for d in self.by_meeting.get(meeting, [])
+            if not d.resolution_number and d.draft_symbol in ("", symbol, meeting)
+        ]
+        return _one(drafts, record) if drafts else None
+
+
+def _one(drafts: list[Draft], record: DraftRecord) -> Draft | None:
+    """The one draft that can be the record's: on its day, else the only one that year."""
+    if record.date is not None:
+        same_day = [d for d in drafts if d.date == record.date]
+        if len(same_day) == 1:
+            return same_day[0]
+    year = record.date.year if record.date else (record.extra or {}).get("year")
+    if year is None and record.extra.get("date_as_written"):
+        year = record.extra["date_as_written"].year
+    same_year = [d for d in drafts if year is None or d.date.year == year]
+    return same_year[0] if len(same_year) == 1 else None
+
+
+class _SecondaryLoader:
+    def __init__(self, parsed: ParsedSource, summary: ImportSummary):
+        load_reference_data()
+        self.parsed = parsed
+        self.source = parsed.source
+        self.summary = summary
+        self.calendar = CouncilCalendar()
+        self.checker = VoteChecker(self.calendar, str(parsed.location))
+
+    def run(self) -> None:
+        drafts = list(
+            Draft.objects.select_related("meeting").prefetch_related("vetoes__seat").order_by("pk")
+        )
+        matched = self.match(_Index(drafts))
+        stored = _stored_votes(list(matched))
+        checks = [
+            self.check(draft, record, stored.get(draft.pk, {})) for draft, record in matched.items()
+        ]
+        entries_changed = self.write_entries(drafts, checks)
+        votes_changed = self.write_votes(checks, stored)
+        self.summary.conflicts = self.write_disagreements(checks)
+        if votes_changed:
+            refresh_outcomes(sorted(votes_changed), calendar=self.calendar)
+        self.count(checks, entries_changed | votes_changed)
+
+    # matching ---------------------------------------------------------------------
+    def match(self, index: _Index) -> dict[Draft, DraftRecord]:
+        matched: dict[Draft, DraftRecord] = {}
+        unmatched: list[DraftRecord] = []
+        repeated, other_votes = 0, Counter[str]()
+        for record in self.parsed.records:
+            for kind, _detail in record.extra.get("faults", ()):
+                self.summary.faults[kind] += 1
+            vote_on = record.extra.get("vote_on", WHOLE_DRAFT)
+            if vote_on != WHOLE_DRAFT:
+                other_votes[vote_on] += 1
+                continue
+            draft = index.match(record)
+            if draft is None:
+                unmatched.append(record)
+            elif draft in matched:
+                repeated += 1
+            else:
+                matched[draft] = record
+        self._report_matching(unmatched, repeated, other_votes)
+        return matched
+
+    def _report_matching(self, unmatched: list, repeated: int, other_votes: Counter) -> None:
+        warnings = self.summary.warnings
+        for kind, n in sorted(other_votes.items()):
+            warnings.append(
+                f"{n} vote(s) on a {kind.replace('_', ' ')}, not on a whole draft: not loaded"
+            )
+        if repeated:
+            warnings.append(
+                f"{repeated} record(s) describe a draft another record did: counted once"
+            )
+        if unmatched:
+            named = ", ".join(_named(r) for r in unmatched[:8])
+            more = f" and {len(unmatched) - 8} more" if len(unmatched) > 8 else ""
+            warnings.append(
+                f"{len(unmatched)} record(s) match no vote the official sources record, so "
+                f"nothing of them is loaded: {named}{more}"
+            )
+
+    # checking ---------------------------------------------------------------------
+    def check(self, draft: Draft, record: DraftRecord, have: dict[int, MemberVote]) -> Checked:
+        checked = Checked(draft, record)
+        self._check_date(checked)
+        self._check_votes(checked)
+        self._check_tally(checked, have)
+        self._check_vetoes(checked)
+        self._check_members(checked, have)
+        return checked
+
+    def _problem(self, checked: Checked, kind: str, name: str, official, said, detail: str) -> None:
+        origin = _origin(checked.draft, name)
+        checked.problems.append(
+            {
+                "kind": kind,
+                "field": name,
+                "values": {origin: official, self.source: said},
+                "detected_by": self.source,
+                "detail": detail,
+            }
+        )
+
+    def _check_date(self, checked: Checked) -> None:
+        record, on = checked.record, checked.draft.date
+        extra = record.extra or {}
+        if record.date is not None:
+            if _swapped(record.date) == on:
+                # Day and month swapped where the file's own order could not tell: the
+                # same fault as the parser's day_month_swapped, caught here.
+                self.summary.faults["day_month_swapped_official_date"] += 1
+                checked.notes.append(
+                    f"dated {record.date.isoformat()} in the file, day and month swapped; "
+                    f"the official date is {on.isoformat()}"
+                )
+            elif record.date != on:
+                self._problem(
+                    checked,
+                    "date",
+                    "date",
+                    on.isoformat(),
+                    record.date.isoformat(),
+                    f"{self._label} dates this vote {record.date:%d %B %Y}",
+                )
+            return
+        if extra.get("date_deduced") == on or on in extra.get("date_candidates", ()):
+            # A date the parser withheld as swapped (or swappable) whose reading is the
+            # official date: the record is of this vote (the fault is counted by kind).
+            checked.notes.append(
+                f"dated {extra['date_as_written']} in the file, day and month swapped; "
+                f"the official date {on.isoformat()} confirms the swap"
+            )
+            return
+        if "date_as_written" not in extra and extra.get("year") == on.year:
+            return  # the sample gives years only
+        written = extra.get("date_as_written") or extra.get("year")
+        self._problem(
+            checked,
+            "date",
+            "date",
+            on.isoformat(),
+            str(written),
+            f"{self._label}'s date ({written}) is not the official one",
+        )
+
+    def _check_votes(self, checked: Checked) -> None:
+        record, draft = checked.record, checked.draft
+        if not record.votes:
+            return
+        if not (draft.draft_symbol or draft.resolution_number):
+            # A record the official sources know only by its meeting cannot be published
+            # with votes (resolutions.rules.publishing_needs): an editor adds its symbol.
+            named = f" ({record.draft_symbol} here)" if record.draft_symbol else ""
+            checked.unverified = f"the official record names no draft symbol{named}"
+        try:
+            checked.votes = self.checker.check(record, draft.date)
+        except SourceError as exc:
+            checked.unverified = exc.reason
+
+    def _check_tally(self, checked: Checked, have: dict[int, MemberVote]) -> None:
+        draft, record = checked.draft, checked.record
+        said = _said_tally(checked)
+        if said is None:
+            return
+        official = _official_tally(draft, have, self.calendar)
+        if official is None:
+            checked.unverified = (
+                checked.unverified or "no official tally to check its votes against"
+            )
+            return
+        if said != official:
+            text, recorded = "–".join(str(n) for n in said), "–".join(str(n) for n in official)
+            counted = "member votes count" if record.votes else "tally is"
+            self._problem(
+                checked,
+                "tally",
+                "totals",
+                recorded,
+                text,
+                f"{self._label}'s {counted} {text}; the official tally is {recorded}",
+            )
+
+    def _check_vetoes(self, checked: Checked) -> None:
+        draft, record = checked.draft, checked.record
+        if checked.votes:
+            said = sorted({v.seat for v in checked.votes if v.seat and v.position == "N"})
+        elif record.outcome == Outcome.VETOED and record.vetoed_by:
+            said = seat_codes(record.vetoed_by)
+        else:
+            said = None
+        official = (
+            sorted(v.seat.code for v in draft.vetoes.all())
+            if draft.outcome == Outcome.VETOED
+            else []
+        )
+        if record.outcome and record.outcome != draft.outcome:
+            self._problem(
+                checked,
+                "outcome",
+                "outcome",
+                draft.outcome,
+                record.outcome,
+                f"{self._label} says {Outcome(record.outcome).label.lower()}",
+            )
+        if said is None:
+            return
+        if draft.outcome == Outcome.VETOED and said != official:
+            self._problem(
+                checked,
+                "outcome",
+                "vetoed_by",
+                official,
+                said,
+                f"{self._label} names {_seats(said) or 'no permanent member'} voting no",
+            )
+        elif draft.outcome == Outcome.ADOPTED and said and not draft.procedural:
+            self._problem(
+                checked,
+                "outcome",
+                "vetoed_by",
+                [],
+                said,
+                f"{self._label} has {_seats(said)} voting no on a draft adopted",
+            )
+
+    def _check_members(self, checked: Checked, have: dict[int, MemberVote]) -> None:
+        differ = []
+        for vote in checked.votes:
+            old = have.get(vote.state_id)
+            if old is not None and _checked_against(old) and old.position != vote.position:
+                differ.append(f"{vote.name}: {old.position} ({old.source}), {vote.position} here")
+        if differ:
+            checked.problems.append(
+                {
+                    "kind": "field",
+                    "field": "member votes",
+                    "values": {"recorded": len(differ), self.source: "; ".join(differ)[:500]},
+                    "detected_by": self.source,
+                    "detail": f"{self._label} gives {len(differ)} member vote(s) otherwise",
+                }
+            )
+
+    @property
+    def _label(self) -> str:
+        return Source(self.source).label
+
+    # writing ----------------------------------------------------------------------
+    def write_entries(self, drafts: list[Draft], checks: list[Checked]) -> set[int]:
+        wanted = {c.draft.pk: self._entry(c) for c in checks}
+        changed = []
+        for draft in drafts:
+            sources = dict(draft.sources or {})
+            entry = wanted.get(draft.pk)
+            if sources.get(self.source) == entry:
+                continue
+            if entry is None:
+                if self.source not in sources:
+                    continue
+                sources.pop(self.source)
+            else:
+                sources[self.source] = entry
+            draft.sources = sources
+            changed.append(draft)
+        bulk_update(changed, ["sources"])
+        return {d.pk for d in changed}
+
+    def _entry(self, checked: Checked) -> dict:
+        record = checked.record
+        said = _said_tally(checked)
+        values = SourceValues(
+            date=record.date.isoformat() if record.date else None,
+            draft_symbol=record.draft_symbol or None,
+            resolution=[record.resolution_number, record.resolution_year]
+            if record.resolution_number
+            else None,
+            totals=[*said, None, len(record.votes) or None] if said else None,
+            outcome=record.outcome or None,
+            vetoed_by=seat_codes(record.vetoed_by) if record.vetoed_by else None,
+            votes=fingerprint(checked.votes) if checked.votes else None,
+        )
+        held = None
+        if record.votes and not checked.publishable:
+            reasons = [p["detail"] for p in checked.problems] + [checked.unverified]
+            held = {
+                "reason": "; ".join(r for r in reasons if r),
+                "votes": {_code(v, self.calendar): v.position for v in (checked.votes or [])}
+                or {v.code or v.name: v.position for v in record.votes},
+            }
+        flags = [*record.flags, *checked.notes]
+        entry = SourceEntry(
+            self.parsed.version, record.location, record.url, values, flags, held_back=held
+        )
+        return entry.to_json()
+
+    def write_votes(
+        self, checks: list[Checked], stored: dict[int, dict[int, MemberVote]]
+    ) -> set[int]:
+        """Each matched draft's votes from this source: those that agree, for members with
+        no other vote; none where it disagrees. Returns the drafts whose votes changed."""
+        changes: tuple[list[MemberVote], list[MemberVote], list[MemberVote]] = ([], [], [])
+        for checked in checks:
+            self._plan_votes(checked, stored.get(checked.draft.pk, {}), changes)
+        create, update, delete = changes
+        # Votes on drafts it no longer matches at all.
+        matched = {c.draft.pk for c in checks}
+        delete += MemberVote.objects.filter(source=self.source).exclude(draft_id__in=matched)
+        MemberVote.objects.filter(pk__in=[v.pk for v in delete]).delete()
+        bulk_update(update, ["position", "non_voting", "note", "name_at_vote", "seat", "source"])
+        bulk_insert(create)
+        return {v.draft_id for v in [*create, *update, *delete]}
+
+    def _plan_votes(self, checked: Checked, have: dict[int, MemberVote], changes: tuple) -> None:
+        create, update, delete = changes
+        wanted = {v.state_id: v for v in checked.votes} if checked.publishable else {}
+        delete += [v for s, v in have.items() if v.source == self.source and s not in wanted]
+        for state_id, vote in wanted.items():
+            old = have.get(state_id)
+            if old is not None and old.source != self.source:
+                continue  # an official, deduced, editor's or other compiled vote stands
+            target = old or MemberVote(draft_id=checked.draft.pk, state_id=state_id)
+            before = _stored(old) if old else None
+            target.position, target.non_voting = vote.position, vote.non_voting
+            target.note, target.source = vote.note, self.source
+            place(target, checked.draft.date, self.calendar)
+            if old is None:
+                create.append(target)
+            elif _stored(target) != before:
+                update.append(target)
+
+    def write_disagreements(self, checks: list[Checked]) -> int:
+        wanted = {(c.draft.pk, p["kind"], p["field"]): p for c in checks for p in c.problems}
+        existing = {
+            (d.draft_id, d.kind, d.field): d
+            for d in Disagreement.objects.filter(detected_by=self.source)
+        }
+        stale = [
+            d.pk
+            for key, d in existing.items()
+            if key not in wanted
+            or (d.values, d.detail) != (wanted[key]["values"], wanted[key]["detail"])
+        ]
+        Disagreement.objects.filter(pk__in=stale).delete()
+        kept = {key for key in existing if key in wanted and existing[key].pk not in stale}
+        Disagreement.objects.bulk_create(
+            [
+                Disagreement(
+                    draft_id=key[0],
+                    kind=key[1],
+                    field=key[2],
+                    values=p["values"],
+                    detail=p["detail"],
+                    detected_by=self.source,
+                )
+                for key, p in wanted.items()
+                if key not in kept
+            ],
+            batch_size=500,
+        )
+        return len(wanted)
+
+    def count(self, checks: list[Checked], changed: set[int]) -> None:
+        self.summary.updated = len(changed)
+        self.summary.unchanged = len(checks) - len(changed & {c.draft.pk for c in checks})
+        published = [c for c in checks if c.publishable]
+        held = [c for c in checks if c.record.votes and not c.publishable]
+        self.summary.warnings += [
+            f"{len(checks)} record(s) matched an official record; member votes agreeing "
+            f"with it on {len(published)}, held back on {len(held)} for an editor",
+            *self.checker.warnings,
+        ]
+
+
+def _stored_votes(drafts: list[Draft]) -> dict[int, dict[int, MemberVote]]:
+    stored: dict[int, dict[int, MemberVote]] = defaultdict(dict)
+    for vote in MemberVote.objects.filter(draft_id__in=[d.pk for d in drafts]).order_by("pk"):
+        stored[vote.draft_id][vote.state_id] = vote
+    return stored
+
+
+def _origin(draft: Draft, name: str) -> str:
+    field_name = {
+        "totals": "recorded_yes",
+        "vetoed_by": "recorded_vetoed_by",
+        "outcome": "recorded_outcome",
+    }.get(name, name)
+    return (draft.field_sources or {}).get(field_name) or "official record"
+
+
+def _checked_against(vote: MemberVote) -> bool:
+    """An official, deduced or editor's vote: what a compilation is checked against
+    (another compilation's votes are not)."""
+    return evidence_of(vote.source) != Evidence.COMPILED
+
+
+def _official(origin: str | None) -> bool:
+    return bool(origin) and origin in Source.values and evidence_of(origin) == Evidence.OFFICIAL
+
+
+def _official_tally(
+    draft: Draft, have: dict[int, MemberVote], calendar: CouncilCalendar
+) -> tuple[int, int, int] | None:
+    """Yes, no, abstain as an official source records them, or its member votes count."""
+    if draft.recorded_tally is not None and _official(
+        (draft.field_sources or {}).get("recorded_yes")
+    ):
+        tally = draft.recorded_tally
+        return (tally.yes, tally.no, tally.abstain)
+    official = [v.position for v in have.values() if evidence_of(v.source) == Evidence.OFFICIAL]
+    if len(official) == len(calendar.sitting(draft.date)):
+        counts = Counter(official)
+        return (counts["Y"], counts["N"], counts["A"])
+    return None
+
+
+def _said_tally(checked: Checked) -> tuple[int, int, int] | None:
+    record = checked.record
+    if checked.votes:
+        counts = Counter(v.position for v in checked.votes)
+        return (counts["Y"], counts["N"], counts["A"])
+    if record.recorded_yes is not None and record.recorded_no is not None:
+        return (record.recorded_yes, record.recorded_no, record.recorded_abstain or 0)
+    return None
+
+
+def _swapped(day: date) -> date | None:
+    try:
+        return date(day.year, day.day, day.month) if day.day <= 12 else None
+    except ValueError:
+        return None
+
+
+def _seats(seats: list[str]) -> str:
+    return ", ".join(sorted(seats, key=seat_sort_key))
+
+
+def _code(vote: CheckedVote, calendar: CouncilCalendar) -> str:
+    return calendar.states[vote.state_id].code
+
+
+def _named(record: DraftRecord) -> str:
+    if record.resolution_number:
+        return f"S/RES/{record.resolution_number} ({record.resolution_year})"
+    when = record.date or (record.extra or {}).get("year") or ""
+    return f"{record.draft_symbol or record.meeting_symbol or record.location} ({when})"
+
+
+def _stored(vote: MemberVote) -> tuple:
+    return (vote.position, vote.non_voting, vote.note, vote.name_at_vote, vote.seat_id, vote.source)

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from django.db import models
 from django.db.models import Exists, Max, Min, OuterRef, Q
 
+from resolutions.caching import cached
 from resolutions.models import Draft, SourceImport
 from resolutions.source_entries import version_key
 from votes.choices import Evidence, Modality, Outcome, Source, evidence_of
@@ -269,7 +270,8 @@ def freshness(spans: dict[str, Span]) -> list[Freshness]:
 
 @dataclass(frozen=True)
 class FailedDraftFacts:
-    """Vetoed and not-adopted published drafts, and which have any member votes."""
+    """Vetoed and not-adopted published drafts, and which have any member votes;
+    beside them, the same for vetoed drafts alone and for every recorded vote."""
 
     total: int
     with_votes: int
@@ -277,31 +279,54 @@ class FailedDraftFacts:
     all_from: int | None
     # How many have member votes before that year.
     with_votes_before: int
+    vetoed: int = 0
+    vetoed_with_votes: int = 0
+    recorded: int = 0  # every published recorded vote (not those adopted without a vote)
+    recorded_with_votes: int = 0
 
     @property
     def without_votes(self) -> int:
         return self.total - self.with_votes
 
 
+FAILED = (Outcome.VETOED, Outcome.NOT_ADOPTED)
+
+
 def failed_draft_facts() -> FailedDraftFacts:
-    """One query: each failed draft's date and whether it has member votes."""
+    """One query: each published recorded vote's date, outcome and whether it has
+    member votes."""
     rows = sorted(
         Draft.objects.published()
-        .filter(outcome__in=[Outcome.VETOED, Outcome.NOT_ADOPTED])
+        .recorded_votes()
         .annotate(has_any=Exists(MemberVote.objects.filter(draft=OuterRef("pk"))))
-        .values_list("date", "has_any")
+        .values_list("date", "outcome", "has_any")
     )
-    lacking = [on for on, has in rows if not has]
+    failed = [(on, has) for on, outcome, has in rows if outcome in FAILED]
+    vetoed = [has for _, outcome, has in rows if outcome == Outcome.VETOED]
+    lacking = [on for on, has in failed if not has]
     all_from = None
-    if rows and rows[-1][1]:
-        all_from = lacking[-1].year + 1 if lacking else rows[0][0].year
-    before = [has for on, has in rows if all_from is not None and on.year < all_from]
+    if failed and failed[-1][1]:
+        all_from = lacking[-1].year + 1 if lacking else failed[0][0].year
+    before = [has for on, has in failed if all_from is not None and on.year < all_from]
     return FailedDraftFacts(
-        total=len(rows),
-        with_votes=sum(1 for _, has in rows if has),
+        total=len(failed),
+        with_votes=sum(1 for _, has in failed if has),
         all_from=all_from,
         with_votes_before=sum(before),
+        vetoed=len(vetoed),
+        vetoed_with_votes=sum(vetoed),
+        recorded=len(rows),
+        recorded_with_votes=sum(1 for *_, has in rows if has),
     )
+
+
+def verb(n: int) -> str:
+    return "has" if n == 1 else "have"
+
+
+def have(n: int) -> str:
+    """'1 has', '3 have'."""
+    return f"{n} {verb(n)}"
 
 
 def failed_drafts_caveat(facts: FailedDraftFacts) -> str:
@@ -310,17 +335,19 @@ def failed_drafts_caveat(facts: FailedDraftFacts) -> str:
         return "No vetoed or failed draft is in the record."
     if not facts.without_votes:
         return f"All {facts.total} vetoed or failed drafts have member votes and are counted."
+    rest = facts.without_votes
     said = (
-        f"Of the {facts.total} drafts vetoed or not adopted, {facts.with_votes} have "
-        f"member votes; the other {facts.without_votes} are known only by their totals "
-        "and vetoing members, so they are left out of counts of member votes."
+        f"Of the {facts.total} drafts vetoed or not adopted, {have(facts.with_votes)} "
+        f"member votes; the other {rest} {'is' if rest == 1 else 'are'} known only by "
+        "totals and vetoing members, so left out of counts of member votes."
     )
     if facts.all_from is None:
         return said
-    if facts.with_votes_before:
+    before = facts.with_votes_before
+    if before:
         return (
-            f"{said} Before {facts.all_from} only {facts.with_votes_before} of them have "
-            "member votes: the member-by-member record there is mostly adopted resolutions."
+            f"{said} Before {facts.all_from} only {before} of them {verb(before)} member "
+            "votes: the member-by-member record there is mostly adopted resolutions."
         )
     return (
         f"{said} Before {facts.all_from} the member-by-member record is only adopted resolutions."
@@ -378,11 +405,34 @@ def coverage() -> Coverage:
 
 
 def counting_caveats(scopes: tuple[str, ...] = tuple(SCOPES)) -> dict[str, object]:
-    """What a counting page says of its figures' basis. Queries: two."""
-    facts = failed_draft_facts()
-    periods = uncovered_periods(source_spans())
-    return {
-        "facts": facts,
-        "failed_caveat": failed_drafts_caveat(facts),
-        "gaps_caveat": gaps_caveat(periods, scopes),
-    }
+    """What a counting page says of its figures' basis, kept in the shared cache under
+    the record's version (resolutions.caching). Queries: two, when not cached."""
+
+    def compute() -> dict[str, object]:
+        facts = failed_draft_facts()
+        periods = uncovered_periods(source_spans())
+        return {
+            "facts": facts,
+            "failed_caveat": failed_drafts_caveat(facts),
+            "gaps_caveat": gaps_caveat(periods, scopes),
+        }
+
+    return cached("counting_caveats", scopes, compute)
+
+
+def p5_basis(facts: FailedDraftFacts) -> str:
+    """The n behind the P5 page's figures."""
+    return (
+        f"Agreement and splits count the {facts.recorded_with_votes} of the record's "
+        f"{facts.recorded} recorded votes that have member votes; vetoes count all "
+        f"{facts.vetoed} vetoed drafts, {facts.vetoed_with_votes} of them with member votes."
+    )
+
+
+def veto_basis(facts: FailedDraftFacts) -> str:
+    """The n behind the vetoes page's counts."""
+    return (
+        f"The record holds {facts.vetoed} vetoed drafts; {facts.vetoed_with_votes} of them "
+        f"{verb(facts.vetoed_with_votes)} member votes, the others only the totals and "
+        "the vetoing members, which is all a veto count needs."
+    )

@@ -505,3 +505,13 @@ class RecordVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Record changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class WorklistEntry(Draft):
+    """The editors' worklist in the admin: a published record whose member votes are
+    incomplete (``DraftQuerySet.incomplete_votes``). A view of drafts, not a table."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "worklist entry"
+        verbose_name_plural = "editors' worklist: incomplete member votes"

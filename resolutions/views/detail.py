@@ -6,6 +6,7 @@ from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from resolutions.models import Disagreement, Draft, undocs_url
+from resolutions.wording import disagreement_lines
 from votes.choices import Position, Source
 from votes.models import MemberState, MemberVote, Veto
 from votes.names import default_resolver, seat_holder_name
@@ -49,7 +50,7 @@ def detail(request, pk: int):
             "groups": groups,
             "bar": _tally_bar(draft),
             "provenance": _provenance(draft),
-            "disagreements": disagreements,
+            "disagreements": disagreement_lines(disagreements, draft.date),
             "tally_disputed": any(d.kind == Disagreement.Kind.TALLY for d in disagreements),
             "unrecorded": missing,
             "previous": _neighbour(draft, before=True),

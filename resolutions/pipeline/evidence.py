@@ -7,11 +7,13 @@ When the sources give a draft different dates, each date is weighed by, in turn:
    be right, nor, for a vote whose meeting no source names, a day on which no
    meeting is recorded in a year whose meetings are dated (:class:`MeetingOrder`);
    many official records outweigh one;
-2. the rank of the sources giving it: an official UN publication over the
-   1946–2021 reconstruction of the voting data or a third-party compilation
-   (``votes.choices.evidence_of``);
+2. the rank of the sources giving it: an official UN publication over a
+   third-party compilation (``votes.choices.evidence_of``); the 1946–2021
+   reconstruction of the Library's voting data counts as the Library's (see
+   :func:`rank`);
 3. how many independent sources agree on it;
-4. whether it is the date of the draft's own meeting record;
+4. whether it is the date of the draft's own meeting record, as a source other
+   than those giving the date dates that meeting;
 5. failing all of these, the fixed order of trust of ``merge.PRIORITY``.
 
 :func:`choose` returns the choice with its reason in words; the merge stores that
@@ -36,24 +38,34 @@ FIELDS = ("date",)
 MEETING_NUMBER = re.compile(r"^S/PV\.(\d+)")
 
 # The rank of what a source's value rests on, strongest first.
-OFFICIAL, RECONSTRUCTED, COMPILED = 3, 2, 1
+OFFICIAL, COMPILED, OTHER = 3, 1, 2
 RANK_WORDS = {
     OFFICIAL: "an official UN source",
-    RECONSTRUCTED: "the 1946–2021 reconstruction of the voting data",
+    OTHER: "starter or deduced data",
     COMPILED: "a third-party compilation",
 }
 
 
+def reconstructed(entry: dict) -> bool:
+    return "reconstructed" in str(entry.get("version", "")).lower()
+
+
 def rank(source: str, entry: dict) -> int:
-    """OFFICIAL, RECONSTRUCTED or COMPILED: what a source's value for a draft rests on."""
-    if "reconstructed" in str(entry.get("version", "")).lower():
-        return RECONSTRUCTED
+    """OFFICIAL, OTHER or COMPILED: what a source's value for a draft rests on.
+
+    The 1946–2021 reconstruction of the Library's voting data ranks as the Library's
+    own: it rebuilds the dates the Library's catalogue gives each resolution (record
+    280321 dates S/RES/338 (1973) 22 October; the meetings table gives 21 October,
+    the day its night meeting began). It gives way where the others agree on
+    another date or the meeting order rules its date out (S/RES/726 (1992) on
+    1 January), but not on rank alone. It dates no meeting in :class:`MeetingOrder`.
+    """
     evidence = evidence_of(source)
     if evidence == Evidence.COMPILED:
         return COMPILED
     if evidence == Evidence.OFFICIAL:
         return OFFICIAL
-    return RECONSTRUCTED  # starter data, deductions: below the UN's own publications
+    return OTHER  # starter data, deductions: below the UN's own publications
 
 
 def meeting_number(symbol) -> int | None:
@@ -69,10 +81,12 @@ def _day(value) -> date | None:
 
 
 class MeetingOrder:
-    """The meetings the official record dates: meeting number -> its date."""
+    """The meetings the official record dates: meeting number -> its date, and which
+    sources date it (so that a source is not taken to confirm itself)."""
 
-    def __init__(self, dates: dict[int, date]):
+    def __init__(self, dates: dict[int, date], dated_by: dict[int, set[str]] | None = None):
         self.dates = dict(dates)
+        self.dated_by = dated_by or {}
         self.numbers = sorted(self.dates)
         self.days = frozenset(self.dates.values())
         self.years = frozenset(d.year for d in self.days)
@@ -82,13 +96,16 @@ class MeetingOrder:
         """From many drafts' ``sources`` dicts: the (meeting, date) pairs that official,
         not reconstructed, sources give; a meeting given two dates is left out."""
         seen: dict[int, set[date]] = {}
+        by: dict[int, set[str]] = {}
         for sources in entries:
             for source, entry in (sources or {}).items():
                 values = (entry or {}).get("values", {})
                 number, day = meeting_number(values.get("meeting")), _day(values.get("date"))
-                if number and day and rank(source, entry) == OFFICIAL:
+                if number and day and rank(source, entry) == OFFICIAL and not reconstructed(entry):
                     seen.setdefault(number, set()).add(day)
-        return cls({n: days.pop() for n, days in seen.items() if len(days) == 1})
+                    by.setdefault(number, set()).add(source)
+        dates = {n: days.pop() for n, days in seen.items() if len(days) == 1}
+        return cls(dates, {n: by[n] for n in dates})
 
     def bounds(self, number: int) -> tuple[tuple[int, date] | None, tuple[int, date] | None]:
         """The nearest dated meetings numbered before and after ``number``."""
@@ -115,8 +132,11 @@ class MeetingOrder:
             return f"no Council meeting is recorded on {day_text(day)}"
         return ""
 
-    def own_date(self, number: int | None) -> date | None:
-        return self.dates.get(number) if number is not None else None
+    def confirms(self, number: int | None, day: date, supporters: list[str]) -> bool:
+        """Whether a source other than ``supporters`` dates meeting ``number`` on ``day``."""
+        if number is None or self.dates.get(number) != day:
+            return False
+        return bool(self.dated_by.get(number, {"another record"}) - set(supporters))
 
 
 @dataclass(frozen=True)
@@ -169,7 +189,7 @@ def _candidates(said: dict, sources: dict, order: MeetingOrder | None) -> list[_
     for candidate in found.values():
         if order is not None:
             candidate.ruled_out = order.ruled_out(candidate.day, number)
-            candidate.own_meeting = order.own_date(number) == candidate.day
+            candidate.own_meeting = order.confirms(number, candidate.day, candidate.supporters)
     return list(found.values())
 
 
@@ -211,7 +231,10 @@ def _reason(chosen: _Candidate, runner_up: _Candidate, losers: list[_Candidate])
             f"({_names(chosen.supporters)}), against {len(runner_up.supporters)} for {lost}."
         )
     if chosen.own_meeting and not runner_up.own_meeting:
-        return f"{lead}: it is the date of the meeting record at which the vote was taken."
+        return (
+            f"{lead}: it is the date of the meeting record at which the vote was taken, "
+            "as another source dates that meeting."
+        )
     return (
         f"{lead}: the sources for {won} and {lost} weigh the same, so the one most "
         f"trusted for dates ({_names(chosen.supporters[:1])}) is followed."

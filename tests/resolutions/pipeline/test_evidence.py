@@ -26,24 +26,60 @@ def said(sources: dict) -> dict:
     return {key: info["values"]["date"] for key, info in sources.items()}
 
 
-def test_an_official_source_beats_the_reconstruction():
+def test_the_reconstruction_keeps_the_librarys_date_against_one_other_source():
+    # S/RES/338 (1973): the Library dates it 22 October, the meetings table gives
+    # 21 October, the day the night meeting began. Rank alone settles nothing.
+    order = MeetingOrder.from_entries(
+        [
+            {"dhl_meetings": entry("1973-10-20", meeting="S/PV.1746")},
+            {"dhl_meetings": entry("1973-10-21", meeting="S/PV.1747")},
+            {"dhl_meetings": entry("1973-10-23", meeting="S/PV.1748")},
+        ]
+    )
     sources = {
-        "undl": entry("1990-01-01", version=RECONSTRUCTED),
-        "dhl_meetings": entry("1990-01-02"),
+        "undl": entry("1973-10-22", version=RECONSTRUCTED, meeting="S/PV.1747"),
+        "dhl_meetings": entry("1973-10-21", meeting="S/PV.1747"),
+    }
+    for meetings in (None, order):
+        choice = choose("date", said(sources), sources, meetings)
+        assert (choice.value, choice.source) == ("1973-10-22", "undl")
+        assert "weigh the same" in choice.reason
+
+
+def test_the_reconstruction_gives_way_where_the_official_sources_agree():
+    sources = {
+        "undl": entry("2004-09-17", version=RECONSTRUCTED),
+        "unxml_adopted": entry("2004-09-18"),
+        "dhl_meetings": entry("2004-09-18"),
     }
     choice = choose("date", said(sources), sources)
-    assert (choice.value, choice.source) == ("1990-01-02", "dhl_meetings")
-    assert "official UN source" in choice.reason
-    assert "1 January 1990 rests only on the 1946–2021 reconstruction" in choice.reason
+    assert (choice.value, choice.source) == ("2004-09-18", "unxml_adopted")
+    assert "2 independent sources agree on it" in choice.reason
+
+
+def test_the_meeting_order_overrules_the_reconstruction():
+    # S/RES/726 (1992): dated 1 January 1992, at a meeting numbered between two of
+    # 6 January.
+    order = MeetingOrder({3026: date(1992, 1, 6), 3028: date(1992, 1, 8)})
+    sources = {
+        "undl": entry("1992-01-01", version=RECONSTRUCTED, meeting="S/PV.3027"),
+        "dhl_meetings": entry("1992-01-06", meeting="S/PV.3027"),
+    }
+    choice = choose("date", said(sources), sources, order)
+    assert choice.value == "1992-01-06"
+    assert "S/PV.3026, an earlier meeting, was held on 6 January 1992" in choice.reason
 
 
 def test_two_compilations_never_outweigh_one_official_source():
     sources = {
-        "dhl_meetings": entry("1999-05-04"),
         "voting_agent": entry("1999-04-05"),  # day and month swapped, as its rows can be
         "failed_drafts_sample": entry("1999-04-05"),
+        "dhl_meetings": entry("1999-05-04"),
     }
-    assert choose("date", said(sources), sources).value == "1999-05-04"
+    choice = choose("date", said(sources), sources)
+    assert choice.value == "1999-05-04"
+    assert "an official UN source" in choice.reason
+    assert "rests only on a third-party compilation" in choice.reason
 
 
 def test_agreement_of_several_official_sources_decides_between_them():
@@ -116,6 +152,13 @@ def test_the_order_is_built_from_official_dates_only():
         ]
     )
     assert order.dates == {2938: date(1990, 8, 14)}
+    assert order.dated_by == {2938: {"dhl_meetings"}}
+
+
+def test_a_source_does_not_confirm_its_own_date():
+    order = MeetingOrder.from_entries([{"dhl_meetings": entry("2005-03-02", meeting="S/PV.5001")}])
+    assert not order.confirms(5001, date(2005, 3, 2), ["dhl_meetings"])
+    assert order.confirms(5001, date(2005, 3, 2), ["undl"])
 
 
 def test_the_merge_takes_the_evidenced_date_and_keeps_the_reason():
@@ -144,5 +187,5 @@ def test_the_reason_is_shown_on_the_vote_page_in_words(client, sample):
     [found] = [d for d in merge(sources).disagreements if d["field"] == "date"]
     Disagreement.objects.create(draft=draft, **found)
     html = client.get(reverse("resolutions:detail", args=[draft.pk])).content.decode()
-    assert "26 May 2022 is shown: UN DGACM machine-readable drafts not adopted and" in html
-    assert "27 May 2022 rests only on the 1946–2021 reconstruction" in html
+    assert "26 May 2022 is shown: 2 independent sources agree on it" in html
+    assert "against 1 for 27 May 2022" in html

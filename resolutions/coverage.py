@@ -275,10 +275,11 @@ class FailedDraftFacts:
 
     total: int
     with_votes: int
-    # The first year from which every such draft has member votes (None: the newest lacks them).
-    all_from: int | None
-    # How many have member votes before that year.
-    with_votes_before: int
+    # The year of the first such draft with member votes (None: none has any), and
+    # how many such drafts there are from that year on.
+    first_with_votes: int | None = None
+    since_first: int = 0
+    first_year: int | None = None  # of the earliest failed draft
     vetoed: int = 0
     vetoed_with_votes: int = 0
     recorded: int = 0  # every published recorded vote (not those adopted without a vote)
@@ -303,16 +304,13 @@ def failed_draft_facts() -> FailedDraftFacts:
     )
     failed = [(on, has) for on, outcome, has in rows if outcome in FAILED]
     vetoed = [has for _, outcome, has in rows if outcome == Outcome.VETOED]
-    lacking = [on for on, has in failed if not has]
-    all_from = None
-    if failed and failed[-1][1]:
-        all_from = lacking[-1].year + 1 if lacking else failed[0][0].year
-    before = [has for on, has in failed if all_from is not None and on.year < all_from]
+    first = next((on.year for on, has in failed if has), None)
     return FailedDraftFacts(
         total=len(failed),
         with_votes=sum(1 for _, has in failed if has),
-        all_from=all_from,
-        with_votes_before=sum(before),
+        first_with_votes=first,
+        since_first=sum(1 for on, _ in failed if first is not None and on.year >= first),
+        first_year=failed[0][0].year if failed else None,
         vetoed=len(vetoed),
         vetoed_with_votes=sum(vetoed),
         recorded=len(rows),
@@ -341,16 +339,13 @@ def failed_drafts_caveat(facts: FailedDraftFacts) -> str:
         f"member votes; the other {rest} {'is' if rest == 1 else 'are'} known only by "
         "totals and vetoing members, so left out of counts of member votes."
     )
-    if facts.all_from is None:
+    first = facts.first_with_votes
+    if first is None or first == facts.first_year:
         return said
-    before = facts.with_votes_before
-    if before:
-        return (
-            f"{said} Before {facts.all_from} only {before} of them {verb(before)} member "
-            "votes: the member-by-member record there is mostly adopted resolutions."
-        )
     return (
-        f"{said} Before {facts.all_from} the member-by-member record is only adopted resolutions."
+        f"{said} Before {first} the member-by-member record is only adopted resolutions; "
+        f"from {first}, {facts.with_votes} of the {facts.since_first} vetoed or failed "
+        f"drafts {verb(facts.with_votes)} member votes."
     )
 
 

@@ -285,21 +285,22 @@ def test_the_failed_drafts_caveat_is_counted_from_the_record(record):
     with_votes = [s for s in failed if s[3] != "none"]
     facts = coverage.failed_draft_facts()
     assert (facts.total, facts.with_votes) == (len(failed), len(with_votes))
-    # The newest (S/2022/431) has votes: from the year after the last one without, all do.
-    newest = max(failed)
-    assert newest[3] != "none"
-    all_from = max(s[0].year for s in failed if s[3] == "none") + 1
-    assert facts.all_from == all_from
-    assert facts.with_votes_before == sum(1 for s in with_votes if s[0].year < all_from)
+    first = min(s[0].year for s in with_votes)
+    assert facts.first_with_votes == first
+    assert facts.since_first == sum(1 for s in failed if s[0].year >= first)
     text = coverage.failed_drafts_caveat(facts)
     assert f"Of the {len(failed)} drafts vetoed or not adopted, {len(with_votes)} have" in text
-    assert f"Before {all_from} only {facts.with_votes_before} of them" in text
+    # The earliest failed draft has member votes: no year before which none do.
+    assert min(s[0].year for s in failed) == first
+    assert "Before" not in text
 
 
-def test_the_caveat_names_the_year_from_which_all_failed_drafts_have_votes():
-    facts = coverage.FailedDraftFacts(total=321, with_votes=30, all_from=2023, with_votes_before=0)
-    assert "Before 2023 the member-by-member record is only adopted resolutions." in (
-        coverage.failed_drafts_caveat(facts)
+def test_the_caveat_names_the_year_before_which_only_adopted_resolutions_have_votes():
+    facts = coverage.FailedDraftFacts(
+        total=321, with_votes=18, first_with_votes=2023, since_first=19, first_year=1946
     )
-    facts = coverage.FailedDraftFacts(total=4, with_votes=4, all_from=1946, with_votes_before=0)
+    text = coverage.failed_drafts_caveat(facts)
+    assert "Before 2023 the member-by-member record is only adopted resolutions" in text
+    assert "from 2023, 18 of the 19 vetoed or failed drafts have member votes." in text
+    facts = coverage.FailedDraftFacts(total=4, with_votes=4, first_with_votes=1946, first_year=1946)
     assert coverage.failed_drafts_caveat(facts).startswith("All 4 vetoed or failed drafts")

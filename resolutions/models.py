@@ -12,14 +12,16 @@ carries its resolution number. It keeps apart three kinds of facts:
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from votes.choices import Basis, Modality, Outcome, Source
-from votes.models import MemberVote, Veto
-from votes.outcome import Tally, seat_sort_key
+from votes.models import MembershipTerm, MemberVote, Veto
+from votes.outcome import ENLARGEMENT, Tally, council_size, seat_sort_key
 
 UNDOCS = "https://undocs.org/en/"
 
@@ -68,6 +70,26 @@ class Subject(models.Model):
         return self.name
 
 
+def _terms_on_the_draft_date():
+    """The Council terms covering the outer draft's date (``MembershipTerm.objects.on``)."""
+    on = OuterRef("date")
+    return MembershipTerm.objects.filter(Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+
+
+def _counted(terms) -> Func:
+    # COUNT as a plain function, so that the subquery has no GROUP BY and always
+    # gives one row (0 for no terms) on SQLite and PostgreSQL alike.
+    return terms.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+
+
+# The Charter's number of seats on the outer draft's date (votes.outcome.council_size).
+COUNCIL_SIZE = Case(
+    When(date__lt=ENLARGEMENT, then=Value(council_size(ENLARGEMENT - timedelta(days=1)))),
+    default=Value(council_size(ENLARGEMENT)),
+    output_field=IntegerField(),
+)
+
+
 class DraftQuerySet(models.QuerySet):
     def published(self) -> DraftQuerySet:
         return self.filter(is_published=True)
@@ -83,6 +105,33 @@ class DraftQuerySet(models.QuerySet):
 
     def recorded_votes(self) -> DraftQuerySet:
         return self.filter(modality=Modality.RECORDED_VOTE)
+
+    def with_vote_completeness(self) -> DraftQuerySet:
+        """Annotate ``seats_sitting`` (members who sat that day) and ``seats_unvoted``
+        (those of them with no vote on the draft): one correlated subquery each."""
+        unvoted = _terms_on_the_draft_date().filter(
+            ~Exists(
+                MemberVote.objects.filter(draft=OuterRef(OuterRef("pk")), state=OuterRef("state"))
+            )
+        )
+        return self.annotate(
+            seats_sitting=_counted(_terms_on_the_draft_date()), seats_unvoted=_counted(unvoted)
+        )
+
+    def incomplete_votes(self) -> DraftQuerySet:
+        """Published recorded votes lacking the vote of a member who sat that day.
+
+        The editors' worklist and the coverage table's count. A day with fewer
+        members on record than the Charter's seats counts as incomplete too: who
+        sat is not fully known, so neither is whether every member voted. Drafts
+        adopted without a vote are left out: there is no vote to enter.
+        """
+        return (
+            self.published()
+            .recorded_votes()
+            .with_vote_completeness()
+            .filter(Q(seats_unvoted__gt=0) | Q(seats_sitting__lt=COUNCIL_SIZE))
+        )
 
     def resolution_number_gaps(self, limit: int = 100) -> tuple[int, list[int]]:
         """How many resolution numbers up to the highest held no draft here carries,
@@ -461,3 +510,13 @@ class RecordVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Record changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class WorklistEntry(Draft):
+    """The editors' worklist in the admin: a published record whose member votes are
+    incomplete (``DraftQuerySet.incomplete_votes``). A view of drafts, not a table."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "worklist entry"
+        verbose_name_plural = "editors' worklist: incomplete member votes"

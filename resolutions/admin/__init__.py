@@ -8,7 +8,8 @@ been published. The public pages need no login at all.
 One module per job: ``drafts`` (the draft and its member votes inline),
 ``member_votes`` (a vote on its own page, its history and undo), ``forms``,
 ``endpoints`` (the council and preview JSON the draft form's script calls),
-``history`` (the History page), ``seats``, ``search`` and ``reference`` (the
+``history`` (the History page), ``worklist`` (the editors' worklist: records
+whose member votes are incomplete), ``seats``, ``search`` and ``reference`` (the
 short admins of meetings, agenda items, subjects, disagreements and imports).
 The rules they enforce are the domain's: ``resolutions/rules.py``.
 """
@@ -25,6 +26,7 @@ from resolutions.admin.reference import (
     SourceImportAdmin,
     SubjectAdmin,
 )
+from resolutions.admin.worklist import WorklistAdmin
 
 admin.site.site_header = "SC Votes: editors"
 admin.site.site_title = "SC Votes editors"
@@ -40,4 +42,5 @@ __all__ = [
     "RecordVersionAdmin",
     "SourceImportAdmin",
     "SubjectAdmin",
+    "WorklistAdmin",
 ]

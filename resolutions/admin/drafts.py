@@ -16,10 +16,11 @@ from django.db.models import F, Prefetch
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 
-from resolutions.admin.endpoints import council, prefilled_rows, preview
+from resolutions.admin.endpoints import council, preview
 from resolutions.admin.forms import DraftForm, MemberVoteFormSet
 from resolutions.admin.history import DraftHistoryMixin
 from resolutions.admin.search import search_drafts
+from resolutions.admin.worklist import announce_suggestion, form_rows
 from resolutions.history import record_baseline, stamp_computed_fields
 from resolutions.models import RECORDED_FIELDS, Draft
 from resolutions.outcomes import refresh_outcomes
@@ -58,7 +59,7 @@ class MemberVoteInline(admin.TabularInline):
         )
 
     def get_extra(self, request, obj=None, **kwargs):
-        return len(prefilled_rows(request, obj))
+        return len(form_rows(request, obj))
 
 
 @admin.register(Draft)
@@ -157,7 +158,7 @@ class DraftAdmin(DraftHistoryMixin, EditorHistoryAdmin):
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, MemberVoteInline):
-            initial = prefilled_rows(request, obj if obj and obj.pk else None)
+            initial = form_rows(request, obj)
             if initial:
                 kwargs["initial"] = initial
         return kwargs
@@ -178,6 +179,8 @@ class DraftAdmin(DraftHistoryMixin, EditorHistoryAdmin):
         return own + super().get_urls()
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Opened from the editors' worklist: say where the filled-in rows come from.
+        announce_suggestion(request, obj if change else None)
         args = [obj.pk] if obj is not None and obj.pk else []
         context["preview_url"] = reverse("admin:resolutions_draft_preview", args=args)
         context["council_url"] = reverse("admin:resolutions_draft_council")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from resolutions.pipeline import evidence
+from resolutions.pipeline.evidence import MeetingOrder
 from votes.choices import SECONDARY, Modality, Source
 
 EDITOR = Source.EDITOR.value
@@ -160,8 +162,14 @@ def _settle_order(values: dict, complete: dict) -> dict:
     }
 
 
-def merge(sources: dict, editor_fields: dict | None = None) -> Merged:
-    """Merge every source's values for one draft; editor_fields are field -> editor value."""
+def merge(
+    sources: dict, editor_fields: dict | None = None, meetings: MeetingOrder | None = None
+) -> Merged:
+    """Merge every source's values for one draft; editor_fields are field -> editor value.
+
+    ``meetings``: the record's dated meetings, which a disputed date is weighed
+    against (resolutions.pipeline.evidence); without it the sources' rank and
+    agreement still decide."""
     editor_fields = editor_fields or {}
     # A compilation's values are checked against the merged record, never merged into
     # it (resolutions.pipeline.secondary): not even to settle how a tally is read.
@@ -173,7 +181,7 @@ def merge(sources: dict, editor_fields: dict | None = None) -> Merged:
         if name in editor_fields:
             _keep_editors(result, name, editor_fields[name], said)
         else:
-            _keep_most_trusted(result, name, said, sources, totals)
+            _keep_most_trusted(result, name, said, sources, totals, meetings)
     result.notes += [(key, info["note"]) for key, info in totals.items() if info.get("note")]
     return result
 
@@ -195,13 +203,19 @@ def _given(name: str, value) -> bool:
     return _present(value) or (name == "procedural" and value is not None)
 
 
-def _keep_most_trusted(result: Merged, name: str, said: dict, sources: dict, totals: dict):
-    """The most trusted usable value wins; the others are compared with it."""
+def _keep_most_trusted(
+    result: Merged, name: str, said: dict, sources: dict, totals: dict, meetings=None
+):
+    """The most trusted usable value wins, unless the evidence (a disputed date) says
+    otherwise; the others are compared with it, the choice's reason kept with them."""
     usable = [(k, v) for k, v in said.items() if _usable(name, k, sources, totals)]
     if usable:
         result.origin[name], result.values[name] = usable[0]
+    choice = evidence.choose(name, dict(usable), sources, meetings)
+    if choice is not None:
+        result.origin[name], result.values[name] = choice.source, choice.value
     if name in COMPARED:
-        result.disagreements += _compare(name, said, totals, sources)
+        result.disagreements += evidence.explained(_compare(name, said, totals, sources), choice)
 
 
 def _keep_editors(result: Merged, name: str, value, said: dict) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from resolutions.coverage import counting_caveats
 from resolutions.filters import DraftFilter
 from resolutions.tables import CappedPaginator, CountryDraftTable
 from resolutions.views.lists import PER_PAGE
@@ -45,7 +46,8 @@ class CountryView(SingleTableMixin, FilterView):
     Queries: the state (1), the count of its votes (2), the page of rows with its
     position (3) and their vetoes (4), its terms (5), its counts by position
     and names (6), its agreement with each permanent seat (7), and for a
-    permanent member the vetoes cast from its seat (8).
+    permanent member the vetoes cast from its seat (8); what the counts rest on:
+    the recorded votes (9) and the sources' spans (10).
     """
 
     table_class = CountryDraftTable
@@ -89,6 +91,7 @@ class CountryView(SingleTableMixin, FilterView):
             }
         )
         context["seat_vetoes_total"] = sum(row["count"] for row in context["seat_vetoes"])
+        context["coverage_note"] = counting_caveats()
         return context
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from resolutions import exports
+from resolutions.coverage import CLASSES, coverage
 from resolutions.models import Draft
 
 GAPS_SHOWN = 20  # resolution numbers named on /data/ before "and N more"
@@ -13,8 +14,9 @@ GAPS_SHOWN = 20  # resolution numbers named on /data/ before "and N more"
 def data_dictionary(request):
     """What the exports, the dumps, the API and the feeds hold, column by column.
 
-    Queries: the resolution numbers held, for the gaps (1); the source versions
-    cited in the footer (1).
+    Queries: the resolution numbers held, for the gaps (1); the coverage table by
+    decade (2), the sources' first and last records (3) and their imports (4);
+    the source versions cited in the footer (5).
     """
     columns = [
         {
@@ -30,5 +32,29 @@ def data_dictionary(request):
     return render(
         request,
         "resolutions/data.html",
-        {"columns": columns, "gap_count": count, "gaps": gaps, "more_gaps": count - len(gaps)},
+        {
+            "columns": columns,
+            "gap_count": count,
+            "gaps": gaps,
+            "more_gaps": count - len(gaps),
+            "coverage": coverage(),
+            "classes": CLASS_HEADINGS,
+        },
     )
+
+
+# The coverage table's member-vote columns, in the order of coverage.CLASSES.
+CLASS_HEADINGS = dict(
+    zip(
+        CLASSES,
+        (
+            "official source",
+            "an editor",
+            "deduced",
+            "compilation",
+            "incomplete",
+            "no member votes",
+        ),
+        strict=True,
+    )
+)

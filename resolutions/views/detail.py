@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from resolutions.evidence import evidence_label
 from resolutions.models import Disagreement, Draft, undocs_url
+from resolutions.wording import disagreement_lines
 from votes.choices import Position, Source
 from votes.models import MemberState, MemberVote, Veto
 from votes.names import default_resolver, seat_holder_name
@@ -53,7 +54,7 @@ def detail(request, pk: int):
             "evidence": _evidence_summary(member_votes),
             "bar": _tally_bar(draft),
             "provenance": _provenance(draft),
-            "disagreements": disagreements,
+            "disagreements": disagreement_lines(disagreements, draft.date),
             "tally_disputed": any(d.kind == Disagreement.Kind.TALLY for d in disagreements),
             "unrecorded": missing,
             "previous": _neighbour(draft, before=True),

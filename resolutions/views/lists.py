@@ -8,6 +8,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from resolutions import exports
+from resolutions.coverage import counting_caveats
 from resolutions.filters import DraftFilter, public_drafts
 from resolutions.tables import CappedPaginator, DraftTable
 from resolutions.views.params import with_query
@@ -21,7 +22,8 @@ class DraftListView(SingleTableMixin, FilterView):
     Queries: the member-state choices for the form (1), the count (2), the page
     of rows with meeting and agenda item (3) and their vetoes (4); plus one to
     check a chosen member state (5), and one for a word search (``q``), whose
-    scan runs once for the matching ids that the count and the page then use.
+    scan runs once for the matching ids that the count and the page then use;
+    what the counts rest on: the recorded votes (6) and the sources' spans (7).
     """
 
     table_class = DraftTable
@@ -37,6 +39,7 @@ class DraftListView(SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["csv_url"] = with_query(reverse("resolutions:csv"), self.request)
+        context["coverage_note"] = counting_caveats()
         return context
 
 

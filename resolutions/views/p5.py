@@ -9,6 +9,7 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from resolutions.coverage import counting_caveats, p5_basis
 from resolutions.provenance import citation_text, latest_versions
 from resolutions.views.params import query
 from votes import analytics
@@ -88,7 +89,8 @@ def p5(request):
     """The four charts of how the permanent members divide.
 
     Queries: vetoes per year and seat (1), the agreement matrix (2), the chosen
-    pair by year (3), divisions by year (4), the first and last years (5).
+    pair by year (3), divisions by year (4), the first and last years (5), and
+    what the figures rest on: the recorded votes (6) and the sources' spans (7).
     """
     form = _period_form(request)
     first, second = form.chosen_pair()
@@ -110,6 +112,9 @@ def p5(request):
     }
     for chart in CHARTS:
         context[f"{chart}_rows"] = chart_rows(chart, form)
+    note = counting_caveats()
+    context["coverage_note"] = note
+    context["coverage_basis"] = p5_basis(note["facts"])
     return render(request, "resolutions/p5.html", context)
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from resolutions.coverage import Scope, counting_caveats, veto_basis
 from resolutions.filters import DraftFilter, public_drafts
 from resolutions.tables import CappedPaginator, VetoTable
 from resolutions.views.lists import PER_PAGE
@@ -20,7 +21,8 @@ class VetoListView(SingleTableMixin, FilterView):
 
     Queries: the count (1), the page of rows (2) and their vetoes (3), vetoes by
     seat and holder (4), by decade and seat (5); plus one to check a chosen
-    member state (6) and the form's member-state choices (7).
+    member state (6) and the form's member-state choices (7); what the counts
+    rest on: the recorded votes (8) and the sources' spans (9).
     """
 
     table_class = VetoTable
@@ -51,6 +53,9 @@ class VetoListView(SingleTableMixin, FilterView):
             drop=("page", "sort", "outcome"),
             outcome="vetoed",
         )
+        note = counting_caveats((Scope.VETOED,))
+        context["coverage_note"] = {**note, "failed_caveat": ""}
+        context["coverage_basis"] = veto_basis(note["facts"])
         return context
 
 

@@ -17,6 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from resolutions.caching import data_version
 from resolutions.models import Draft
 from tests.resolutions.test_bad_files import record_tables
 from votes.choices import Source
@@ -146,3 +147,43 @@ def test_one_changed_cell_updates_only_its_record(loaded, tmp_path):
     assert Draft.objects.get(pk=record).title == "A title an editor corrected"
     others = Draft.objects.exclude(pk=record)
     assert not [d for d in others if Source.EDITOR in (d.field_sources or {}).values()]
+
+
+def test_a_sync_that_changes_nothing_keeps_every_etag(
+    loaded, shared_data, client, settings, django_capture_on_commit_callbacks
+):
+    settings.HTTP_CACHE_SECONDS = 300  # public pages get ETags, as in production
+    urls = ["/votes/", "/api/v1/votes/", "/votes.csv"]
+    version = data_version()
+    before = {url: client.get(url)["ETag"] for url in urls}
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_dppa", str(shared_data / MEMBERSHIP), stdout=StringIO())
+        output = StringIO()
+        call_command("import_undl", str(shared_data / EXCERPT), stdout=output, no_progress=True)
+    assert "nothing changed" in output.getvalue()
+    assert data_version() == version
+    assert {url: client.get(url)["ETag"] for url in urls} == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_moves_the_data_version_once_committed():
+    from django.db import transaction
+
+    from resolutions.models import Meeting, RecordVersion
+    from resolutions.starter import load_starter_data
+
+    load_starter_data()
+    before = data_version()
+    meeting = Meeting.objects.get()
+    with transaction.atomic():
+        meeting.symbol = "S/PV.9048 (corrected)"
+        meeting.save()
+        meeting.save()
+        # Not inside the transaction: no row lock on the version is held by a save.
+        assert data_version() == before
+    assert data_version() != before
+    stamp = RecordVersion.objects.get().changed_at
+    with transaction.atomic():
+        meeting.save()
+        transaction.set_rollback(True)
+    assert RecordVersion.objects.get().changed_at == stamp  # a rolled-back save dates nothing

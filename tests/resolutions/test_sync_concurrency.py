@@ -147,3 +147,32 @@ def test_an_editors_save_during_a_sync_neither_waits_nor_is_lost(
     assert "updated 1" in output
     assert Draft.objects.get(pk=draft.pk).title == "Corrected while a sync ran"
     assert Draft.objects.filter(description__contains="A corrected description").count() == 1
+
+
+def test_two_syncs_at_once_only_one_writes(shared_data, tmp_path, monkeypatch):
+    from django.core.management.base import CommandError
+
+    from resolutions.models import SourceImport
+    from tests.resolutions.test_bad_files import record_tables
+
+    folder = source_folder(shared_data, tmp_path / "data")
+    held = Held(monkeypatch)
+    first, result = run_in_thread(sync, folder)
+    assert held.inside.wait(HELD), "the first sync never reached its writes"
+    before = record_tables()
+
+    # The second starts while the first holds its transaction (and the lock).
+    with pytest.raises(CommandError, match="Another sync_un_data is running"):
+        call_command("sync_un_data", from_dir=str(folder), stdout=StringIO(), no_progress=True)
+    assert record_tables() == before  # it wrote nothing
+
+    held.release.set()
+    first.join(HELD + 60)
+    output, error = result["value"]
+    assert error is None, f"the first sync failed: {error!r}"
+    assert "Done" in output
+    # Each file imported once: the runs of the first sync and no other.
+    assert SourceImport.objects.count() == 2
+    assert SourceImport.objects.filter(source="undl").count() == 1
+    # The lock went with the first sync: a later one runs.
+    call_command("sync_un_data", from_dir=str(folder), stdout=StringIO(), no_progress=True)

@@ -176,3 +176,38 @@ def test_two_syncs_at_once_only_one_writes(shared_data, tmp_path, monkeypatch):
     assert SourceImport.objects.filter(source="undl").count() == 1
     # The lock went with the first sync: a later one runs.
     call_command("sync_un_data", from_dir=str(folder), stdout=StringIO(), no_progress=True)
+
+
+def test_a_save_of_the_record_a_sync_is_writing_is_refused_at_once_and_kept(
+    shared_data, tmp_path, monkeypatch
+):
+    """The one row a sync holds: the editor is told at once, never a 500, and the
+    form comes back with what she typed."""
+    folder = source_folder(shared_data, tmp_path / "first")
+    call_command("sync_un_data", from_dir=str(folder), stdout=StringIO(), no_progress=True)
+    editor = make_editor()
+    draft = Draft.objects.get(resolution_number=504)
+    post = change_post(draft, title="Typed while a sync wrote this very record")
+    changed = source_folder(shared_data, tmp_path / "second", description="A corrected description")
+    held = Held(monkeypatch)
+    syncing, synced = run_in_thread(sync, changed)
+    assert held.inside.wait(HELD), "the sync never reached its writes"
+
+    client = Client()
+    client.force_login(editor)
+    started = time.monotonic()
+    response = client.post(change_url(draft), post)
+    waited = time.monotonic() - started
+    held.release.set()
+    syncing.join(HELD + 30)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "An import is writing this record right now" in page
+    assert "Typed while a sync wrote this very record" in page  # the form keeps it
+    assert held.released_early and waited < 5  # told at once, not after the sync
+    _output, error = synced["value"]
+    assert error is None, f"the sync was killed: {error!r}"
+    stored = Draft.objects.get(pk=draft.pk)
+    assert "A corrected description" in stored.description
+    assert stored.title != "Typed while a sync wrote this very record"

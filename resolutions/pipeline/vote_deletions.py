@@ -53,23 +53,26 @@ def votes_to_delete(draft, omitted: list, source: str) -> list:
     """
     from resolutions.rules import ever_published
 
-    policy = _policy.get() or DeletionPolicy()
     editor = source == Source.EDITOR
     going = omitted if editor else [v for v in omitted if v.source != Source.EDITOR]
-    refusable = omitted if editor else going
-    if not refusable or not ever_published(draft):
+    if not going or not ever_published(draft):
         return going
+    policy = _policy.get() or DeletionPolicy()
     if not policy.allowed:
-        raise SourceError(
-            policy.file or Source(source).label,
-            draft.symbol,
-            f"the record has {len(omitted) + _kept(draft, omitted)} member votes and the "
-            f"file leaves out {len(refusable)} ({_names(refusable)}): a published record is "
-            "never shrunk by omission; give every vote, or run import_votes with "
-            "--allow-deletions to delete them",
-        )
+        raise _refusal(policy, draft, omitted, going, source)
     policy.deleted += [f"{draft.symbol}: {v.name_at_vote}" for v in going]
     return going
+
+
+def _refusal(policy: DeletionPolicy, draft, omitted: list, going: list, source: str):
+    return SourceError(
+        policy.file or Source(source).label,
+        draft.symbol,
+        f"the record has {len(omitted) + _kept(draft, omitted)} member votes and the "
+        f"file leaves out {len(going)} ({_names(going)}): a published record is "
+        "never shrunk by omission; give every vote, or run import_votes with "
+        "--allow-deletions to delete them",
+    )
 
 
 def _kept(draft, omitted: list) -> int:

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "votes",
     "resolutions",
     "config.apps.SiteConfig",
@@ -131,6 +132,8 @@ MIDDLEWARE = [
     "config.errors.DesignedErrorPagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -195,10 +198,30 @@ DEBUG_TECHNICAL_500 = env_bool("DEBUG_TECHNICAL_500", default=False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # 12 characters at least, as OWASP ASVS level 1 asks (2.1.1).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Brute-force protection of the admin login (django-axes): after AXES_FAILURE_LIMIT
+# wrong passwords for one username from one IP address, that pair is locked out
+# (HTTP 429, the right password too) for AXES_COOLOFF_HOURS, and the lockout is
+# logged. Unlock sooner with `manage.py axes_reset_username NAME` or `axes_reset`
+# (docs/deploy.md). Behind a proxy REMOTE_ADDR is the proxy's: the lock then holds
+# per username, which is stricter, never looser.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 1.0) or None  # 0: until reset by hand
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -267,6 +290,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # django-axes logs each failed login and each lockout at WARNING (its start-up
+    # banner at INFO stays out of every command's output).
+    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
 
 # Official sources. Each is a setting so a mirror or a newer address can be used

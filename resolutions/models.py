@@ -48,6 +48,10 @@ class Meeting(models.Model):
     number = models.PositiveIntegerField(null=True, blank=True)
     date = models.DateField(null=True, blank=True)
 
+    # Who changed a meeting and when: its optimistic lock (votes.locking.HistoryLock)
+    # and its History page, as for drafts. Imports write meetings in bulk, unlogged.
+    history = HistoricalRecords()
+
     def __str__(self) -> str:
         return self.symbol
 

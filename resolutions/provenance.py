@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.views.decorators.http import condition
 
 from resolutions.models import Draft, RecordVersion, SourceImport
@@ -59,6 +59,16 @@ def citation_text(citations) -> str:
     return f"Source: UN Dag Hammarskjöld Library and other UN sources: {versions}."
 
 
+def dating_imports():
+    """The imports that date the record: those that changed it, and the first run of
+    each version of a source (its citation is new). A sync that changes nothing is
+    still logged, but moves no ETag or Last-Modified (issue 12)."""
+    earlier = SourceImport.objects.filter(
+        source=OuterRef("source"), version=OuterRef("version"), pk__lt=OuterRef("pk")
+    )
+    return SourceImport.objects.filter(Q(created__gt=0) | Q(updated__gt=0) | ~Exists(earlier))
+
+
 def data_last_modified() -> datetime | None:
     """When the published record last changed: an import, or an editor's save."""
 
@@ -71,14 +81,14 @@ def data_last_modified() -> datetime | None:
         RecordVersion.objects.filter(pk=1)
         .values("changed_at")
         .annotate(
-            imported=newest(SourceImport.objects, "finished_at"),
+            imported=newest(dating_imports(), "finished_at"),
             draft=newest(Draft.objects, "updated_at"),
         )
         .first()
     )
     if row is None:  # nothing saved since the tables were emptied
         row = {
-            "imported": SourceImport.objects.aggregate(at=Max("finished_at"))["at"],
+            "imported": dating_imports().aggregate(at=Max("finished_at"))["at"],
             "draft": Draft.objects.aggregate(at=Max("updated_at"))["at"],
         }
     found = [s for s in row.values() if s is not None]

@@ -1,6 +1,7 @@
 """Date every change to the record, for ETag and Last-Modified (RecordVersion), and
 keep outcomes in step when a term or a name moves votes (votes.seating)."""
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -22,11 +23,26 @@ def _watched(sender) -> bool:
 
 
 def record_changed(sender, **kwargs) -> None:
+    """Date a change of the record, once per transaction, after it commits.
+
+    Updating the one RecordVersion row inside every save made each save wait for
+    a running sync (and deadlock with it: the draft form locks its draft row
+    first, the sync the other way round). Bumped on commit, the row is only ever
+    locked for one autocommitted UPDATE, and a rolled-back change dates nothing.
+    """
     if kwargs.get("raw") or not _watched(sender):
         return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        bump_record_version()
+    elif not any(entry[1] is bump_record_version for entry in connection.run_on_commit):
+        transaction.on_commit(bump_record_version)
+
+
+def bump_record_version() -> None:
     now = timezone.now()
     if not RecordVersion.objects.filter(pk=1).update(changed_at=now):
-        RecordVersion.objects.create(pk=1, changed_at=now)
+        RecordVersion.objects.get_or_create(pk=1, defaults={"changed_at": now})
 
 
 def outcomes_follow_seats(sender, draft_ids, **kwargs) -> None:

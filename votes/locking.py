@@ -17,7 +17,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import QuerySet
 
 from votes.history import BASELINE_REASON, describe, is_baseline
@@ -27,6 +27,14 @@ CONFLICT = (
     "so your changes have not been saved."
 )
 RELOAD = "Reload the page to see the record as it is now, then make your changes again."
+BUSY = (
+    "An import is writing this record right now (a synchronisation with the official "
+    "sources), so your changes have not been saved. The form keeps them: save again "
+    "in a minute."
+)
+# How long a save waits for a record's row lock before it is refused with BUSY, so
+# that no editor waits on a long import (PostgreSQL; SQLite has no row locks).
+LOCK_WAIT = "500ms"
 
 
 def token_field() -> forms.IntegerField:
@@ -145,9 +153,31 @@ class LockedForm:
         rows = model.objects.filter(pk=instance.pk)
         if transaction.get_connection().in_atomic_block:
             # Saving: hold the row so that two saves cannot both pass this check.
-            rows = rows.select_for_update()
-        self.current_token = self.lock.stored(rows)
+            self.current_token = _stored_when_free(self.lock, rows.select_for_update())
+        else:
+            self.current_token = self.lock.stored(rows)
         loaded = self.cleaned_data.get(self.lock_field)
         if self.current_token is None or loaded == self.current_token:
             return
         raise conflict(self.lock.changes_since(model, instance.pk, loaded))
+
+
+def _stored_when_free(lock: Lock, rows: QuerySet) -> int | None:
+    """The token, read under the row's lock, or BUSY when an import holds the row
+    longer than LOCK_WAIT. In a savepoint, so the refused save's transaction stays
+    usable for showing the form again; the wait applies to this one statement."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return lock.stored(rows)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('lock_timeout')")
+            (previous,) = cursor.fetchone()
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_WAIT])
+            token = lock.stored(rows)
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+            return token
+    except OperationalError as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        raise ValidationError(BUSY, code="busy") from exc

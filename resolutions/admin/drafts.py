@@ -41,6 +41,13 @@ DRAFT_PREFIX = "member_votes"
 REVERTED = "Reverted to an earlier version"
 
 
+def published_once(draft: Draft) -> bool:
+    """``ever_published``, asked once per request: the form asks for each permission."""
+    if not hasattr(draft, "_ever_published"):
+        draft._ever_published = ever_published(draft)  # type: ignore[attr-defined]
+    return draft._ever_published  # type: ignore[attr-defined]
+
+
 class MemberVoteInline(admin.TabularInline):
     model = MemberVote
     form = VoteRowForm
@@ -60,6 +67,14 @@ class MemberVoteInline(admin.TabularInline):
 
     def get_extra(self, request, obj=None, **kwargs):
         return len(form_rows(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        # ``obj`` is the draft. The votes of a record that is or was published go
+        # only with a superuser, as on their own page: no DELETE box, and a DELETE
+        # posted anyway is ignored (the formset cannot delete).
+        if obj is not None and not request.user.is_superuser and published_once(obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Draft)
@@ -150,7 +165,7 @@ class DraftAdmin(DraftHistoryMixin, EditorHistoryAdmin):
 
     # Permissions --------------------------------------------------------------
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and not request.user.is_superuser and ever_published(obj):
+        if obj is not None and not request.user.is_superuser and published_once(obj):
             return False
         return super().has_delete_permission(request, obj)
 

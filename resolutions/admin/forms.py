@@ -8,7 +8,8 @@ same the importers apply; these forms apply them:
   ``Draft.version``);
 * :class:`MemberVoteFormSet` checks the votes against the members sitting that
   day, the recorded totals, and what publishing needs, with ``check_votes``;
-* :class:`SingleVoteForm` is one vote on its own page.
+* :class:`SingleVoteForm` is one vote on its own page;
+* :class:`MeetingForm` is a meeting, locked by its history like a vote or a term.
 
 The outcome shown while the editor types, and the one these checks use, is the
 one engine's: ``votes.outcome.decide`` through ``resolutions.outcomes.decision_for``.
@@ -45,7 +46,7 @@ from resolutions.rules import (
 from votes.calendar import CouncilCalendar
 from votes.choices import Source
 from votes.forms import DATE_WIDGET, MemberVoteForm
-from votes.locking import LockedForm, VersionLock, token_field
+from votes.locking import HistoryLock, LockedForm, VersionLock, token_field
 from votes.models import MemberVote
 from votes.rules import Row
 from votes.seating import place
@@ -335,3 +336,26 @@ class MemberVoteFormSet(BaseInlineFormSet):
             place(vote, on, calendar)
             if vote.pk is None or form.has_changed():
                 vote.source = Source.EDITOR
+
+
+class MeetingForm(LockedForm, forms.ModelForm):
+    """A meeting: a second editor's save never reverts the first's (issue 12)."""
+
+    lock = HistoryLock(("symbol", "number", "date"))
+    loaded_history = token_field()
+
+    class Meta:
+        model = Meeting
+        fields = ["symbol", "number", "date"]
+        widgets = {"date": DATE_WIDGET}
+
+    def clean_symbol(self):
+        symbol = self.cleaned_data["symbol"].strip()
+        if "symbol" in self.changed_data:  # an imported symbol stays as the source wrote it
+            validate_meeting_symbol(symbol)
+        return symbol
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_lock()
+        return cleaned

@@ -4,6 +4,7 @@ for editors (see migration 0002 for who may change what)."""
 
 from django.contrib import admin
 
+from resolutions.admin.forms import MeetingForm
 from resolutions.models import (
     AgendaItem,
     Disagreement,
@@ -12,13 +13,27 @@ from resolutions.models import (
     SourceImport,
     Subject,
 )
+from votes.admin import EditorHistoryAdmin
+from votes.history import BASELINE_REASON
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(EditorHistoryAdmin):
+    """Locked and logged like drafts: History lists who changed what, and a second
+    editor's save over the first's is refused with what changed."""
+
+    form = MeetingForm
     list_display = ["symbol", "date"]
     search_fields = ["symbol"]
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        if change and not Meeting.history.filter(id=obj.pk).exists():
+            # The imported state first, so that this change can be reverted.
+            stored = Meeting.objects.get(pk=obj.pk)
+            stored._history_user = None  # type: ignore[attr-defined]  # read by simple_history
+            Meeting.history.bulk_history_create([stored], default_change_reason=BASELINE_REASON)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(AgendaItem)

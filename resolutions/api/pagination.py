@@ -24,17 +24,25 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    # The public pages' name for it, honoured too (it was echoed in ``next`` and ignored).
+    alias_query_param = "per_page"
+
     def get_page_size(self, request):
         # Out of range is a 400 saying so, not a silently different page.
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None:
-            try:
-                size = int(raw)
-            except ValueError as exc:
-                raise ValidationError({"page_size": "a whole number"}) from exc
-            if not 1 <= size <= self.max_page_size:
-                raise ValidationError({"page_size": f"between 1 and {self.max_page_size}"})
-        return super().get_page_size(request)
+        for name in (self.page_size_query_param, self.alias_query_param):
+            raw = request.query_params.get(name)
+            if raw is not None:
+                return self._size(name, raw)
+        return self.page_size
+
+    def _size(self, name: str, raw: str) -> int:
+        try:
+            size = int(raw)
+        except ValueError as exc:
+            raise ValidationError({name: "a whole number"}) from exc
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError({name: f"between 1 and {self.max_page_size}"})
+        return size
 
     def get_paginated_response(self, data):
         return Response(
@@ -65,4 +73,11 @@ class Pagination(PageNumberPagination):
                 parameter["schema"] = {"type": "integer", "minimum": 1}
             elif parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 200}
-        return parameters
+        alias = {
+            "name": self.alias_query_param,
+            "required": False,
+            "in": "query",
+            "description": f"As {self.page_size_query_param}, which wins when both are given.",
+            "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+        }
+        return [*parameters, alias]

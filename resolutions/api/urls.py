@@ -21,6 +21,7 @@ router.register("member-states", views.MemberStateViewSet, basename="member-stat
 router.register("vetoes", views.VetoViewSet, basename="veto")
 
 urlpatterns = [
+    path("", views.ApiRoot.as_view(), name="root"),
     path("p5/<str:chart>/", views.P5View.as_view(), name="p5"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DOCS, name="docs"),

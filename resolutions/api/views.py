@@ -15,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from resolutions.api.serializers import (
@@ -195,5 +196,39 @@ class P5View(Conditional, APIView):
                 "chart": chart,
                 "rule": analytics.RULES[chart],
                 "rows": rows,
+            }
+        )
+
+
+class ApiRoot(APIView):
+    """/api/v1/ itself: what the API offers, each with its address."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "ApiRoot",
+            {
+                "licence": serializers.CharField(),
+                "endpoints": serializers.DictField(child=serializers.URLField()),
+                "p5_charts": serializers.DictField(child=serializers.URLField()),
+                "schema": serializers.URLField(),
+                "docs": serializers.URLField(),
+            },
+        )
+    )
+    def get(self, request):
+        def url(name: str, **kwargs) -> str:
+            return reverse(f"api:{name}", kwargs=kwargs or None, request=request)
+
+        return Response(
+            {
+                "licence": LICENCE,
+                "endpoints": {
+                    "votes": url("vote-list"),
+                    "member-states": url("member-state-list"),
+                    "vetoes": url("veto-list"),
+                },
+                "p5_charts": {chart: url("p5", chart=chart) for chart in CHARTS},
+                "schema": url("schema"),
+                "docs": url("docs"),
             }
         )

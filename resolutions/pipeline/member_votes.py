@@ -21,6 +21,7 @@ from typing import NoReturn
 from resolutions.bulk import bulk_insert, bulk_update
 from resolutions.models import Draft
 from resolutions.pipeline.merge import VOTE_PRIORITY
+from resolutions.pipeline.vote_deletions import votes_to_delete
 from resolutions.sources.records import DraftRecord, SourceError, VoteRecord
 from votes.calendar import CouncilCalendar, Seat
 from votes.choices import SECONDARY, NonVoting, Position, Source
@@ -232,10 +233,15 @@ class VoteWriter:
     def _plan(self, draft: Draft, by_state: dict, have: dict, changes: _VoteChanges) -> None:
         for state_id, vote in by_state.items():
             self._plan_vote(draft, vote, have.get(state_id), changes)
-        for state_id, old in have.items():
-            if state_id not in by_state and old.source not in _OTHER_WRITERS:
-                changes.delete.append(old.pk)
-                changes.drafts.add(draft.pk)
+        omitted = [
+            old
+            for state_id, old in have.items()
+            if state_id not in by_state and old.source not in _OTHER_WRITERS
+        ]
+        # Whether an omitted vote goes, or the whole import is refused (issue 12).
+        for old in votes_to_delete(draft, omitted, self.source) if omitted else ():
+            changes.delete.append(old.pk)
+            changes.drafts.add(draft.pk)
 
     def _plan_vote(self, draft: Draft, vote: CheckedVote, old, changes: _VoteChanges) -> None:
         if old is not None and old.source == Source.EDITOR:

@@ -8,6 +8,7 @@ the cited corrections in ``votes/reference/membership_corrections.csv``.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from resolutions.models import Disagreement
@@ -163,7 +164,6 @@ def _seated(spans: list[tuple], on) -> bool:
 
 def _record_reports(plan) -> int:
     """Unmapped and blank names, kept for data_report and the admin."""
-    Disagreement.objects.filter(kind=Disagreement.Kind.MEMBERSHIP).delete()
     reports = [
         Disagreement(
             kind=Disagreement.Kind.MEMBERSHIP,
@@ -194,5 +194,19 @@ def _record_reports(plan) -> int:
         )
         for where, year in plan.blank
     ]
-    Disagreement.objects.bulk_create(reports)
+    _replace_reports(reports)
     return len(reports)
+
+
+def _replace_reports(reports: list[Disagreement]) -> None:
+    """The reports, replaced only when they changed: the same file rewrites nothing, so
+    a sync that changes nothing leaves the record's version (and its ETags) alone."""
+    stored = Disagreement.objects.filter(kind=Disagreement.Kind.MEMBERSHIP)
+    if sorted(map(_report_key, stored)) == sorted(map(_report_key, reports)):
+        return
+    stored.delete()
+    Disagreement.objects.bulk_create(reports)
+
+
+def _report_key(report: Disagreement) -> tuple:
+    return (report.field, json.dumps(report.values, sort_keys=True), report.detail)

@@ -58,7 +58,8 @@ def recorded_import(
             work()
             if summary.dry_run:
                 raise DryRun
-            record_changed(model)
+            if summary.changed:  # a run that changed nothing leaves the ETags alone
+                record_changed(model)
             SourceImport.objects.create(
                 source=summary.source,
                 version=summary.version,

@@ -1,11 +1,13 @@
 """Load every official source, in order, from the official URLs or a local folder."""
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from resolutions.management.commands._importing import progress_wanted, report
 from resolutions.models import Disagreement
@@ -14,6 +16,41 @@ from resolutions.pipeline.sync import inputs_from_dir, sync
 from resolutions.sources.records import SourceError
 from votes.choices import TermKind
 from votes.models import MembershipTerm
+
+# The key of the PostgreSQL advisory lock a sync holds while it runs (any fixed
+# number; "SC" and "sync" in ASCII, so that pg_locks shows where it comes from).
+SYNC_LOCK_KEY = 0x5343_73796E63
+
+SYNC_RUNNING = (
+    "Another sync_un_data is running (it holds the sync lock): nothing was written. "
+    "Run this one again when it has finished."
+)
+
+
+@contextmanager
+def one_sync_at_a_time() -> Iterator[None]:
+    """Refuse to start while another sync runs, so that no two write at once.
+
+    On PostgreSQL a session advisory lock (pg_try_advisory_lock) is taken before
+    anything is downloaded or read, and released however the sync ends (the
+    server also drops it if the process dies). SQLite has no such lock, but it
+    admits one writer at a time: a second sync waits for the first's transaction
+    and, after the database's timeout, stops with "the database is locked",
+    having written nothing (see docs/deploy.md).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SYNC_LOCK_KEY])
+        (locked,) = cursor.fetchone()
+    if not locked:
+        raise CommandError(SYNC_RUNNING)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [SYNC_LOCK_KEY])
 
 
 class Command(BaseCommand):
@@ -33,7 +70,19 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=float, help="download timeout in seconds")
         parser.add_argument("--no-progress", action="store_true", help="never show a bar")
 
-    def handle(self, *args, from_dir=None, dry_run=False, timeout=None, **options):
+    def handle(self, *args, **options):
+        try:
+            with one_sync_at_a_time():
+                self.synchronise(**options)
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            raise CommandError(
+                f"The database is locked by another writer ({exc}), most likely another "
+                "sync_un_data: nothing was written. Run this one again when it has finished."
+            ) from exc
+
+    def synchronise(self, from_dir=None, dry_run=False, timeout=None, **options):
         verbosity = options.get("verbosity", 1)
         try:
             if from_dir:

@@ -18,8 +18,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from resolutions.rules import ever_published
 from resolutions.sources.records import SourceError
 from votes.choices import Source
+from votes.models import MemberVote
 
 
 @dataclass
@@ -51,8 +53,6 @@ def votes_to_delete(draft, omitted: list, source: str) -> list:
     editor's file speaks for the whole record: leaving a vote out of a published
     record is refused unless deletions are allowed, and then they all go.
     """
-    from resolutions.rules import ever_published
-
     editor = source == Source.EDITOR
     going = omitted if editor else [v for v in omitted if v.source != Source.EDITOR]
     if not going or not ever_published(draft):
@@ -76,8 +76,6 @@ def _refusal(policy: DeletionPolicy, draft, omitted: list, going: list, source: 
 
 
 def _kept(draft, omitted: list) -> int:
-    from votes.models import MemberVote
-
     return MemberVote.objects.filter(draft_id=draft.pk).count() - len(omitted)
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("countries/", countries.country_list, name="countries"),
     path("countries/<slug:slug>/", countries.CountryView.as_view(), name="country"),
     path("p5/", p5.p5, name="p5"),
+    path("p5/method/", p5.p5_method, name="p5_method"),
     re_path(
         r"^p5/(?P<chart>vetoes|agreement|pair|divisions)\.(?P<fmt>csv|json)$",
         p5.p5_data,

@@ -79,6 +79,7 @@ class CountryView(SingleTableMixin, FilterView):
                 "seat": seat,
                 "seat_label": SEAT_LABELS.get(seat.code, "") if seat else "",
                 "counts": counts,
+                "min_votes": analytics.MIN_VOTES,
                 "count_rows": position_rows(counts, self.state),
                 "agreement": [
                     {

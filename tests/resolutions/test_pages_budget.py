@@ -139,6 +139,19 @@ def test_p5_page(client, history, django_assert_max_num_queries):
     _get(client, url, 6, django_assert_max_num_queries)
 
 
+def test_p5_page_with_kappa(client, history, django_assert_max_num_queries):
+    url = reverse("resolutions:p5") + "?pair=FRA-RUS&measure=kappa"
+    # The same six: kappa comes from the same aggregates, grouped by position.
+    _get(client, url, 6, django_assert_max_num_queries)
+
+
+def test_p5_method_page(client, history, django_assert_max_num_queries):
+    # 1: the agreement matrix (the worked pair's figure)
+    # 2: first and last years
+    # 3: the source versions cited
+    _get(client, reverse("resolutions:p5_method"), 3, django_assert_max_num_queries)
+
+
 @pytest.mark.parametrize("chart", ["vetoes", "agreement", "pair", "divisions"])
 def test_p5_downloads(client, history, chart, django_assert_max_num_queries):
     for fmt in ("csv", "json"):
@@ -173,6 +186,7 @@ def _css_size() -> int:
         "/countries/",
         "/countries/russian-federation/",
         "/p5/",
+        "/p5/method/",
     ],
 )
 def test_pages_stay_under_200_kb_with_their_css(client, history, url):

@@ -4,7 +4,7 @@ from django.urls import path, re_path
 
 from resolutions import feeds
 from resolutions.provenance import revalidated
-from resolutions.views import countries, data, detail, home, lists, p5, vetoes
+from resolutions.views import countries, data, detail, elected, home, lists, p5, vetoes
 
 app_name = "resolutions"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("countries/<slug:slug>/", countries.CountryView.as_view(), name="country"),
     path("p5/", p5.p5, name="p5"),
     path("p5/method/", p5.p5_method, name="p5_method"),
+    path("p5/elected/", elected.ElectedView.as_view(), name="p5_elected"),
+    re_path(r"^p5/elected\.(?P<fmt>csv|json)$", elected.elected_data, name="p5_elected_data"),
     re_path(
         r"^p5/(?P<chart>vetoes|agreement|pair|divisions)\.(?P<fmt>csv|json)$",
         p5.p5_data,

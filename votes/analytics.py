@@ -143,6 +143,16 @@ class Agreement:
         same = sum(n for (a, b), n in cells.items() if a == b)
         return cls(same, sum(cells.values()), first, second)
 
+    def __add__(self, other: Agreement) -> Agreement:
+        # Counts and marginals add over disjoint sets of votes (years into a term),
+        # and kappa needs nothing else.
+        return Agreement(
+            self.same + other.same,
+            self.both + other.both,
+            tuple(a + b for a, b in zip(self.first, other.first, strict=True)),
+            tuple(a + b for a, b in zip(self.second, other.second, strict=True)),
+        )
+
     @property
     def share(self) -> float | None:
         return self.same / self.both if self.both else None
@@ -318,6 +328,78 @@ def country_agreement(state) -> dict[str, Agreement]:
     return {code: found.get((code,), Agreement(0, 0)) for code in SEAT_ORDER}
 
 
+@dataclass(frozen=True)
+class ElectedMember:
+    """One elected member over a period: its agreement with each permanent seat."""
+
+    slug: str
+    name: str
+    seats: dict[str, Agreement]
+
+
+def elected_agreement(first_year=None, last_year=None) -> list[ElectedMember]:
+    """Every member that voted from an elected seat in a period, against each permanent
+    seat, in one query. Ordered by name."""
+    votes = _pairs_of_votes(
+        first_year, last_year, seat__isnull=True, draft__member_votes__seat__isnull=False
+    )
+    found = _agreements(votes, "state__slug", "state__name", "draft__member_votes__seat__code")
+    members: dict[tuple[str, str], dict[str, Agreement]] = {}
+    for (slug, name, seat), result in found.items():
+        members.setdefault((slug, name), {})[seat] = result
+    return [
+        ElectedMember(slug, name, {c: seats.get(c, Agreement(0, 0)) for c in SEAT_ORDER})
+        for (slug, name), seats in sorted(members.items(), key=lambda item: item[0][1])
+    ]
+
+
+def elected_rows(first_year=None, last_year=None) -> list[dict]:
+    """The elected members' agreement as plain rows, one per member and seat (downloads)."""
+    return [
+        {
+            "state": member.slug,
+            "name": member.name,
+            "seat": code,
+            "same": result.same,
+            "both": result.both,
+            "share": share(result.same, result.both),
+            "kappa": rounded(result.kappa),
+        }
+        for member in elected_agreement(first_year, last_year)
+        for code, result in member.seats.items()
+    ]
+
+
+def state_agreement_per_year(state) -> dict[int, dict[str, Agreement]]:
+    """``{year: {seat: Agreement}}``: a state against each permanent seat, by year.
+
+    One query; callers add the years of a term together (``Agreement.__add__``).
+    """
+    votes = (
+        _pairs_of_votes(state=state, draft__member_votes__seat__isnull=False)
+        .annotate(other_state=F("draft__member_votes__state"), year=year_of("draft__date"))
+        .exclude(other_state=state.pk)
+    )
+    years: dict[int, dict[str, Agreement]] = {}
+    for (year, seat), result in _agreements(
+        votes, "year", "draft__member_votes__seat__code"
+    ).items():
+        years.setdefault(year, {})[seat] = result
+    return years
+
+
+def over_years(
+    years: dict[int, dict[str, Agreement]], first: int | None = None, last: int | None = None
+) -> dict[str, Agreement]:
+    """Add up :func:`state_agreement_per_year` over ``first``..``last`` (all years if None)."""
+    total = dict.fromkeys(SEAT_ORDER, Agreement(0, 0))
+    for year, seats in years.items():
+        if (first is None or year >= first) and (last is None or year <= last):
+            for code, result in seats.items():
+                total[code] = total[code] + result
+    return total
+
+
 @dataclass
 class PositionCounts:
     recorded: dict[str, int]  # position -> recorded votes
@@ -389,6 +471,10 @@ RULES = {
     "own shares of yes, no and abstention over those votes; both is n. Absence and "
     "non-participation are left out.",
     "pair": "Agreement and Cohen's kappa of one pair, year by year, counted as for the matrix.",
+    "elected": "For each member voting from an elected seat in the period, agreement with "
+    "each permanent seat: share of recorded votes on which both voted (yes, no or abstention) "
+    "and cast the same vote, and Cohen's kappa; both is n. Absence and non-participation "
+    "are left out.",
     "divisions": "Share of recorded votes with all five seats in the member-by-member record "
     "on which they did not all take the same position (not voting counts as a position).",
 }

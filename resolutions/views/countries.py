@@ -16,7 +16,7 @@ from resolutions.views.params import with_query
 from votes import analytics
 from votes.choices import VOTED_CHOICES, TermKind
 from votes.models import MembershipTerm, MemberState
-from votes.seats import SEAT_LABELS, SEAT_ORDER
+from votes.seats import SEAT_LABELS, SEAT_NAMES, SEAT_ORDER
 
 
 def country_list(request):
@@ -71,7 +71,10 @@ class CountryView(SingleTableMixin, FilterView):
         )
         seat = next((t.seat for t in terms if t.kind == TermKind.PERMANENT), None)
         counts = analytics.position_counts(self.state)
-        agreement = analytics.country_agreement(self.state)
+        # One query by year: its sum is the whole record's table, and each elected
+        # term's years give that term's line.
+        by_year = analytics.state_agreement_per_year(self.state)
+        agreement = analytics.over_years(by_year)
         context.update(
             {
                 "state": self.state,
@@ -91,6 +94,7 @@ class CountryView(SingleTableMixin, FilterView):
                     for code in SEAT_ORDER
                     if seat is None or code != seat.code
                 ],
+                "term_agreement": term_agreement(terms, by_year),
                 "seat_vetoes": (
                     analytics.vetoes_by_holder(seat_code=seat.code) if seat is not None else []
                 ),
@@ -114,6 +118,42 @@ def position_rows(counts: analytics.PositionCounts, state) -> list[dict]:
         }
         for position, label in VOTED_CHOICES
     ]
+
+
+def term_agreement(terms, by_year) -> list[dict]:
+    """Each elected term's agreement with each permanent seat: "Ghana, 2022–23: ..."."""
+    latest = max(by_year, default=None)
+    rows = []
+    for term in terms:
+        if term.kind != TermKind.ELECTED:
+            continue
+        first, last = term.start.year, term.end.year if term.end else latest
+        if last is None or last < first:
+            continue
+        seats = analytics.over_years(by_year, first, last)
+        if not any(result.both for result in seats.values()):
+            continue
+        rows.append(
+            {
+                "first": first,
+                "last": last,
+                "years": _years_label(first, last),
+                "seats": [
+                    {"code": code, "name": SEAT_NAMES[code], "result": seats[code]}
+                    for code in SEAT_ORDER
+                ],
+            }
+        )
+    return rows
+
+
+def _years_label(first: int, last: int) -> str:
+    """2022, 2022–23, 1999–2000: years as a term is usually written."""
+    if first == last:
+        return str(first)
+    if first // 100 == last // 100:
+        return f"{first}–{last % 100:02d}"
+    return f"{first}–{last}"
 
 
 def percent(share: float | None) -> str:

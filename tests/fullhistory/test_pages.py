@@ -35,6 +35,9 @@ PAGES = [
     ("/countries/china/", 9),
     ("/p5/", 6),
     ("/p5/agreement.json", 2),
+    ("/p5/method/", 3),
+    ("/p5/elected/?from=2022&to=2023", 3),
+    ("/p5/elected.csv?from=1946&to=2025", 3),
 ]
 
 

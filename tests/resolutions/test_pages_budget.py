@@ -152,6 +152,25 @@ def test_p5_method_page(client, history, django_assert_max_num_queries):
     _get(client, reverse("resolutions:p5_method"), 3, django_assert_max_num_queries)
 
 
+def test_p5_elected_page(client, history, django_assert_max_num_queries):
+    url = reverse("resolutions:p5_elected") + "?from=1986&to=2022&sort=-FRA_kappa"
+    # 1: first and last years (the default period)
+    # 2: every elected member against every seat (one aggregate)
+    # 3: the source versions cited
+    _get(client, url, 3, django_assert_max_num_queries)
+
+
+def test_p5_elected_downloads(client, history, django_assert_max_num_queries):
+    for fmt in ("csv", "json"):
+        # 1: first and last years, 2: the aggregate, 3: the source versions cited
+        _get(
+            client,
+            reverse("resolutions:p5_elected_data", args=[fmt]),
+            3,
+            django_assert_max_num_queries,
+        )
+
+
 @pytest.mark.parametrize("chart", ["vetoes", "agreement", "pair", "divisions"])
 def test_p5_downloads(client, history, chart, django_assert_max_num_queries):
     for fmt in ("csv", "json"):
@@ -187,6 +206,7 @@ def _css_size() -> int:
         "/countries/russian-federation/",
         "/p5/",
         "/p5/method/",
+        "/p5/elected/?from=1946&to=2026",
     ],
 )
 def test_pages_stay_under_200_kb_with_their_css(client, history, url):

@@ -124,8 +124,9 @@ def test_country_page(client, history, slug, django_assert_max_num_queries):
     # 6: its counts by position and names
     # 7: its agreement with each permanent seat
     # 8: vetoes cast from its permanent seat (permanent members only)
-    # 9: the source versions cited
-    _get(client, url, 9, django_assert_max_num_queries)
+    # 9: the votes on which it was decisive or alone, and near-misses (one aggregate)
+    # 10: the source versions cited
+    _get(client, url, 10, django_assert_max_num_queries)
 
 
 def test_p5_page(client, history, django_assert_max_num_queries):

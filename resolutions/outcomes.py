@@ -246,7 +246,8 @@ def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> in
         wanted = _vetoing(draft, result, votes, calendar)
         _refresh_vetoes(draft, wanted, stored.vetoes.get(draft.pk, {}), seats, changes)
         have = stored.standings.get(draft.pk, {})
-        _refresh_standings(draft, _standing_rows(stood, votes), have, seats, changes)
+        rows = _standing_rows(stood, votes) | _seat_standings(stood, wanted)
+        _refresh_standings(draft, rows, have, seats, changes)
     return changes.write()
 
 
@@ -264,6 +265,15 @@ def _standing_rows(stood: VoteStanding, votes: list[tuple]) -> dict[tuple[int, s
         _, seat, state_id, name = votes[stood.isolated]
         wanted[(state_id, Standing.Kind.ISOLATED.value)] = (seat, name)
     return wanted
+
+
+def _seat_standings(stood: VoteStanding, vetoing: dict[str, tuple]) -> dict:
+    """Decisive seats known from the totals: named after the state that vetoed from them."""
+    return {
+        (vetoing[seat][0], Standing.Kind.DECISIVE.value): (seat, vetoing[seat][1])
+        for seat in stood.decisive_seats
+        if seat in vetoing
+    }
 
 
 def _refresh_standings(draft: Draft, wanted: dict, have: dict, seats: dict, changes) -> None:

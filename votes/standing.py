@@ -20,7 +20,10 @@ ballot changed, so these figures can never follow rules of their own.
   a different vote (14-1 since 1966, 10-1 before): it stood alone.
 
 Decisive members and isolation need the whole member-by-member record; the
-margin and the near-miss need only the tally.
+margin and the near-miss need only the tally. One exception: a veto known from
+the recorded totals and the vetoing seats (most failed drafts before 2023 have
+no member-by-member record) is re-decided on those totals with one vetoing
+seat's "no" turned into an abstention, which names the decisive seats.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ class Standing:
     # Indexes into the decision's ballots.
     decisive: tuple[int, ...]
     isolated: int | None
+    # Decisive permanent seats known from the totals alone (no ballots to point to).
+    decisive_seats: tuple[str, ...] = ()
 
 
 def standing(decision: Decision, result: Result | None = None) -> Standing:
@@ -53,7 +58,31 @@ def standing(decision: Decision, result: Result | None = None) -> Standing:
         near_miss=_near_miss(decision, result, margin),
         decisive=_decisive(decision, result) if complete else (),
         isolated=_isolated(decision.ballots) if complete else None,
+        decisive_seats=_decisive_from_totals(decision, result) if not complete else (),
     )
+
+
+def _decisive_from_totals(decision: Decision, result: Result) -> tuple[str, ...]:
+    tally = result.tally
+    if result.basis != Basis.RECORDED_TOTALS or tally is None or not result.vetoed_by:
+        return ()
+    found = []
+    for seat in result.vetoed_by:
+        # The seat's "no" as an abstention; its ballot, if listed, likewise.
+        ballots = tuple(
+            Ballot(Position.ABSTAIN, b.seat) if b.seat == seat else b for b in decision.ballots
+        )
+        other = decide(
+            replace(
+                decision,
+                ballots=ballots,
+                recorded=replace(tally, no=tally.no - 1, abstain=tally.abstain + 1),
+                permanent_no=frozenset(decision.permanent_no) - {seat},
+            )
+        )
+        if other.outcome != result.outcome or seat not in other.vetoed_by:
+            found.append(seat)
+    return tuple(found)
 
 
 def _near_miss(decision: Decision, result: Result, margin: int | None) -> bool:

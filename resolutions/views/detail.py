@@ -82,6 +82,10 @@ def _stood(draft: Draft, member_votes: list) -> dict | None:
         "complete": len(member_votes) == council_size(draft.date),
         "decisive": [member_votes[i] for i in stood.decisive],
         "isolated": alone,
+        # A veto known from the totals: its vetoers, as the vetoes name them.
+        "decisive_seats": [
+            v.name_at_vote for v in draft.vetoes.all() if v.seat.code in stood.decisive_seats
+        ],
         "isolated_tally": f"{len(member_votes) - 1}–1",
         "isolated_others": VOTED_WORDS.get(others, "") if alone else "",
     }

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from resolutions.models import Standing
+from resolutions.models import Draft, Standing
 from resolutions.outcomes import refresh_outcomes
 from tests.factories import recorded_draft
 from tests.samples import sample_size
-from votes.choices import Position
+from votes.choices import Position, Source
 
 pytestmark = [pytest.mark.django_db, sample_size("small")]
 N, A, Y = Position.NO, Position.ABSTAIN, Position.YES
@@ -109,3 +109,22 @@ def test_country_page_counts_them(client, votes):
     assert count("decisive") == 0
     norway = client.get(reverse("resolutions:country", args=["norway"])).content.decode()
     assert re.search(r'id="count-decisive"[^>]*>1 vote<', norway)
+
+
+def test_a_veto_known_from_its_totals_names_its_vetoers(client, votes):
+    draft = Draft.objects.create(
+        date=DAY,
+        is_published=True,
+        source=Source.SEED,
+        recorded_yes=13,
+        recorded_no=2,
+        recorded_abstain=0,
+        recorded_vetoed_by=["CHN", "RUS"],
+    )
+    refresh_outcomes([draft.pk])
+    draft.refresh_from_db()
+    assert (draft.outcome, draft.margin) == ("vetoed", 4)
+    assert stored(draft, Standing.Kind.DECISIVE) == {"CHN", "RUS"}
+    html = page(client, draft)
+    assert re.search(r'<dd id="decisive">China, Russian Federation <span', html)
+    assert draft.pk in listed(client, "?decisive=russian-federation")

@@ -93,3 +93,13 @@ def test_absent_member_is_not_alone_and_totals_give_only_the_margin():
 def test_without_a_vote_has_no_margin():
     stood = standing(Decision(on=TODAY, modality="without_vote"))
     assert stood.margin is None and not stood.near_miss
+
+
+def test_a_double_veto_known_from_totals_names_the_vetoing_seats():
+    decision = Decision(on=TODAY, recorded=Tally(13, 2, 0), permanent_no=frozenset({"CHN", "RUS"}))
+    assert decide(decision).outcome == Outcome.VETOED
+    stood = standing(decision)
+    assert stood.decisive == () and stood.decisive_seats == ("CHN", "RUS")
+    assert (stood.margin, stood.near_miss, stood.isolated) == (4, False, None)
+    failed = Decision(on=TODAY, recorded=Tally(5, 4, 6), permanent_no=frozenset({"USA"}))
+    assert standing(failed).decisive_seats == ()

@@ -236,6 +236,17 @@ def _kappa_ticks(bottom: float) -> list[dict]:
     ]
 
 
+def _pair_point(row: dict, value: float, x: float, bottom: float, measure: str) -> dict:
+    shown = f"κ {value:.2f}" if measure == "kappa" else f"{value * 100:.0f}%"
+    return {
+        "year": row["year"],
+        "x": x,
+        "y": TOP + PLOT_H - PLOT_H * (value - bottom) / (1 - bottom),
+        "few": row["both"] < MIN_VOTES,
+        "label": f"{row['year']}: {shown} ({row['same']} of {row['both']}, n {row['both']})",
+    }
+
+
 @register.inclusion_tag("votes/charts/line.svg.html")
 def pair_line(rows, period, pair_code, title_id, measure="raw"):
     """Agreement (or kappa) of one pair by year: a line through points, each a link.
@@ -250,33 +261,24 @@ def pair_line(rows, period, pair_code, title_id, measure="raw"):
     band, ticks = year_axis(first, last)
     values = [_pair_value(row, measure) for row in rows]
     bottom = -1.0 if any(v is not None and v < 0 for v in values) else 0.0
-    points, segments, current = [], [], []
+    points = [
+        _pair_point(row, value, LEFT + (row["year"] - first + 0.5) * band, bottom, measure)
+        | {
+            "url": _link(
+                "resolutions:list", pair=pair_code, year_from=row["year"], year_to=row["year"]
+            )
+        }
+        for row, value in zip(rows, values, strict=True)
+        if value is not None
+    ]
+    segments: list[list[str]] = []
     previous_year = None
-    for row, value in zip(rows, values, strict=True):
-        if value is None:
-            continue
-        x = LEFT + (row["year"] - first + 0.5) * band
-        y = TOP + PLOT_H - PLOT_H * (value - bottom) / (1 - bottom)
-        if previous_year is not None and row["year"] != previous_year + 1 and current:
-            segments.append(current)
-            current = []
-        current.append(f"{x:.1f},{y:.1f}")
-        previous_year = row["year"]
-        shown = f"κ {value:.2f}" if measure == "kappa" else f"{value * 100:.0f}%"
-        points.append(
-            {
-                "x": x,
-                "y": y,
-                "few": row["both"] < MIN_VOTES,
-                "label": f"{row['year']}: {shown} ({row['same']} of {row['both']}, "
-                f"n {row['both']})",
-                "url": _link(
-                    "resolutions:list", pair=pair_code, year_from=row["year"], year_to=row["year"]
-                ),
-            }
-        )
-    if current:
-        segments.append(current)
+    for point in points:
+        # A year without a figure breaks the line.
+        if previous_year is None or point["year"] != previous_year + 1:
+            segments.append([])
+        segments[-1].append(f"{point['x']:.1f},{point['y']:.1f}")
+        previous_year = point["year"]
     kappa = measure == "kappa"
     return _frame(
         title_id=title_id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Count, Max, Min, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,7 +19,8 @@ from resolutions.views.params import with_query
 from votes import analytics
 from votes.choices import VOTED_CHOICES, TermKind
 from votes.models import MembershipTerm, MemberState
-from votes.seats import SEAT_LABELS, SEAT_NAMES, SEAT_ORDER
+from votes.names import seat_holder_name
+from votes.seats import SEAT_LABELS, SEAT_ORDER
 
 
 def country_list(request):
@@ -163,12 +166,18 @@ def term_agreement(terms, by_year) -> list[dict]:
                 "last": last,
                 "years": _years_label(first, last),
                 "seats": [
-                    {"code": code, "name": SEAT_NAMES[code], "result": seats[code]}
+                    {"code": code, "name": _holders(code, first, last), "result": seats[code]}
                     for code in SEAT_ORDER
                 ],
             }
         )
     return rows
+
+
+def _holders(seat: str, first: int, last: int) -> str:
+    """Who held a permanent seat over the years: "USSR" in 1986-90, "China" in 2022."""
+    names = [seat_holder_name(seat, date(first, 1, 1)), seat_holder_name(seat, date(last, 12, 31))]
+    return names[0] if names[0] == names[1] else " / ".join(names)
 
 
 def _years_label(first: int, last: int) -> str:

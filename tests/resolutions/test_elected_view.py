@@ -115,3 +115,9 @@ def test_country_page_shows_its_own_term_row(client, named):
     shown_kappa = "—" if kappa is None else f"{kappa:.2f}".replace("-", "−")
     line = re.search(r"<li>Ghana, <a [^>]*>2022–23</a>: voted with (.*?)</li>", html).group(1)
     assert f"France {same / n * 100:.0f}% (κ {shown_kappa}, n {n})" in line
+
+
+def test_country_rows_name_the_seats_holder_of_the_day(client, named):
+    html = client.get(reverse("resolutions:country", args=["ghana"])).content.decode()
+    earlier = re.search(r"<li>Ghana, <a [^>]*>1986–90</a>: voted with (.*?)</li>", html).group(1)
+    assert "USSR " in earlier and "Russian Federation" not in earlier

@@ -121,3 +121,14 @@ def test_country_rows_name_the_seats_holder_of_the_day(client, named):
     html = client.get(reverse("resolutions:country", args=["ghana"])).content.decode()
     earlier = re.search(r"<li>Ghana, <a [^>]*>1986–90</a>: voted with (.*?)</li>", html).group(1)
     assert "USSR " in earlier and "Russian Federation" not in earlier
+
+
+def test_cells_on_few_votes_are_greyed_with_their_n(client, named):
+    html = client.get(reverse("resolutions:p5_elected") + "?from=2022&to=2022").content.decode()
+    _, n, _ = recount(2022, 2022)[("ghana", "USA")]
+    assert n < 20  # the sample's one year holds a handful of votes
+    ghana = html[html.index('href="/countries/ghana/"') :]
+    cell = re.search(
+        r'<td data-label="With US" class="([^"]*)">[^<]*<span class="meta">n (\d+)', ghana
+    )
+    assert "few" in cell.group(1).split() and int(cell.group(2)) == n

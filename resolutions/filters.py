@@ -19,7 +19,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from drf_spectacular.utils import extend_schema_field
 
-from resolutions.models import Draft, Subject
+from resolutions.models import Draft, Standing, Subject
 from resolutions.sources.records import parse_resolution_symbol
 from votes import analytics
 from votes.choices import VOTED_CHOICES, VOTED_WORDS, Modality, Outcome
@@ -151,6 +151,20 @@ class DraftFilter(django_filters.FilterSet):
         widget=forms.HiddenInput,
     )
 
+    # Where a vote stood (votes/standing.py, stored by refresh_outcomes): set by the
+    # links of the vote and country pages.
+    near_miss = django_filters.ChoiceFilter(
+        choices=[("yes", "failed by one vote, with no veto"), ("no", "not a near-miss")],
+        method="filter_near_miss",
+        widget=forms.HiddenInput,
+    )
+    isolated = django_filters.CharFilter(
+        method="filter_isolated", max_length=100, strip=True, widget=forms.HiddenInput
+    )
+    decisive = django_filters.CharFilter(
+        method="filter_decisive", max_length=100, strip=True, widget=forms.HiddenInput
+    )
+
     class Meta:
         model = Draft
         fields: list[str] = []
@@ -240,6 +254,24 @@ class DraftFilter(django_filters.FilterSet):
             divided.filter(p5_distinct__gt=1) if value == "yes" else divided.filter(p5_distinct=1)
         )
 
+    def filter_near_miss(self, queryset, name, value):
+        return queryset.filter(near_miss=value == "yes")
+
+    def filter_isolated(self, queryset, name, value):
+        """``isolated=RUS`` (a permanent seat, predecessors included) or ``=ghana`` (a state)."""
+        alone = Standing.objects.filter(draft=OuterRef("pk"), kind=Standing.Kind.ISOLATED)
+        if value.upper() in SEAT_LABELS:
+            alone = alone.filter(seat__code=value.upper())
+        else:
+            alone = alone.filter(state__slug=value)
+        return queryset.filter(Exists(alone))
+
+    def filter_decisive(self, queryset, name, value):
+        decisive = Standing.objects.filter(
+            draft=OuterRef("pk"), kind=Standing.Kind.DECISIVE, state__slug=value
+        )
+        return queryset.filter(Exists(decisive))
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
@@ -298,7 +330,21 @@ class DraftFilter(django_filters.FilterSet):
             "agenda_item": lambda value: "on one agenda item",
             "pair": lambda value: self.pair_description(),
             "divided": lambda value: divided[value],
+            "near_miss": lambda value: dict(self.filters["near_miss"].extra["choices"])[value],
+            "isolated": lambda value: (
+                f"{SHORT_SEAT_LABELS.get(value.upper()) or self._state_name(value)} stood alone"
+            ),
+            "decisive": lambda value: f"{self._state_name(value)} decisive",
         }
+
+    def _state_name(self, slug: str) -> str:
+        """A member state's name for the words (the slug if none); one query per slug,
+        however often a page asks for the description."""
+        names = self.__dict__.setdefault("_state_names", {})
+        if slug not in names:
+            found = MemberState.objects.filter(slug=slug).values_list("name", flat=True).first()
+            names[slug] = found or slug
+        return names[slug]
 
 
 def _pair_filtered(queryset, pair: str, agreed: str | None):

@@ -241,6 +241,10 @@ class Draft(models.Model):
     required_votes = models.PositiveSmallIntegerField(default=9, editable=False)
     outcome_disagreements = models.JSONField(default=list, blank=True, editable=False)
     outcome_disputed = models.BooleanField(default=False, editable=False)
+    # Where the vote stood (votes/standing.py): yes votes minus those required, and
+    # whether it failed by one vote with no permanent member against.
+    margin = models.SmallIntegerField(null=True, editable=False)
+    near_miss = models.BooleanField(default=False, editable=False)
 
     # Provenance --------------------------------------------------------------
     source = models.CharField(
@@ -399,6 +403,45 @@ class Draft(models.Model):
         if tally is None:
             return "Adopted"
         return f"Adopted with {tally.yes} votes in favour ({self.required_votes} required)"
+
+
+class Standing(models.Model):
+    """A member that was decisive on a draft, or stood alone on it (votes/standing.py).
+
+    Derived from the member votes like ``Veto``, and written only by
+    ``resolutions.outcomes.refresh_outcomes``; the list's ``decisive=`` and
+    ``isolated=`` filters and the country pages' counts read it.
+    """
+
+    class Kind(models.TextChoices):
+        DECISIVE = "decisive", "Decisive"
+        ISOLATED = "isolated", "Stood alone"
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="standings")
+    state = models.ForeignKey(
+        "votes.MemberState", on_delete=models.PROTECT, related_name="standings"
+    )
+    # The permanent seat it voted from, if any: ``isolated=RUS`` includes the USSR.
+    seat = models.ForeignKey(
+        "votes.PermanentSeat",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="standings",
+    )
+    name_at_vote = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft", "state", "kind"], name="one_standing_per_member_and_kind"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "state"], name="standing_kind_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name_at_vote}: {self.get_kind_display()}"
 
 
 class Disagreement(models.Model):

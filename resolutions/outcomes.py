@@ -1,8 +1,9 @@
 """Keep every draft's computed outcome in step with its votes.
 
 This is the only code that writes the computed fields of a draft (tally,
-outcome, basis, disagreements), the ``Veto`` rows and the flag for member votes
-that do not add up to the recorded totals. It asks the one outcome
+outcome, basis, disagreements, margin, near-miss), the ``Veto`` rows, the
+``Standing`` rows (decisive members, a member alone) and the flag for member
+votes that do not add up to the recorded totals. It asks the one outcome
 engine, ``votes.outcome.decide``, for each draft; importers, the admin and the
 starter data all call :func:`refresh_outcomes` after they change votes.
 """
@@ -16,11 +17,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from resolutions.bulk import bulk_update
-from resolutions.models import Disagreement, Draft
+from resolutions.models import Disagreement, Draft, Standing
 from votes.calendar import CouncilCalendar
 from votes.choices import SECONDARY, Outcome, Source
 from votes.models import MemberVote, PermanentSeat, Veto
 from votes.outcome import Ballot, Decision, Result, Tally, decide, seat_sort_key
+from votes.standing import Standing as VoteStanding
+from votes.standing import standing
 
 COMPUTED_FIELDS = [
     "tally_yes",
@@ -32,6 +35,8 @@ COMPUTED_FIELDS = [
     "required_votes",
     "outcome_disagreements",
     "outcome_disputed",
+    "margin",
+    "near_miss",
 ]
 CHUNK = 2000
 
@@ -122,8 +127,9 @@ def totals_flag(draft: Draft, positions: list[str]) -> Disagreement | None:
     )
 
 
-def apply_result(draft: Draft, result: Result) -> bool:
-    """Copy an engine result onto a draft's computed fields; True if anything changed."""
+def apply_result(draft: Draft, result: Result, stood: VoteStanding | None = None) -> bool:
+    """Copy an engine result (and where the vote stood) onto a draft's computed fields;
+    True if anything changed."""
     tally = result.tally
     new = {
         "tally_yes": tally.yes if tally else None,
@@ -137,6 +143,9 @@ def apply_result(draft: Draft, result: Result) -> bool:
     found = disagreements(draft, result)
     new["outcome_disagreements"] = found
     new["outcome_disputed"] = bool(found)
+    if stood is not None:
+        new["margin"] = stood.margin
+        new["near_miss"] = stood.near_miss
     changed = False
     for name, value in new.items():
         if getattr(draft, name) != value:
@@ -177,6 +186,7 @@ class _Stored:
     votes: dict[int, list[tuple]]  # draft id -> (position, seat, state id, name, source)
     vetoes: dict[int, dict[str, Veto]]  # draft id -> seat code -> veto
     flags: dict[int, Disagreement]  # draft id -> totals-vs-votes flag
+    standings: dict[int, dict[tuple[int, str], Standing]]  # draft id -> (state, kind) -> row
 
     @classmethod
     def read(cls, ids: list[int]) -> _Stored:
@@ -189,7 +199,10 @@ class _Stored:
         for veto in Veto.objects.filter(draft_id__in=ids).select_related("seat"):
             vetoes[veto.draft_id][veto.seat.code] = veto
         flags = Disagreement.objects.filter(draft_id__in=ids, field=Disagreement.TOTALS_VS_VOTES)
-        return cls(votes, vetoes, {d.draft_id: d for d in flags})
+        standings: dict[int, dict[tuple[int, str], Standing]] = defaultdict(dict)
+        for row in Standing.objects.filter(draft_id__in=ids).select_related("seat"):
+            standings[row.draft_id][(row.state_id, row.kind)] = row
+        return cls(votes, vetoes, {d.draft_id: d for d in flags}, standings)
 
 
 @dataclass
@@ -199,13 +212,17 @@ class _OutcomeChanges:
     stale_vetoes: list[int] = field(default_factory=list)
     new_flags: list[Disagreement] = field(default_factory=list)
     stale_flags: list[int] = field(default_factory=list)
+    new_standings: list[Standing] = field(default_factory=list)
+    stale_standings: list[int] = field(default_factory=list)
 
     def write(self) -> int:
         """Write the changes in bulk; returns how many drafts they touched."""
         bulk_update(self.drafts, COMPUTED_FIELDS)
         _replace(Veto, self.stale_vetoes, self.new_vetoes)
         _replace(Disagreement, self.stale_flags, self.new_flags)
+        _replace(Standing, self.stale_standings, self.new_standings)
         touched = {d.pk for d in self.drafts} | {v.draft_id for v in self.new_vetoes}
+        touched |= {s.draft_id for s in self.new_standings}
         return len(touched | {f.draft_id for f in self.new_flags})
 
 
@@ -223,12 +240,64 @@ def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> in
     for draft in Draft.objects.filter(pk__in=ids).order_by("pk"):
         votes = stored.votes.get(draft.pk, [])
         _refresh_flag(draft, votes, stored.flags.get(draft.pk), changes)
-        result = decide(decision_for(draft, (Ballot(p, s) for p, s, *_ in votes)))
-        if apply_result(draft, result):
+        decision = decision_for(draft, (Ballot(p, s) for p, s, *_ in votes))
+        result = decide(decision)
+        stood = standing(decision, result)
+        if apply_result(draft, result, stood):
             changes.drafts.append(draft)
         wanted = _vetoing(draft, result, votes, calendar)
         _refresh_vetoes(draft, wanted, stored.vetoes.get(draft.pk, {}), seats, changes)
+        have = stored.standings.get(draft.pk, {})
+        rows = _standing_rows(stood, votes) | _seat_standings(stood, wanted)
+        _refresh_standings(draft, rows, have, seats, changes)
     return changes.write()
+
+
+def _standing_rows(stood: VoteStanding, votes: list[tuple]) -> dict[tuple[int, str], tuple]:
+    """``{(state id, kind): (seat code, name)}``: the members the standing names.
+
+    ``stood`` names ballots by their place in the decision, which lists them in
+    the order of ``votes``.
+    """
+    wanted = {}
+    for index in stood.decisive:
+        _, seat, state_id, name, _ = votes[index]
+        wanted[(state_id, Standing.Kind.DECISIVE.value)] = (seat, name)
+    if stood.isolated is not None:
+        _, seat, state_id, name, _ = votes[stood.isolated]
+        wanted[(state_id, Standing.Kind.ISOLATED.value)] = (seat, name)
+    return wanted
+
+
+def _seat_standings(stood: VoteStanding, vetoing: dict[str, tuple]) -> dict:
+    """Decisive seats known from the totals: named after the state that vetoed from them."""
+    return {
+        (vetoing[seat][0], Standing.Kind.DECISIVE.value): (seat, vetoing[seat][1])
+        for seat in stood.decisive_seats
+        if seat in vetoing
+    }
+
+
+def _refresh_standings(draft: Draft, wanted: dict, have: dict, seats: dict, changes) -> None:
+    for (state_id, kind), (seat, name) in wanted.items():
+        row = have.get((state_id, kind))
+        if row is not None and (row.seat.code if row.seat else None, row.name_at_vote) == (
+            seat,
+            name,
+        ):
+            continue
+        if row is not None:
+            changes.stale_standings.append(row.pk)
+        changes.new_standings.append(
+            Standing(
+                draft=draft,
+                state_id=state_id,
+                seat=seats.get(seat) if seat else None,
+                name_at_vote=name,
+                kind=kind,
+            )
+        )
+    changes.stale_standings += [r.pk for key, r in have.items() if key not in wanted]
 
 
 def _refresh_flag(draft: Draft, votes: list[tuple], old, changes: _OutcomeChanges) -> None:

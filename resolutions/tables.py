@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 
 from resolutions.models import Draft
 from votes.choices import VOTED_WORDS, Modality
+from votes.seats import SEAT_ORDER, SHORT_SEAT_LABELS
 
 MAX_PER_PAGE = 100
 
@@ -155,3 +156,80 @@ class VetoTable(tables.Table):
 
     def render_vetoed_by(self, record):
         return ", ".join(record.vetoing_names())
+
+
+# Sorts a figure that is undefined ("—") below every real one: kappa is never below -1.
+UNDEFINED = -2.0
+
+
+def _few(code: str):
+    """A cell's class: greyed when the figure rests on fewer than MIN_VOTES votes."""
+    return lambda record: "num few" if record[f"{code}_few"] else "num"
+
+
+def elected_record(member) -> dict:
+    """One elected member as a table row: per seat its share, kappa and n, and sort keys."""
+    row: dict = {"name": member.name, "slug": member.slug}
+    for code, result in member.seats.items():
+        share, kappa = result.share, result.kappa
+        row |= {
+            f"{code}_share": share,
+            f"{code}_kappa": kappa,
+            f"{code}_n": result.both,
+            f"{code}_few": result.few,
+            f"{code}_share_key": UNDEFINED if share is None else share,
+            f"{code}_kappa_key": UNDEFINED if kappa is None else kappa,
+        }
+    return row
+
+
+class ElectedTable(tables.Table):
+    """The elected members against each permanent seat: agreement (with n) and kappa."""
+
+    name = tables.TemplateColumn(
+        template_code="<a href=\"{% url 'resolutions:country' record.slug %}\">{{ value }}</a>",
+        verbose_name="Elected member",
+        attrs=_label("Elected member"),
+    )
+
+    class Meta:
+        template_name = "resolutions/_table.html"
+        attrs = {"class": "data-table elected-table"}
+        order_by = ("name",)
+
+    def __init__(self, data, *args, **kwargs):
+        extra = []
+        for code in SEAT_ORDER:
+            short = SHORT_SEAT_LABELS[code]
+            extra += [
+                (
+                    f"{code}_share",
+                    tables.TemplateColumn(
+                        template_code=(
+                            '{% load charts %}{{ value|as_percent }} <span class="meta">n '
+                            f"{{{{ record.{code}_n }}}}</span>"
+                        ),
+                        verbose_name=f"{short} %",
+                        empty_values=(),
+                        order_by=(f"{code}_share_key",),
+                        attrs={
+                            "td": {"data-label": f"With {short}", "class": _few(code)},
+                            "th": {"scope": "col"},
+                        },
+                    ),
+                ),
+                (
+                    f"{code}_kappa",
+                    tables.TemplateColumn(
+                        template_code="{% load charts %}{{ value|as_kappa }}",
+                        verbose_name=f"{short} κ",
+                        empty_values=(),
+                        order_by=(f"{code}_kappa_key",),
+                        attrs={
+                            "td": {"data-label": f"κ with {short}", "class": _few(code)},
+                            "th": {"scope": "col"},
+                        },
+                    ),
+                ),
+            ]
+        super().__init__(data, *args, extra_columns=extra, **kwargs)

@@ -6,7 +6,7 @@ from django.urls import path, re_path
 from resolutions import feeds
 from resolutions.provenance import revalidated
 from resolutions.sitemaps import SITEMAPS
-from resolutions.views import countries, data, detail, home, lists, p5, share, vetoes
+from resolutions.views import countries, data, detail, elected, home, lists, p5, share, vetoes
 from votes.seats import SEAT_ORDER
 
 app_name = "resolutions"
@@ -15,6 +15,9 @@ urlpatterns = [
     path("countries/", countries.country_list, name="countries"),
     path("countries/<slug:slug>/", countries.CountryView.as_view(), name="country"),
     path("p5/", p5.p5, name="p5"),
+    path("p5/method/", p5.p5_method, name="p5_method"),
+    path("p5/elected/", elected.ElectedView.as_view(), name="p5_elected"),
+    re_path(r"^p5/elected\.(?P<fmt>csv|json)$", elected.elected_data, name="p5_elected_data"),
     re_path(
         r"^p5/(?P<chart>vetoes|agreement|pair|divisions)\.(?P<fmt>csv|json)$",
         p5.p5_data,

@@ -116,14 +116,70 @@ def year_of(field: str = "date") -> Cast:
 # Queries: one database aggregate each --------------------------------------------
 
 
+# Below this many votes both cast, a pair's figure is shown greyed: on a handful of
+# votes one division moves agreement by tens of points and kappa is noise.
+MIN_VOTES = 20
+
+
 @dataclass(frozen=True)
 class Agreement:
+    """Two members over the votes both cast: how often alike, and Cohen's kappa.
+
+    ``first`` and ``second`` are each member's own counts of yes, no and
+    abstention (in ``VOTED`` order) over the same ``both`` votes: the marginals
+    that give the agreement expected by chance.
+    """
+
     same: int
     both: int
+    first: tuple[int, ...] = (0, 0, 0)
+    second: tuple[int, ...] = (0, 0, 0)
+
+    @classmethod
+    def from_cells(cls, cells: dict[tuple[str, str], int]) -> Agreement:
+        """From the counts of each (first's position, second's position) over cast votes."""
+        first = tuple(sum(n for (a, _), n in cells.items() if a == p) for p in VOTED)
+        second = tuple(sum(n for (_, b), n in cells.items() if b == p) for p in VOTED)
+        same = sum(n for (a, b), n in cells.items() if a == b)
+        return cls(same, sum(cells.values()), first, second)
+
+    def __add__(self, other: Agreement) -> Agreement:
+        # Counts and marginals add over disjoint sets of votes (years into a term),
+        # and kappa needs nothing else.
+        return Agreement(
+            self.same + other.same,
+            self.both + other.both,
+            tuple(a + b for a, b in zip(self.first, other.first, strict=True)),
+            tuple(a + b for a, b in zip(self.second, other.second, strict=True)),
+        )
 
     @property
     def share(self) -> float | None:
         return self.same / self.both if self.both else None
+
+    @property
+    def expected(self) -> float | None:
+        """p_e: the agreement two members voting independently at their own rates would show."""
+        if not self.both:
+            return None
+        return sum(f * s for f, s in zip(self.first, self.second, strict=True)) / self.both**2
+
+    @property
+    def kappa(self) -> float | None:
+        """Cohen's kappa, (p_o - p_e) / (1 - p_e); None when undefined.
+
+        Undefined with no votes, and when p_e is 1: both cast one and the same
+        position every time, so there is no variation to agree beyond chance on.
+        """
+        expected = self.expected
+        if expected is None or expected >= 1:
+            return None
+        return (self.same / self.both - expected) / (1 - expected)
+
+    @property
+    def few(self) -> bool:
+        """Too few votes for the figure to mean much (shown greyed)."""
+        return self.both < MIN_VOTES
 
 
 def vetoes_per_year(first_year=None, last_year=None, drafts: QuerySet | None = None) -> list[dict]:
@@ -202,45 +258,49 @@ def _pairs_of_votes(first_year=None, last_year=None, **conditions) -> QuerySet:
     return _in_years(votes, "draft__date", first_year, last_year)
 
 
-def _agreement_counts() -> dict:
-    return {
-        "both": Count("pk"),
-        "same": Count("pk", filter=Q(position=F("draft__member_votes__position"))),
-    }
+# The two positions of a pair of votes: grouping by them (3 x 3 cells at most per
+# group) gives the contingency table kappa needs, still one aggregate.
+POSITIONS = ("position", "draft__member_votes__position")
+
+
+def _agreements(votes: QuerySet, *keys: str) -> dict[tuple, Agreement]:
+    """Pairs of votes grouped by ``keys``: ``{key values: Agreement}``, one query."""
+    rows = votes.values(*keys, *POSITIONS).annotate(n=Count("pk")).order_by()
+    cells: dict[tuple, dict[tuple[str, str], int]] = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        cells.setdefault(key, {})[(row[POSITIONS[0]], row[POSITIONS[1]])] = row["n"]
+    return {key: Agreement.from_cells(found) for key, found in cells.items()}
 
 
 def agreement_matrix(first_year=None, last_year=None) -> dict[tuple[str, str], Agreement]:
     """Agreement of every pair of permanent seats over a period, in one query."""
-    rows = (
-        _pairs_of_votes(
-            first_year,
-            last_year,
-            seat__isnull=False,
-            draft__member_votes__seat__isnull=False,
-        )
-        .values("seat__code", "draft__member_votes__seat__code")
-        .annotate(**_agreement_counts())
-        .order_by()
+    votes = _pairs_of_votes(
+        first_year,
+        last_year,
+        seat__isnull=False,
+        draft__member_votes__seat__isnull=False,
     )
-    found = {
-        (r["seat__code"], r["draft__member_votes__seat__code"]): Agreement(r["same"], r["both"])
-        for r in rows
-    }
+    found = _agreements(votes, "seat__code", "draft__member_votes__seat__code")
     return {pair: found.get(pair, Agreement(0, 0)) for pair in PAIRS}
 
 
+def pair_agreement_per_year(
+    first: str, second: str, first_year=None, last_year=None
+) -> list[tuple[int, Agreement]]:
+    """``[(year, Agreement)]``: a pair's agreement year by year, in one query."""
+    votes = _pairs_of_votes(
+        first_year, last_year, seat__code=first, draft__member_votes__seat__code=second
+    ).annotate(year=year_of("draft__date"))
+    return sorted((year, result) for (year,), result in _agreements(votes, "year").items())
+
+
 def pair_per_year(first: str, second: str, first_year=None, last_year=None) -> list[dict]:
-    """``[{"year", "same", "both"}]``: a pair's agreement year by year."""
-    rows = (
-        _pairs_of_votes(
-            first_year, last_year, seat__code=first, draft__member_votes__seat__code=second
-        )
-        .annotate(year=year_of("draft__date"))
-        .values("year")
-        .annotate(**_agreement_counts())
-        .order_by("year")
-    )
-    return [{"year": r["year"], "same": r["same"], "both": r["both"]} for r in rows]
+    """``[{"year", "same", "both", "kappa"}]``: a pair's agreement year by year."""
+    return [
+        {"year": year, "same": r.same, "both": r.both, "kappa": rounded(r.kappa)}
+        for year, r in pair_agreement_per_year(first, second, first_year, last_year)
+    ]
 
 
 def divisions_per_year(first_year=None, last_year=None) -> list[dict]:
@@ -257,18 +317,87 @@ def divisions_per_year(first_year=None, last_year=None) -> list[dict]:
 
 def country_agreement(state) -> dict[str, Agreement]:
     """How often a state voted as each permanent seat did, over all its recorded votes."""
-    rows = (
+    votes = (
         _pairs_of_votes(state=state, draft__member_votes__seat__isnull=False)
         # Not the state with itself (a permanent member's own seat); an annotation
         # keeps the comparison on the one join instead of a subquery.
         .annotate(other_state=F("draft__member_votes__state"))
         .exclude(other_state=state.pk)
-        .values("draft__member_votes__seat__code")
-        .annotate(**_agreement_counts())
-        .order_by()
     )
-    found = {r["draft__member_votes__seat__code"]: Agreement(r["same"], r["both"]) for r in rows}
-    return {code: found.get(code, Agreement(0, 0)) for code in SEAT_ORDER}
+    found = _agreements(votes, "draft__member_votes__seat__code")
+    return {code: found.get((code,), Agreement(0, 0)) for code in SEAT_ORDER}
+
+
+@dataclass(frozen=True)
+class ElectedMember:
+    """One elected member over a period: its agreement with each permanent seat."""
+
+    slug: str
+    name: str
+    seats: dict[str, Agreement]
+
+
+def elected_agreement(first_year=None, last_year=None) -> list[ElectedMember]:
+    """Every member that voted from an elected seat in a period, against each permanent
+    seat, in one query. Ordered by name."""
+    votes = _pairs_of_votes(
+        first_year, last_year, seat__isnull=True, draft__member_votes__seat__isnull=False
+    )
+    found = _agreements(votes, "state__slug", "state__name", "draft__member_votes__seat__code")
+    members: dict[tuple[str, str], dict[str, Agreement]] = {}
+    for (slug, name, seat), result in found.items():
+        members.setdefault((slug, name), {})[seat] = result
+    return [
+        ElectedMember(slug, name, {c: seats.get(c, Agreement(0, 0)) for c in SEAT_ORDER})
+        for (slug, name), seats in sorted(members.items(), key=lambda item: item[0][1])
+    ]
+
+
+def elected_rows(first_year=None, last_year=None) -> list[dict]:
+    """The elected members' agreement as plain rows, one per member and seat (downloads)."""
+    return [
+        {
+            "state": member.slug,
+            "name": member.name,
+            "seat": code,
+            "same": result.same,
+            "both": result.both,
+            "share": share(result.same, result.both),
+            "kappa": rounded(result.kappa),
+        }
+        for member in elected_agreement(first_year, last_year)
+        for code, result in member.seats.items()
+    ]
+
+
+def state_agreement_per_year(state) -> dict[int, dict[str, Agreement]]:
+    """``{year: {seat: Agreement}}``: a state against each permanent seat, by year.
+
+    One query; callers add the years of a term together (``Agreement.__add__``).
+    """
+    votes = (
+        _pairs_of_votes(state=state, draft__member_votes__seat__isnull=False)
+        .annotate(other_state=F("draft__member_votes__state"), year=year_of("draft__date"))
+        .exclude(other_state=state.pk)
+    )
+    years: dict[int, dict[str, Agreement]] = {}
+    for (year, seat), result in _agreements(
+        votes, "year", "draft__member_votes__seat__code"
+    ).items():
+        years.setdefault(year, {})[seat] = result
+    return years
+
+
+def over_years(
+    years: dict[int, dict[str, Agreement]], first: int | None = None, last: int | None = None
+) -> dict[str, Agreement]:
+    """Add up :func:`state_agreement_per_year` over ``first``..``last`` (all years if None)."""
+    total = dict.fromkeys(SEAT_ORDER, Agreement(0, 0))
+    for year, seats in years.items():
+        if (first is None or year >= first) and (last is None or year <= last):
+            for code, result in seats.items():
+                total[code] = total[code] + result
+    return total
 
 
 @dataclass
@@ -301,6 +430,32 @@ def position_counts(state) -> PositionCounts:
     return counts
 
 
+@dataclass(frozen=True)
+class WorkedKappa:
+    """Each step of one pair's kappa, for the method page to set out."""
+
+    first: str
+    second: str
+    result: Agreement
+    # (position, first's count, second's count, first's share x second's share)
+    marginals: list[tuple[str, int, int, float]]
+
+    @property
+    def observed(self) -> float | None:
+        return self.result.share
+
+
+def worked_kappa(first: str, second: str, first_year=None, last_year=None) -> WorkedKappa:
+    """One pair's kappa step by step, from the very figure the P5 page's matrix shows."""
+    result = agreement_matrix(first_year, last_year)[(first, second)]
+    n = result.both or 1
+    marginals = [
+        (str(position), f, s, (f / n) * (s / n))
+        for position, f, s in zip(VOTED, result.first, result.second, strict=True)
+    ]
+    return WorkedKappa(first, second, result, marginals)
+
+
 def year_span() -> dict:
     """The first and last year with a published draft (for period filters' defaults)."""
     return _drafts().aggregate(first=Min(year_of()), last=Max(year_of()))
@@ -312,8 +467,14 @@ RULES = {
     "vetoes": "Veto rows stored by the outcome engine: one per vetoing seat per published draft. "
     "The Russian seat includes the USSR to 1991; China's seat the Republic of China to 1971.",
     "agreement": "Share of recorded votes on which both seats voted (yes, no or abstention) "
-    "and cast the same vote. Absence and non-participation are left out.",
-    "pair": "Agreement of one pair, year by year, counted as for the matrix.",
+    "and cast the same vote; kappa is Cohen's (p_o - p_e) / (1 - p_e), p_e from each seat's "
+    "own shares of yes, no and abstention over those votes; both is n. Absence and "
+    "non-participation are left out.",
+    "pair": "Agreement and Cohen's kappa of one pair, year by year, counted as for the matrix.",
+    "elected": "For each member voting from an elected seat in the period, agreement with "
+    "each permanent seat: share of recorded votes on which both voted (yes, no or abstention) "
+    "and cast the same vote, and Cohen's kappa; both is n. Absence and non-participation "
+    "are left out.",
     "divisions": "Share of recorded votes with all five seats in the member-by-member record "
     "on which they did not all take the same position (not voting counts as a position).",
 }
@@ -321,6 +482,10 @@ RULES = {
 
 def share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
+
+
+def rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def chart_rows(chart: str, first_year=None, last_year=None, pair=("CHN", "USA")) -> list[dict]:
@@ -335,6 +500,7 @@ def chart_rows(chart: str, first_year=None, last_year=None, pair=("CHN", "USA"))
                 "same": result.same,
                 "both": result.both,
                 "share": share(result.same, result.both),
+                "kappa": rounded(result.kappa),
             }
             for (a, b), result in agreement_matrix(first_year, last_year).items()
         ]

@@ -33,6 +33,7 @@ from resolutions.models import (
     Meeting,
     RecordVersion,
     SourceImport,
+    Standing,
     Subject,
 )
 from resolutions.release import ReleaseError
@@ -98,6 +99,11 @@ TABLES: tuple[Table, ...] = (
     Table("draft_subjects", Draft.subjects.through, "Which subjects each draft is filed under"),
     Table("member_votes", MemberVote, "How each member voted on each draft"),
     Table("vetoes", Veto, "Vetoes, as the outcome engine decides them"),
+    Table(
+        "standings",
+        Standing,
+        "Members decisive on a vote, or alone on it, as the outcome engine decides them",
+    ),
     Table("disagreements", Disagreement, "Where the sources (or an editor) disagree"),
     Table(
         "sources", SourceImport, "The imports the record was merged from: source, version, sha256"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Count, Max, Min, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -11,12 +13,14 @@ from django_tables2 import SingleTableMixin
 
 from resolutions.coverage import counting_caveats
 from resolutions.filters import DraftFilter
+from resolutions.models import Draft, Standing
 from resolutions.tables import CappedPaginator, CountryDraftTable
 from resolutions.views.lists import PER_PAGE
 from resolutions.views.params import with_query
 from votes import analytics
 from votes.choices import VOTED_CHOICES, TermKind
 from votes.models import MembershipTerm, MemberState
+from votes.names import seat_holder_name
 from votes.seats import SEAT_LABELS, SEAT_ORDER
 
 
@@ -73,6 +77,10 @@ class CountryView(SingleTableMixin, FilterView):
         )
         seat = next((t.seat for t in terms if t.kind == TermKind.PERMANENT), None)
         counts = analytics.position_counts(self.state)
+        # One query by year: its sum is the whole record's table, and each elected
+        # term's years give that term's line.
+        by_year = analytics.state_agreement_per_year(self.state)
+        agreement = analytics.over_years(by_year)
         context.update(
             {
                 "state": self.state,
@@ -80,8 +88,11 @@ class CountryView(SingleTableMixin, FilterView):
                 "seat": seat,
                 "seat_label": SEAT_LABELS.get(seat.code, "") if seat else "",
                 "counts": counts,
+                "min_votes": analytics.MIN_VOTES,
                 "count_rows": position_rows(counts, self.state),
-                "agreement": agreement_rows(analytics.country_agreement(self.state), seat),
+                "agreement": agreement_rows(agreement, seat),
+                "term_agreement": term_agreement(terms, by_year),
+                "stood": standing_counts(self.state),
                 "seat_vetoes": (
                     analytics.vetoes_by_holder(seat_code=seat.code) if seat is not None else []
                 ),
@@ -120,6 +131,70 @@ def position_rows(counts: analytics.PositionCounts, state) -> list[dict]:
         }
         for position, label in VOTED_CHOICES
     ]
+
+
+def standing_counts(state) -> dict:
+    """How often the state was decisive, stood alone, or sat through a near-miss.
+
+    One aggregate; a draft joins one member vote of the state and its standing
+    rows, hence the distinct counts.
+    """
+    mine = Q(standings__state=state)
+    return (
+        Draft.objects.published()
+        .filter(member_votes__state=state)
+        .aggregate(
+            decisive=Count(
+                "pk", filter=mine & Q(standings__kind=Standing.Kind.DECISIVE), distinct=True
+            ),
+            isolated=Count(
+                "pk", filter=mine & Q(standings__kind=Standing.Kind.ISOLATED), distinct=True
+            ),
+            near_miss=Count("pk", filter=Q(near_miss=True), distinct=True),
+        )
+    )
+
+
+def term_agreement(terms, by_year) -> list[dict]:
+    """Each elected term's agreement with each permanent seat: "Ghana, 2022–23: ..."."""
+    latest = max(by_year, default=None)
+    rows = []
+    for term in terms:
+        if term.kind != TermKind.ELECTED:
+            continue
+        first, last = term.start.year, term.end.year if term.end else latest
+        if last is None or last < first:
+            continue
+        seats = analytics.over_years(by_year, first, last)
+        if not any(result.both for result in seats.values()):
+            continue
+        rows.append(
+            {
+                "first": first,
+                "last": last,
+                "years": _years_label(first, last),
+                "seats": [
+                    {"code": code, "name": _holders(code, first, last), "result": seats[code]}
+                    for code in SEAT_ORDER
+                ],
+            }
+        )
+    return rows
+
+
+def _holders(seat: str, first: int, last: int) -> str:
+    """Who held a permanent seat over the years: "USSR" in 1986-90, "China" in 2022."""
+    names = [seat_holder_name(seat, date(first, 1, 1)), seat_holder_name(seat, date(last, 12, 31))]
+    return names[0] if names[0] == names[1] else " / ".join(names)
+
+
+def _years_label(first: int, last: int) -> str:
+    """2022, 2022–23, 1999–2000: years as a term is usually written."""
+    if first == last:
+        return str(first)
+    if first // 100 == last // 100:
+        return f"{first}–{last % 100:02d}"
+    return f"{first}–{last}"
 
 
 def percent(share: float | None) -> str:

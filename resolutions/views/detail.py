@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, render
 
 from resolutions.evidence import evidence_label
 from resolutions.models import Disagreement, Draft, undocs_url
+from resolutions.outcomes import decision_for
 from resolutions.wording import disagreement_lines
-from votes.choices import Position, Source
+from votes.choices import VOTED_WORDS, Position, Source
 from votes.models import MemberState, MemberVote, Veto
 from votes.names import default_resolver, seat_holder_name
-from votes.outcome import council_size
+from votes.outcome import Ballot, council_size
+from votes.standing import standing
 
 
 def detail(request, pk: int):
@@ -31,7 +33,7 @@ def detail(request, pk: int):
     # Permanent members first, in seat order, then the elected members by name.
     member_votes = list(
         MemberVote.objects.filter(draft=draft)
-        .select_related("state")
+        .select_related("state", "seat")
         .order_by(F("seat__position").asc(nulls_last=True), "name_at_vote")
     )
     for vote in member_votes:
@@ -59,6 +61,7 @@ def detail(request, pk: int):
             "unrecorded": missing,
             "previous": _neighbour(draft, before=True),
             "next": _neighbour(draft, before=False),
+            "stood": _stood(draft, member_votes),
         },
     )
 
@@ -70,6 +73,36 @@ def _evidence_summary(member_votes: list) -> list[dict]:
         key = (vote.evidence["kind"], vote.evidence["title"])
         counts.setdefault(key, {**vote.evidence, "count": 0})["count"] += 1
     return list(counts.values())
+
+
+def _stood(draft: Draft, member_votes: list) -> dict | None:
+    """Margin, near-miss, decisive members and a member alone (votes/standing.py).
+
+    From the same decision refresh_outcomes stores them from, on the votes this
+    page lists: no query of its own.
+    """
+    if not draft.is_recorded_vote:
+        return None
+    ballots = [Ballot(v.position, v.seat.code if v.seat else None) for v in member_votes]
+    stood = standing(decision_for(draft, ballots))
+    if stood.margin is None:
+        return None
+    alone = member_votes[stood.isolated] if stood.isolated is not None else None
+    others = next((v.position for v in member_votes if v is not alone), None)
+    return {
+        # A true minus sign, and a plus on a surplus: "+4", "−4", "0".
+        "margin": f"{stood.margin:+d}".replace("-", "−") if stood.margin else "0",
+        "near_miss": stood.near_miss,
+        "complete": len(member_votes) == council_size(draft.date),
+        "decisive": [member_votes[i] for i in stood.decisive],
+        "isolated": alone,
+        # A veto known from the totals: its vetoers, as the vetoes name them.
+        "decisive_seats": [
+            v.name_at_vote for v in draft.vetoes.all() if v.seat.code in stood.decisive_seats
+        ],
+        "isolated_tally": f"{len(member_votes) - 1}–1",
+        "isolated_others": VOTED_WORDS.get(others, "") if alone else "",
+    }
 
 
 def _unrecorded_members(draft: Draft, member_votes: list) -> list[str]:

@@ -13,9 +13,13 @@ from resolutions.coverage import counting_caveats, p5_basis
 from resolutions.provenance import citation_text, latest_versions
 from resolutions.views.params import query
 from votes import analytics
+from votes.choices import Position
 from votes.dates import FIRST_YEAR, LAST_YEAR
 from votes.seats import PAIR_CHOICES, SEAT_LABELS, SEAT_ORDER, SHORT_SEAT_LABELS
 from votes.templatetags.charts import SHADE_LEGEND
+
+# What chart 3 plots: raw agreement, or agreement beyond chance (Cohen's kappa).
+MEASURES = [("raw", "Share voting alike"), ("kappa", "Cohen's κ")]
 
 
 class PeriodForm(forms.Form):
@@ -28,6 +32,7 @@ class PeriodForm(forms.Form):
     pair = forms.ChoiceField(required=False, choices=PAIR_CHOICES)
     pair_from = forms.IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
     pair_to = forms.IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    measure = forms.ChoiceField(required=False, choices=MEASURES, label="Show")
     div_from = forms.IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
     div_to = forms.IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
@@ -43,6 +48,10 @@ class PeriodForm(forms.Form):
             first, last = last, first
         return first, last
 
+    def chosen_measure(self) -> str:
+        data = self.cleaned_data if self.is_bound else {}
+        return data.get("measure") or "raw"
+
     def chosen_pair(self) -> tuple[str, str]:
         data = self.cleaned_data if self.is_bound else {}
         first, second = (data.get("pair") or self.DEFAULT_PAIR).split("-")
@@ -55,7 +64,7 @@ CHARTS = ("vetoes", "agreement", "pair", "divisions")
 CHART_FIELDS = {
     "vetoes": ("veto_from", "veto_to"),
     "agreement": ("matrix_from", "matrix_to"),
-    "pair": ("pair", "pair_from", "pair_to"),
+    "pair": ("pair", "pair_from", "pair_to", "measure"),
     "divisions": ("div_from", "div_to"),
 }
 
@@ -102,6 +111,8 @@ def p5(request):
         ],
         "pair": {"first": first, "second": second, "code": f"{first}-{second}"},
         "pair_label": dict(PAIR_CHOICES)[f"{first}-{second}"],
+        "measure": form.chosen_measure(),
+        "min_votes": analytics.MIN_VOTES,
         "veto_period": form.period("veto"),
         "matrix_period": form.period("matrix"),
         "pair_period": form.period("pair"),
@@ -147,3 +158,30 @@ def p5_data(request, chart: str, fmt: str):
     writer.writeheader()
     writer.writerows(rows)
     return response
+
+
+# The pair the method page works through: the P5 page's default pair, over the
+# default period, so the example is a figure the reader has just seen there.
+WORKED_PAIR = ("CHN", "USA")
+
+
+def p5_method(request):
+    """How agreement and kappa are counted, with a worked example from the record.
+
+    Queries: the agreement matrix the P5 page shows (1), the first and last years (2).
+    """
+    first, second = WORKED_PAIR
+    worked = analytics.worked_kappa(first, second)
+    context = {
+        "worked": worked,
+        "first_label": SEAT_LABELS[first],
+        "second_label": SEAT_LABELS[second],
+        "first_short": SHORT_SEAT_LABELS[first],
+        "second_short": SHORT_SEAT_LABELS[second],
+        "marginals": [
+            (Position(position).label, *counts) for position, *counts in worked.marginals
+        ],
+        "span": analytics.year_span(),
+        "min_votes": analytics.MIN_VOTES,
+    }
+    return render(request, "resolutions/p5_method.html", context)

@@ -30,11 +30,14 @@ PAGES = [
     ("/votes/?year_from=2011&vetoed_by=RUS&sort=-date", 7),
     ("/vetoes/", 9),
     ("/countries/", 2),
-    ("/countries/ghana/", 11),
-    ("/countries/russian-federation/", 11),
-    ("/countries/china/", 11),
+    ("/countries/ghana/", 12),
+    ("/countries/russian-federation/", 12),
+    ("/countries/china/", 12),
     ("/p5/", 8),
     ("/p5/agreement.json", 2),
+    ("/p5/method/", 3),
+    ("/p5/elected/?from=2022&to=2023", 3),
+    ("/p5/elected.csv?from=1946&to=2025", 3),
 ]
 
 

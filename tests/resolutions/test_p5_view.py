@@ -78,7 +78,7 @@ def test_pair_points_and_division_bars_link_to_their_votes(client, named):
     html = p5(client, "?pair=RUS-USA")
     points = re.findall(
         r'<a href="(/votes/\?pair=RUS-USA&amp;year_from=\d+[^"]*)" tabindex="-1">'
-        r"<circle[^>]*><title>\d+: \d+% \(\d+ of (\d+)\)",
+        r"<circle[^>]*><title>\d+: \d+% \(\d+ of (\d+),",
         html,
     )
     assert points
@@ -163,3 +163,55 @@ def test_the_year_axis_has_at_most_nine_labelled_steps_at_any_span(years):
     assert str(step)[0] in "125" and set(str(step)[1:]) <= {"0"}
     _, ticks = year_axis(1946, 1946 + years - 1)
     assert 1 <= len(ticks) <= 9
+
+
+def test_matrix_and_tables_show_kappa_and_n(client, named):
+    html = p5(client)
+    matrix = analytics.agreement_matrix()
+    result = matrix[("RUS", "USA")]
+    assert result.kappa is not None
+    kappa = f"{result.kappa:.2f}".replace("-", "−")
+    assert f"κ {kappa}" in html and f"n {result.both}" in html
+    assert "left out for that pair" in html
+    assert reverse("resolutions:p5_method") in html
+
+
+def test_figures_on_few_votes_are_greyed(client, named):
+    html = p5(client, "?matrix_from=1989&matrix_to=1989")
+    matrix = analytics.agreement_matrix(1989, 1989)
+    few = sum(r.few for r in matrix.values())
+    assert few  # the sample has only a handful of votes in one year
+    # Each pair is two cells of the symmetric matrix, in the chart and in its table.
+    assert html.count("cell--few") == 2 * few
+    assert html.count('<td class="few">') == 2 * few
+
+
+def test_pair_chart_switches_to_kappa(client, named):
+    raw = p5(client, "?pair=RUS-USA")
+    kappa = p5(client, "?pair=RUS-USA&measure=kappa")
+    assert "Cohen&#x27;s κ</text>" in kappa or "Cohen's κ</text>" in kappa
+    assert "agreement beyond chance (κ)" in kappa
+    assert "Voted alike</text>" in raw and "agreement beyond chance" not in raw
+    rows = analytics.pair_per_year("RUS", "USA")
+    defined = [r for r in rows if r["kappa"] is not None]
+    assert kappa.count('<circle class="point') == len(defined)
+    # The other charts' forms carry the choice along.
+    assert 'name="measure" value="kappa"' in kappa
+
+
+def test_method_page_works_the_p5_pages_figure(client, named):
+    response = client.get(reverse("resolutions:p5_method"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    result = analytics.agreement_matrix()[("CHN", "USA")]
+    shown = re.search(r'<strong id="worked-kappa">([^<]+)</strong>', html).group(1)
+    page = p5(client)
+    # The same figure, in the P5 page's matrix table.
+    assert shown == f"{result.kappa:.2f}".replace("-", "−")
+    assert f'κ {shown} <span class="meta">n {result.both}</span>' in page
+    assert f"n = {result.both}</strong>" in html
+    # The worked marginals add up to n for each member.
+    cells = re.findall(
+        r'<td class="num">(\d+)</td><td class="num">(\d+)</td><td class="num">\(', html
+    )
+    assert sum(int(f) for f, _ in cells) == sum(int(s) for _, s in cells) == result.both

@@ -146,9 +146,10 @@ def test_country_page(client, history, slug, django_assert_max_num_queries):
     # 6: its counts by position and names
     # 7: its agreement with each permanent seat
     # 8: vetoes cast from its permanent seat (permanent members only)
-    # 9: the source versions cited
-    # 10, 11: what the counts rest on (the recorded votes, the sources' spans)
-    _get(client, url, 11, django_assert_max_num_queries)
+    # 9: the votes on which it was decisive or alone, and near-misses (one aggregate)
+    # 10: the source versions cited
+    # 11, 12: what the counts rest on (the recorded votes, the sources' spans)
+    _get(client, url, 12, django_assert_max_num_queries)
 
 
 def test_p5_page(client, history, django_assert_max_num_queries):
@@ -161,6 +162,38 @@ def test_p5_page(client, history, django_assert_max_num_queries):
     # 6: the source versions cited
     # 7, 8: what the counts rest on (the recorded votes, the sources' spans)
     _get(client, url, 8, django_assert_max_num_queries)
+
+
+def test_p5_page_with_kappa(client, history, django_assert_max_num_queries):
+    url = reverse("resolutions:p5") + "?pair=FRA-RUS&measure=kappa"
+    # The same six: kappa comes from the same aggregates, grouped by position.
+    _get(client, url, 6, django_assert_max_num_queries)
+
+
+def test_p5_method_page(client, history, django_assert_max_num_queries):
+    # 1: the agreement matrix (the worked pair's figure)
+    # 2: first and last years
+    # 3: the source versions cited
+    _get(client, reverse("resolutions:p5_method"), 3, django_assert_max_num_queries)
+
+
+def test_p5_elected_page(client, history, django_assert_max_num_queries):
+    url = reverse("resolutions:p5_elected") + "?from=1986&to=2022&sort=-FRA_kappa"
+    # 1: first and last years (the default period)
+    # 2: every elected member against every seat (one aggregate)
+    # 3: the source versions cited
+    _get(client, url, 3, django_assert_max_num_queries)
+
+
+def test_p5_elected_downloads(client, history, django_assert_max_num_queries):
+    for fmt in ("csv", "json"):
+        # 1: first and last years, 2: the aggregate, 3: the source versions cited
+        _get(
+            client,
+            reverse("resolutions:p5_elected_data", args=[fmt]),
+            3,
+            django_assert_max_num_queries,
+        )
 
 
 @pytest.mark.parametrize("chart", ["vetoes", "agreement", "pair", "divisions"])
@@ -197,6 +230,8 @@ def _css_size() -> int:
         "/countries/",
         "/countries/russian-federation/",
         "/p5/",
+        "/p5/method/",
+        "/p5/elected/?from=1946&to=2026",
     ],
 )
 def test_pages_stay_under_200_kb_with_their_css(client, history, url):

@@ -145,3 +145,58 @@ def test_position_counts_split_recorded_votes_from_adoptions_without_a_vote(name
         )
     assert counts.without_vote == rows.exclude(draft__modality=Modality.RECORDED_VOTE).count() == 1
     assert counts.names == ["Ghana"]
+
+
+def recount_kappa(a, b, first=None, last=None) -> tuple[float | None, int]:
+    """Cohen's kappa of two seats by this test's own arithmetic, and n."""
+    pairs = [
+        (seats[a], seats[b])
+        for seats in seat_positions(first, last).values()
+        if seats.get(a) in CAST and seats.get(b) in CAST
+    ]
+    n = len(pairs)
+    if not n:
+        return None, 0
+    observed = sum(x == y for x, y in pairs) / n
+    of_a, of_b = Counter(x for x, _ in pairs), Counter(y for _, y in pairs)
+    expected = sum(of_a[p] * of_b[p] for p in CAST) / (n * n)
+    if expected == 1:
+        return None, n
+    return (observed - expected) / (1 - expected), n
+
+
+@pytest.mark.parametrize("period", [(None, None), (1986, 1990)])
+@pytest.mark.parametrize("pair", [("CHN", "USA"), ("RUS", "USA"), ("FRA", "GBR")])
+def test_kappa_recounts_three_pairs_over_two_periods(named, pair, period):
+    result = analytics.agreement_matrix(*period)[pair]
+    kappa, n = recount_kappa(*pair, *period)
+    assert result.both == n
+    if kappa is None:
+        assert result.kappa is None
+    else:
+        assert result.kappa == pytest.approx(kappa, abs=1e-12)
+
+
+def test_kappa_is_defined_and_below_raw_agreement_when_members_split(named):
+    result = analytics.agreement_matrix()[("RUS", "USA")]
+    assert result.kappa is not None and result.share is not None
+    assert result.kappa < result.share
+
+
+def test_kappa_of_the_yearly_series_recounts(named):
+    for row in analytics.pair_per_year("RUS", "USA"):
+        kappa, n = recount_kappa("RUS", "USA", row["year"], row["year"])
+        assert row["both"] == n
+        assert row["kappa"] == (None if kappa is None else round(kappa, 4)), row["year"]
+
+
+def test_kappa_arithmetic_on_a_known_table():
+    # 10 votes: both yes on 6, both no on 2, first yes and second abstaining on 2.
+    result = analytics.Agreement.from_cells({("Y", "Y"): 6, ("N", "N"): 2, ("Y", "A"): 2})
+    assert (result.same, result.both, result.first, result.second) == (8, 10, (8, 2, 0), (6, 2, 2))
+    # p_o = 0.8; p_e = 0.8 * 0.6 + 0.2 * 0.2 = 0.52; kappa = 0.28 / 0.48.
+    assert result.kappa == pytest.approx(0.28 / 0.48)
+    unanimous = analytics.Agreement.from_cells({("Y", "Y"): 30})
+    assert unanimous.share == 1 and unanimous.kappa is None
+    assert analytics.Agreement(0, 0).kappa is None
+    assert analytics.Agreement.from_cells({("Y", "Y"): 3}).few

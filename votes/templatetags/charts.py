@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from votes.analytics import MIN_VOTES
 from votes.seats import SEAT_ORDER, SHORT_SEAT_LABELS
 
 register = template.Library()
@@ -169,6 +170,7 @@ def shade_of(share: float) -> int:
 @register.inclusion_tag("votes/charts/matrix.svg.html")
 def agreement_matrix(rows, period, title_id):
     """5 × 5 grid: each cell's shade and text give a pair's agreement."""
+    first, last = period
     by_pair = {}
     for row in rows:
         by_pair[(row["first"], row["second"])] = row
@@ -181,8 +183,37 @@ def agreement_matrix(rows, period, title_id):
             if a == b:
                 cell |= {"shade": "self", "text": "", "label": ""}
             else:
-                cell |= _pair_cell(a, b, by_pair[(a, b)], period)
+                row = by_pair[(a, b)]
+                share = row["share"]
+                shade = "none" if share is None else shade_of(share)
+                cell |= {
+                    "shade": shade,
+                    # White text on the two darkest blues: 5.1:1 and 8.6:1 (WCAG AA).
+                    "light_text": share is not None and share >= SHADE_FLOORS[1],
+                    "text": "—" if share is None else f"{share * 100:.0f}%",
+                    "label": (
+                        f"{SHORT_SEAT_LABELS[a]} and {SHORT_SEAT_LABELS[b]}: "
+                        + ("no shared votes" if share is None else f"{share * 100:.0f}% ")
+                        + f"({row['same']} of {row['both']}, κ {as_kappa(row.get('kappa'))}, "
+                        + f"n {row['both']})"
+                    ),
+                    "few": row["both"] < MIN_VOTES,
+                    "url": _link(
+                        "resolutions:list",
+                        pair=f"{row['first']}-{row['second']}",
+                        pair_agreed="no",
+                        year_from=first,
+                        year_to=last,
+                    ),
+                }
             cell["cx"], cell["cy"] = cell["x"] + size / 2, cell["y"] + size / 2
+            # The share above, kappa and n below it, in the one cell.
+            cy = cell["cy"]
+            cell["text_y"], cell["sub_y"], cell["n_y"] = cy - 14, cy + 4, cy + 19
+            if a != b:
+                row = by_pair[(a, b)]
+                cell["sub"] = f"κ {as_kappa(row.get('kappa'))}"
+                cell["n"] = f"n {row['both']}"
             cells.append(cell)
     labels = [
         {
@@ -203,75 +234,75 @@ def agreement_matrix(rows, period, title_id):
     }
 
 
-def _pair_cell(a: str, b: str, row: dict, period) -> dict:
-    """One pair's cell: its shade, its share in words, and a link to where they differed."""
-    first, last = period
-    share = row["share"]
+def _pair_value(row: dict, measure: str) -> float | None:
+    if measure == "kappa":
+        return row.get("kappa")
+    return row["same"] / row["both"] if row["both"] else None
+
+
+def _kappa_ticks(bottom: float) -> list[dict]:
+    """Ticks of a kappa axis from ``bottom`` (0 or -1) to 1, every 0.25 or 0.5."""
+    step = 0.25 if bottom == 0 else 0.5
+    count = round((1 - bottom) / step)
+    return [
+        {"y": TOP + PLOT_H - PLOT_H * i / count, "label": f"{bottom + i * step:g}"}
+        for i in range(count + 1)
+    ]
+
+
+def _pair_point(row: dict, value: float, x: float, bottom: float, measure: str) -> dict:
+    shown = f"κ {value:.2f}" if measure == "kappa" else f"{value * 100:.0f}%"
     return {
-        "shade": "none" if share is None else shade_of(share),
-        # White text on the two darkest blues: 5.1:1 and 8.6:1 (WCAG AA).
-        "light_text": share is not None and share >= SHADE_FLOORS[1],
-        "text": "—" if share is None else f"{share * 100:.0f}%",
-        "label": (
-            f"{SHORT_SEAT_LABELS[a]} and {SHORT_SEAT_LABELS[b]}: "
-            + ("no shared votes" if share is None else f"{share * 100:.0f}% ")
-            + f"({row['same']} of {row['both']})"
-        ),
-        "url": _link(
-            "resolutions:list",
-            pair=f"{row['first']}-{row['second']}",
-            pair_agreed="no",
-            year_from=first,
-            year_to=last,
-        ),
+        "year": row["year"],
+        "x": x,
+        "y": TOP + PLOT_H - PLOT_H * (value - bottom) / (1 - bottom),
+        "few": row["both"] < MIN_VOTES,
+        "label": f"{row['year']}: {shown} ({row['same']} of {row['both']}, n {row['both']})",
     }
 
 
 @register.inclusion_tag("votes/charts/line.svg.html")
-def pair_line(rows, period, pair_code, title_id):
-    """Agreement of one pair by year: a line through points, each point a link."""
+def pair_line(rows, period, pair_code, title_id, measure="raw"):
+    """Agreement (or kappa) of one pair by year: a line through points, each a link.
+
+    A year with fewer than ``MIN_VOTES`` votes both cast is drawn greyed; a
+    year whose kappa is undefined is a gap.
+    """
     span = _span(rows, *period)
     if span is None:
         return {"empty": True, "title_id": title_id}
     first, last = span
     band, ticks = year_axis(first, last)
-    points = [_pair_point(row, first, band, pair_code) for row in rows if row["both"]]
-    segments = _runs_of_years(points)
+    values = [_pair_value(row, measure) for row in rows]
+    bottom = -1.0 if any(v is not None and v < 0 for v in values) else 0.0
+    points = [
+        _pair_point(row, value, LEFT + (row["year"] - first + 0.5) * band, bottom, measure)
+        | {
+            "url": _link(
+                "resolutions:list", pair=pair_code, year_from=row["year"], year_to=row["year"]
+            )
+        }
+        for row, value in zip(rows, values, strict=True)
+        if value is not None
+    ]
+    segments: list[list[str]] = []
+    previous_year = None
+    for point in points:
+        # A year without a figure breaks the line.
+        if previous_year is None or point["year"] != previous_year + 1:
+            segments.append([])
+        segments[-1].append(f"{point['x']:.1f},{point['y']:.1f}")
+        previous_year = point["year"]
+    kappa = measure == "kappa"
     return _frame(
         title_id=title_id,
         points=points,
         lines=[" ".join(s) for s in segments],
         x_ticks=ticks,
-        y_ticks=y_ticks(1, 4, percent=True),
+        y_ticks=_kappa_ticks(bottom) if kappa else y_ticks(1, 4, percent=True),
         x_label="Year",
-        y_label="Voted alike",
+        y_label="Cohen's κ" if kappa else "Voted alike",
     )
-
-
-def _pair_point(row: dict, first: int, band: float, pair_code: str) -> dict:
-    """One year's point: where it sits, what it says, and the votes behind it."""
-    share = row["same"] / row["both"]
-    return {
-        "year": row["year"],
-        "x": LEFT + (row["year"] - first + 0.5) * band,
-        "y": TOP + PLOT_H - PLOT_H * share,
-        "label": f"{row['year']}: {share * 100:.0f}% ({row['same']} of {row['both']})",
-        "url": _link(
-            "resolutions:list", pair=pair_code, year_from=row["year"], year_to=row["year"]
-        ),
-    }
-
-
-def _runs_of_years(points: list[dict]) -> list[list[str]]:
-    """The line's segments: a year with no shared vote breaks the line."""
-    segments: list[list[str]] = []
-    previous_year = None
-    for point in points:
-        if previous_year is None or point["year"] != previous_year + 1:
-            segments.append([])
-        segments[-1].append(f"{point['x']:.1f},{point['y']:.1f}")
-        previous_year = point["year"]
-    return segments
 
 
 @register.inclusion_tag("votes/charts/share_bars.svg.html")
@@ -315,6 +346,18 @@ def division_bars(rows, period, title_id):
 @register.filter
 def as_percent(share) -> str:
     return "—" if share is None else f"{share * 100:.0f}%"
+
+
+@register.filter
+def as_kappa(kappa) -> str:
+    """Kappa to two places ("—" when undefined), with a true minus sign."""
+    return "—" if kappa is None else f"{kappa:.2f}".replace("-", "−")
+
+
+@register.filter
+def few_votes(both) -> bool:
+    """Fewer votes than the figures need to mean much: shown greyed."""
+    return both < MIN_VOTES
 
 
 @register.simple_tag

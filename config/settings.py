@@ -380,6 +380,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OutcomeEnum": "votes.choices.Outcome",
         "PositionEnum": "votes.choices.Position",
+        "SourceEnum": "votes.choices.Source",
     },
 }
 # Anyone may read the API from a browser on another site; nothing else is shared.

@@ -35,6 +35,7 @@ from resolutions.models import (
     SourceImport,
     Standing,
     Subject,
+    WorklistEntry,
 )
 from resolutions.release import ReleaseError
 from votes.models import (
@@ -114,6 +115,8 @@ TABLES: tuple[Table, ...] = (
 NOT_RELEASED = {
     # When the record last changed in *this* database; the loader sets it.
     RecordVersion: "a database's own change stamp",
+    # A proxy of Draft (no table of its own): the admin's worklist of its rows.
+    WorklistEntry: "the editors' worklist, a view of the drafts",
 }
 
 

@@ -87,7 +87,7 @@ def test_a_vote_card_is_a_1200_by_630_png_showing_each_permanent_members_vote(cl
 
 
 def test_the_card_changes_with_the_vote_and_is_cached_under_the_records_version(
-    client, seed, cached_site
+    transactional_db, client, seed, cached_site
 ):
     url = reverse("resolutions:vote_card", args=[seed.pk])
     before = client.get(url)
@@ -97,6 +97,8 @@ def test_the_card_changes_with_the_vote_and_is_cached_under_the_records_version(
 
     france = MemberVote.objects.get(draft=seed, seat__code="FRA")
     france.position = Position.ABSTAIN
+    # The record's version moves when a change commits (resolutions.signals), so
+    # this test commits for real (transactional_db).
     france.save()
     refresh_outcomes([seed.pk])
     after = client.get(url)

@@ -146,3 +146,15 @@ def test_axis_titles_do_not_overlap_tick_labels_on_a_phone(page, live_server):
     )
     assert page.locator("svg.chart text.axis-label").count() >= 4
     assert overlaps == []
+
+
+def test_a_skip_link_jumps_past_a_charts_links_to_its_table(page, live_server):
+    large_history(extra=12)
+    page.goto(live_server.url + "/p5/")
+    skip = page.locator('#vetoes a.skip-link[href="#vetoes-data"]')
+    skip.focus()
+    assert skip.is_visible()  # shown when focused
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('details')?.id")
+    assert focused == "vetoes-data"

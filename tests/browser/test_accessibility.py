@@ -23,6 +23,7 @@ PAGES = [
     "/p5/method/",
     "/p5/elected/",
     "/data/",
+    "/p5/pair/embed/",
 ]
 # Violations only; "incomplete" (needs a human) is not counted.
 RUN_AXE = """async () => {
@@ -123,10 +124,11 @@ def test_chart_links_are_reachable_by_keyboard_with_a_name(page, live_server):
     assert "year_from=" in page.url
 
 
-def test_axis_titles_do_not_overlap_tick_labels_on_a_phone(page, live_server):
+@pytest.mark.parametrize("query", ["", "?measure=kappa"])  # kappa ticks run from -1
+def test_axis_titles_do_not_overlap_tick_labels_on_a_phone(page, live_server, query):
     large_history(extra=12)
     page.set_viewport_size({"width": 390, "height": 800})
-    page.goto(live_server.url + "/p5/")
+    page.goto(live_server.url + "/p5/" + query)
     overlaps = page.evaluate(
         """() => {
       const out = [];

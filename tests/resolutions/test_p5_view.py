@@ -53,7 +53,8 @@ def test_four_charts_with_titles_axes_and_rules(client, named):
 def test_veto_bars_link_to_the_vetoes_behind_them(client, named):
     html = p5(client)
     links = re.findall(
-        r'<a href="(/vetoes/\?vetoed_by=(\w+)&amp;year_from=(\d+)&amp;year_to=\d+)" tabindex="-1">'
+        r'<a href="(/vetoes/\?vetoed_by=(\w+)&amp;year_from=(\d+)&amp;year_to=\d+)"'
+        r' aria-label="[^"]*">'
         r'<rect class="mark seat--\w+"[^>]*><title>\d+: (\d+) by',
         html,
     )
@@ -66,7 +67,7 @@ def test_matrix_cells_link_to_the_votes_where_the_pair_differed(client, named):
     html = p5(client, "?matrix_from=1986&matrix_to=1990")
     matrix = analytics.agreement_matrix(1986, 1990)
     cells = re.findall(
-        r'<a href="(/votes/\?pair=(\w+)-(\w+)&amp;pair_agreed=no[^"]*)" tabindex="-1">', html
+        r'<a href="(/votes/\?pair=(\w+)-(\w+)&amp;pair_agreed=no[^"]*)" aria-label="[^"]*">', html
     )
     assert len(cells) == 20
     for url, a, b in cells[:4]:
@@ -77,7 +78,7 @@ def test_matrix_cells_link_to_the_votes_where_the_pair_differed(client, named):
 def test_pair_points_and_division_bars_link_to_their_votes(client, named):
     html = p5(client, "?pair=RUS-USA")
     points = re.findall(
-        r'<a href="(/votes/\?pair=RUS-USA&amp;year_from=\d+[^"]*)" tabindex="-1">'
+        r'<a href="(/votes/\?pair=RUS-USA&amp;year_from=\d+[^"]*)" aria-label="[^"]*">'
         r"<circle[^>]*><title>\d+: \d+% \(\d+ of (\d+),",
         html,
     )
@@ -85,7 +86,7 @@ def test_pair_points_and_division_bars_link_to_their_votes(client, named):
     for url, both in points:
         assert count_listed(client, url) == int(both)
     bars = re.findall(
-        r'<a href="(/votes/\?divided=yes[^"]*)" tabindex="-1">'
+        r'<a href="(/votes/\?divided=yes[^"]*)" aria-label="[^"]*">'
         r'<rect class="mark mark--divided"[^>]*><title>\d+: \d+% \((\d+) of',
         html,
     )
@@ -96,7 +97,7 @@ def test_pair_points_and_division_bars_link_to_their_votes(client, named):
 
 def test_each_chart_has_a_data_table(client, named):
     html = p5(client)
-    assert html.count("<details>") == 4
+    assert html.count("<details id=") == 4
     assert html.count("<caption>") == 4
 
 

@@ -22,7 +22,9 @@ from votes.seats import SEAT_ORDER, SHORT_SEAT_LABELS
 register = template.Library()
 
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 14, 44
+# LEFT leaves room for the widest tick ("100%", "-0.50") and the rotated y-axis title
+# beside it (x = 14 in the templates) without the two touching.
+LEFT, RIGHT, TOP, BOTTOM = 62, 12, 14, 44
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
 

@@ -69,24 +69,30 @@ def settle(facts: Facts) -> dict[int, str]:
     outcome = _outcome(facts)
     if remaining is None or outcome is None:
         return {}
-    settled: dict[int, str] = {}
     open_members = [m for m in facts.sitting if m.state_id not in facts.known]
-    for member in open_members:
-        if member.seat in facts.vetoed_by:
-            settled[member.state_id] = Position.NO
-            remaining[Position.NO] -= 1
+    settled: dict[int, str] = {
+        m.state_id: Position.NO for m in open_members if m.seat in facts.vetoed_by
+    }
+    remaining[Position.NO] -= len(settled)
     if remaining[Position.NO] < 0:
         return {}
     # On a draft vetoed or adopted by Article 27, every permanent member's no is a veto,
     # and the veto lists name every veto: the others did not vote no.
     no_other_no = not facts.procedural and outcome in (Outcome.VETOED, Outcome.ADOPTED)
     candidates = {
-        m.state_id: {p for p in remaining if not (m.seat and no_other_no and p == Position.NO)}
+        m.state_id: _open_positions(m, remaining, no_other_no)
         for m in open_members
         if m.state_id not in settled
     }
     _propagate(candidates, remaining, settled)
     return settled
+
+
+def _open_positions(member: Member, remaining: Counter, no_other_no: bool) -> set[str]:
+    """The positions a member with no known vote may have taken."""
+    if member.seat and no_other_no:
+        return {p for p in remaining if p != Position.NO}
+    return set(remaining)
 
 
 def _remaining(facts: Facts) -> Counter | None:
@@ -107,13 +113,18 @@ def _remaining(facts: Facts) -> Counter | None:
         }
     )
     remaining.subtract(Counter(facts.known.values()))
-    if min(remaining.values()) < 0:
+    if min(remaining.values()) < 0 or _veto_contradicted(facts):
         return None
-    for member in facts.sitting:
-        said = facts.known.get(member.state_id)
-        if said is not None and member.seat in facts.vetoed_by and said != Position.NO:
-            return None  # a source gives a vote the veto list contradicts
     return remaining
+
+
+def _veto_contradicted(facts: Facts) -> bool:
+    """Whether a source gives a vetoing seat a vote other than no."""
+    return any(
+        facts.known.get(m.state_id, Position.NO) != Position.NO
+        for m in facts.sitting
+        if m.seat in facts.vetoed_by
+    )
 
 
 def _outcome(facts: Facts) -> str | None:
@@ -137,19 +148,32 @@ def _outcome(facts: Facts) -> str | None:
 def _propagate(candidates: dict[int, set[str]], remaining: Counter, settled: dict) -> None:
     changed = True
     while changed and candidates:
-        changed = False
-        for state_id in list(candidates):
-            options = {p for p in candidates[state_id] if remaining[p] > 0}
-            candidates[state_id] = options
-            if len(options) == 1:
-                _assign(state_id, options.pop(), candidates, remaining, settled)
-                changed = True
-        for position in list(remaining):
-            able = [s for s, options in candidates.items() if position in options]
-            if able and len(able) == remaining[position]:
-                for state_id in able:
-                    _assign(state_id, position, candidates, remaining, settled)
-                changed = True
+        changed = _settle_single_options(candidates, remaining, settled)
+        changed = _settle_filled_positions(candidates, remaining, settled) or changed
+
+
+def _settle_single_options(candidates: dict, remaining: Counter, settled: dict) -> bool:
+    """Members left with one possible position have it."""
+    changed = False
+    for state_id in list(candidates):
+        options = {p for p in candidates[state_id] if remaining[p] > 0}
+        candidates[state_id] = options
+        if len(options) == 1:
+            _assign(state_id, options.pop(), candidates, remaining, settled)
+            changed = True
+    return changed
+
+
+def _settle_filled_positions(candidates: dict, remaining: Counter, settled: dict) -> bool:
+    """A position exactly as many members can still take as it has votes left goes to them."""
+    changed = False
+    for position in list(remaining):
+        able = [s for s, options in candidates.items() if position in options]
+        if able and len(able) == remaining[position]:
+            for state_id in able:
+                _assign(state_id, position, candidates, remaining, settled)
+            changed = True
+    return changed
 
 
 def _assign(state_id: int, position: str, candidates: dict, remaining: Counter, settled: dict):

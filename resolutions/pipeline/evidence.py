@@ -99,11 +99,10 @@ class MeetingOrder:
         by: dict[int, set[str]] = {}
         for sources in entries:
             for source, entry in (sources or {}).items():
-                values = (entry or {}).get("values", {})
-                number, day = meeting_number(values.get("meeting")), _day(values.get("date"))
-                if number and day and rank(source, entry) == OFFICIAL and not reconstructed(entry):
-                    seen.setdefault(number, set()).add(day)
-                    by.setdefault(number, set()).add(source)
+                dated = _officially_dated(source, entry)
+                if dated:
+                    seen.setdefault(dated[0], set()).add(dated[1])
+                    by.setdefault(dated[0], set()).add(source)
         dates = {n: days.pop() for n, days in seen.items() if len(days) == 1}
         return cls(dates, {n: by[n] for n in dates})
 
@@ -122,14 +121,19 @@ class MeetingOrder:
     def ruled_out(self, day: date, number: int | None) -> str:
         """Why the record rules a date out for a vote at meeting ``number``, or ''."""
         if number is not None:
-            before, after = self.bounds(number)
-            if before and day < before[1]:
-                return f"S/PV.{before[0]}, an earlier meeting, was held on {day_text(before[1])}"
-            if after and day > after[1]:
-                return f"S/PV.{after[0]}, a later meeting, was held on {day_text(after[1])}"
+            return self._out_of_order(day, number)
         # A vote at a meeting of unknown date may fall on a day no other meeting has.
-        if number is None and day.year in self.years and day not in self.days:
+        if day.year in self.years and day not in self.days:
             return f"no Council meeting is recorded on {day_text(day)}"
+        return ""
+
+    def _out_of_order(self, day: date, number: int) -> str:
+        """Why the meetings dated either side of ``number`` rule ``day`` out, or ''."""
+        before, after = self.bounds(number)
+        if before and day < before[1]:
+            return f"S/PV.{before[0]}, an earlier meeting, was held on {day_text(before[1])}"
+        if after and day > after[1]:
+            return f"S/PV.{after[0]}, a later meeting, was held on {day_text(after[1])}"
         return ""
 
     def confirms(self, number: int | None, day: date, supporters: list[str]) -> bool:
@@ -137,6 +141,15 @@ class MeetingOrder:
         if number is None or self.dates.get(number) != day:
             return False
         return bool(self.dated_by.get(number, {"another record"}) - set(supporters))
+
+
+def _officially_dated(source: str, entry: dict) -> tuple[int, date] | None:
+    """The (meeting, date) an official, not reconstructed, source entry gives, if both."""
+    values = (entry or {}).get("values", {})
+    number, day = meeting_number(values.get("meeting")), _day(values.get("date"))
+    if number and day and rank(source, entry) == OFFICIAL and not reconstructed(entry):
+        return number, day
+    return None
 
 
 @dataclass(frozen=True)

@@ -324,23 +324,27 @@ def _wanted(draft: Draft | None, have: dict[int, MemberVote], calendar) -> dict[
 
 def _plan(draft, draft_id: int, wanted: dict, have: dict, calendar, changes: tuple) -> None:
     create, update, delete = changes
-    for state_id, vote in have.items():
-        if vote.source == Source.DEDUCED and state_id not in wanted:
-            delete.append(vote)
+    delete += [v for s, v in have.items() if v.source == Source.DEDUCED and s not in wanted]
     if not wanted:
         return
     note = reason(draft, sum(1 for v in have.values() if _given(v)))[:300]
     for state_id, position in wanted.items():
         old = have.get(state_id)
-        target = old or MemberVote(draft_id=draft_id, state_id=state_id)
-        before = _stored(old) if old else None
-        target.position, target.non_voting, target.note = position, NonVoting.UNSPECIFIED, note
-        target.source = Source.DEDUCED
-        place(target, draft.date, calendar)
         if old is None:
-            create.append(target)
-        elif _stored(target) != before:
-            update.append(target)
+            target = MemberVote(draft_id=draft_id, state_id=state_id)
+            create.append(_deduced(target, position, note, draft.date, calendar))
+        else:
+            before = _stored(old)
+            if _stored(_deduced(old, position, note, draft.date, calendar)) != before:
+                update.append(old)
+
+
+def _deduced(target: MemberVote, position: str, note: str, on, calendar) -> MemberVote:
+    """The vote as deduced, seated as on the day."""
+    target.position, target.non_voting, target.note = position, NonVoting.UNSPECIFIED, note
+    target.source = Source.DEDUCED
+    place(target, on, calendar)
+    return target
 
 
 def _stored(vote: MemberVote) -> tuple:

@@ -439,11 +439,12 @@ class _SecondaryLoader:
         if not record.votes or checked.publishable:
             return None
         reasons = [p["detail"] for p in checked.problems] + [checked.unverified]
-        return {
-            "reason": "; ".join(r for r in reasons if r),
-            "votes": {_code(v, self.calendar): v.position for v in (checked.votes or [])}
-            or {v.code or v.name: v.position for v in record.votes},
-        }
+        return {"reason": "; ".join(r for r in reasons if r), "votes": self._held_votes(checked)}
+
+    def _held_votes(self, checked: Checked) -> dict[str, str]:
+        """The held-back positions by member code: as checked, else as the file gave them."""
+        checked_votes = {_code(v, self.calendar): v.position for v in (checked.votes or [])}
+        return checked_votes or {v.code or v.name: v.position for v in checked.record.votes}
 
     def write_votes(
         self, checks: list[Checked], stored: dict[int, dict[int, MemberVote]]
@@ -496,21 +497,21 @@ class _SecondaryLoader:
         Disagreement.objects.filter(pk__in=stale).delete()
         kept = {key for key in existing if key in wanted and existing[key].pk not in stale}
         Disagreement.objects.bulk_create(
-            [
-                Disagreement(
-                    draft_id=key[0],
-                    kind=key[1],
-                    field=key[2],
-                    values=p["values"],
-                    detail=p["detail"],
-                    detected_by=self.source,
-                )
-                for key, p in wanted.items()
-                if key not in kept
-            ],
+            [self._disagreement(key, p) for key, p in wanted.items() if key not in kept],
             batch_size=500,
         )
         return len(wanted)
+
+    def _disagreement(self, key: tuple, problem: dict) -> Disagreement:
+        draft_id, kind, name = key
+        return Disagreement(
+            draft_id=draft_id,
+            kind=kind,
+            field=name,
+            values=problem["values"],
+            detail=problem["detail"],
+            detected_by=self.source,
+        )
 
     def count(self, checks: list[Checked], changed: set[int]) -> None:
         self.summary.updated = len(changed)

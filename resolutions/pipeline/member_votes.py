@@ -251,9 +251,7 @@ class VoteWriter:
         target = old if old is not None else MemberVote(draft_id=draft.pk, state_id=vote.state_id)
         before = None if old is None else _stored(old)
         target.position, target.non_voting, target.note = vote.position, vote.non_voting, vote.note
-        # An editor's file that restores this site's dump keeps each vote's stated
-        # source, so that a deduced or compiled vote is not relabelled an editor's.
-        target.source = (vote.source if self.source == Source.EDITOR else "") or self.source
+        target.source = self._source_of(vote)
         place(target, draft.date, self.calendar)
         if old is None:
             changes.create.append(target)
@@ -262,6 +260,13 @@ class VoteWriter:
         else:
             return
         changes.drafts.add(draft.pk)
+
+    def _source_of(self, vote: CheckedVote) -> str:
+        """An editor's file that restores this site's dump keeps each vote's stated
+        source, so that a deduced or compiled vote is not relabelled an editor's."""
+        if self.source == Source.EDITOR and vote.source:
+            return vote.source
+        return self.source
 
     def _outranked(self, draft: Draft) -> bool:
         """Whether a more trusted source already gave this draft's member votes."""

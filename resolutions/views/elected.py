@@ -12,7 +12,7 @@ from django_tables2 import SingleTableMixin
 
 from resolutions.provenance import citation_text, latest_versions
 from resolutions.tables import ElectedTable, elected_record
-from resolutions.views.params import query
+from resolutions.views.params import invalid_filter, query
 from votes import analytics
 from votes.dates import FIRST_YEAR, LAST_YEAR
 from votes.seats import SEAT_ORDER, SHORT_SEAT_LABELS
@@ -83,10 +83,7 @@ def elected_data(request, fmt: str):
     """
     form, period = _period(request)
     if form.is_bound and form.errors:
-        problems = "; ".join(f"{f}: {' '.join(map(str, e))}" for f, e in form.errors.items())
-        return HttpResponse(
-            f"Invalid filter: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
-        )
+        return invalid_filter(form.errors)
     rows = analytics.elected_rows(*period)
     citation = citation_text(latest_versions())
     rule = analytics.RULES["elected"]

@@ -11,7 +11,7 @@ from resolutions import exports
 from resolutions.coverage import counting_caveats
 from resolutions.filters import DraftFilter, public_drafts
 from resolutions.tables import CappedPaginator, DraftTable
-from resolutions.views.params import with_query
+from resolutions.views.params import invalid_filter, with_query
 
 PER_PAGE = 50
 
@@ -51,10 +51,7 @@ def _download(request, fmt: str):
     """
     drafts = DraftFilter(request.GET or None)
     if drafts.is_bound and not drafts.is_valid():
-        problems = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in drafts.errors.items())
-        return HttpResponse(
-            f"Invalid filter: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
-        )
+        return invalid_filter(drafts.errors)
     if fmt == "json":
         return exports.json_response(drafts.qs, "sc-votes.json")
     rows = request.GET.get("rows")

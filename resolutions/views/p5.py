@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from resolutions.coverage import counting_caveats, p5_basis
 from resolutions.provenance import citation_text, latest_versions
-from resolutions.views.params import query
+from resolutions.views.params import invalid_filter, query
 from votes import analytics
 from votes.choices import Position
 from votes.dates import FIRST_YEAR, LAST_YEAR
@@ -138,10 +138,7 @@ def p5_data(request, chart: str, fmt: str):
         raise Http404("No such chart")
     form = _period_form(request)
     if form.is_bound and form.errors:
-        problems = "; ".join(f"{f}: {' '.join(map(str, e))}" for f, e in form.errors.items())
-        return HttpResponse(
-            f"Invalid filter: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
-        )
+        return invalid_filter(form.errors)
     rows = chart_rows(chart, form)
     citation = citation_text(latest_versions())
     if fmt == "json":

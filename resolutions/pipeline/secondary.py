@@ -115,13 +115,20 @@ class _Index:
 
 def _one(drafts: list[Draft], record: DraftRecord) -> Draft | None:
     """The one draft that can be the record's: on its day, else the only one that year."""
-    if record.date is not None:
-        same_day = [d for d in drafts if d.date == record.date]
-        if len(same_day) == 1:
-            return same_day[0]
+    same_day = [d for d in drafts if d.date == record.date] if record.date else []
+    if len(same_day) == 1:
+        return same_day[0]
     year = _record_year(record)
-    same_year = [d for d in drafts if year is None or d.date.year == year]
-    return same_year[0] if len(same_year) == 1 else None
+    return _only([d for d in drafts if year is None or d.date.year == year])
+
+
+def _only(drafts: list[Draft]) -> Draft | None:
+    return drafts[0] if len(drafts) == 1 else None
+
+
+def _differs(old: MemberVote, vote: CheckedVote) -> bool:
+    """A stored vote this source is checked against that gives another position."""
+    return _checked_against(old) and old.position != vote.position
 
 
 def _values(checked: Checked) -> SourceValues:
@@ -358,20 +365,8 @@ class _SecondaryLoader:
         said = _said_vetoes(checked)
         if said is None:
             return
-        official = (
-            sorted(v.seat.code for v in draft.vetoes.all())
-            if draft.outcome == Outcome.VETOED
-            else []
-        )
-        if draft.outcome == Outcome.VETOED and said != official:
-            self._problem(
-                checked,
-                "outcome",
-                "vetoed_by",
-                official,
-                said,
-                f"{self._label} names {_seats(said) or 'no permanent member'} voting no",
-            )
+        if draft.outcome == Outcome.VETOED:
+            self._check_vetoers(checked, said)
         elif draft.outcome == Outcome.ADOPTED and said and not draft.procedural:
             self._problem(
                 checked,
@@ -382,12 +377,25 @@ class _SecondaryLoader:
                 f"{self._label} has {_seats(said)} voting no on a draft adopted",
             )
 
+    def _check_vetoers(self, checked: Checked, said: list[str]) -> None:
+        """On a vetoed draft, the permanent members voting no are the official vetoers."""
+        official = sorted(v.seat.code for v in checked.draft.vetoes.all())
+        if said != official:
+            self._problem(
+                checked,
+                "outcome",
+                "vetoed_by",
+                official,
+                said,
+                f"{self._label} names {_seats(said) or 'no permanent member'} voting no",
+            )
+
     def _check_members(self, checked: Checked, have: dict[int, MemberVote]) -> None:
-        differ = []
-        for vote in checked.votes:
-            old = have.get(vote.state_id)
-            if old is not None and _checked_against(old) and old.position != vote.position:
-                differ.append(f"{vote.name}: {old.position} ({old.source}), {vote.position} here")
+        differ = [
+            f"{vote.name}: {old.position} ({old.source}), {vote.position} here"
+            for vote in checked.votes
+            if (old := have.get(vote.state_id)) is not None and _differs(old, vote)
+        ]
         if differ:
             checked.problems.append(
                 {
@@ -408,17 +416,21 @@ class _SecondaryLoader:
         wanted = {c.draft.pk: self._entry(c) for c in checks}
         changed = []
         for draft in drafts:
-            sources = dict(draft.sources or {})
-            entry = wanted.get(draft.pk)
-            if entry is None:
-                sources.pop(self.source, None)
-            else:
-                sources[self.source] = entry
+            sources = self._with_entry(draft.sources or {}, wanted.get(draft.pk))
             if sources != (draft.sources or {}):
                 draft.sources = sources
                 changed.append(draft)
         bulk_update(changed, ["sources"])
         return {d.pk for d in changed}
+
+    def _with_entry(self, sources: dict, entry: dict | None) -> dict:
+        """The draft's source entries with this source's replaced (or dropped, if None)."""
+        sources = dict(sources)
+        if entry is None:
+            sources.pop(self.source, None)
+        else:
+            sources[self.source] = entry
+        return sources
 
     def _entry(self, checked: Checked) -> dict:
         record = checked.record

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import json
-
 from django import forms
-from django.http import HttpResponse
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from resolutions.provenance import citation_text, latest_versions
 from resolutions.tables import ElectedTable, elected_record
-from resolutions.views.params import invalid_filter, query
+from resolutions.views.downloads import csv_data, invalid_filter, json_data
+from resolutions.views.params import query
 from votes import analytics
 from votes.dates import FIRST_YEAR, LAST_YEAR
 from votes.seats import SEAT_ORDER, SHORT_SEAT_LABELS
@@ -96,15 +93,10 @@ def elected_data(request, fmt: str):
             "source": citation,
             "rows": rows,
         }
-        return HttpResponse(
-            json.dumps(body, ensure_ascii=False, indent=1),
-            content_type="application/json; charset=utf-8",
-        )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="p5-elected.csv"'
-    response.write(f"# {citation}\n# {rule} Period: {period[0]}-{period[1]}.\n")
-    columns = ["state", "name", "seat", "same", "both", "share", "kappa"]
-    writer = csv.DictWriter(response, fieldnames=columns)
-    writer.writeheader()
-    writer.writerows(rows)
-    return response
+        return json_data(body)
+    return csv_data(
+        "p5-elected.csv",
+        f"# {citation}\n# {rule} Period: {period[0]}-{period[1]}.\n",
+        ["state", "name", "seat", "same", "both", "share", "kappa"],
+        rows,
+    )

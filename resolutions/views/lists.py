@@ -11,7 +11,8 @@ from resolutions import exports
 from resolutions.coverage import counting_caveats
 from resolutions.filters import DraftFilter, public_drafts
 from resolutions.tables import CappedPaginator, DraftTable
-from resolutions.views.params import invalid_filter, with_query
+from resolutions.views.downloads import invalid_filter
+from resolutions.views.params import with_query
 
 PER_PAGE = 50
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-
 
 def query(request, drop=("page",), **add) -> str:
     """The request's query string without ``drop`` and with ``add`` (no leading "?")."""
@@ -13,14 +11,6 @@ def query(request, drop=("page",), **add) -> str:
     for key, value in add.items():
         params[key] = value
     return params.urlencode()
-
-
-def invalid_filter(errors) -> HttpResponse:
-    """A 400 naming each filter parameter that is wrong and why, in plain text."""
-    problems = "; ".join(f"{f}: {' '.join(map(str, e))}" for f, e in errors.items())
-    return HttpResponse(
-        f"Invalid filter: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
-    )
 
 
 def with_query(url: str, request, drop=("page",), **add) -> str:

@@ -100,10 +100,8 @@ def _remaining(facts: Facts) -> Counter | None:
     members = {m.state_id for m in facts.sitting}
     tally = facts.tally
     cast = tally.yes + tally.no + tally.abstain
-    if cast > len(members) or not set(facts.known) <= members:
+    if not _tally_fits(facts, members, cast):
         return None
-    if tally.non_voting and cast + tally.non_voting != len(members):
-        return None  # a stated count of non-voting members that does not fit who sat
     remaining: Counter[str] = Counter(
         {
             Position.YES.value: tally.yes,
@@ -116,6 +114,14 @@ def _remaining(facts: Facts) -> Counter | None:
     if min(remaining.values()) < 0 or _veto_contradicted(facts):
         return None
     return remaining
+
+
+def _tally_fits(facts: Facts, members: set[int], cast: int) -> bool:
+    """Whether the tally fits the members sitting, and the known votes are theirs."""
+    if cast > len(members) or not set(facts.known) <= members:
+        return False
+    # A stated count of non-voting members must fit who sat.
+    return not facts.tally.non_voting or cast + facts.tally.non_voting == len(members)
 
 
 def _veto_contradicted(facts: Facts) -> bool:
@@ -277,11 +283,7 @@ def deduce_votes(calendar: CouncilCalendar | None = None) -> DeductionSummary:
     calendar = calendar or CouncilCalendar()
     summary = DeductionSummary()
     drafts = {d.pk: d for d in _candidates()}
-    stored: dict[int, dict[int, MemberVote]] = {}
-    for vote in MemberVote.objects.filter(
-        Q(draft_id__in=list(drafts)) | Q(source=Source.DEDUCED)
-    ).order_by("pk"):
-        stored.setdefault(vote.draft_id, {})[vote.state_id] = vote
+    stored = _stored_votes(list(drafts))
     create: list[MemberVote] = []
     update: list[MemberVote] = []
     delete: list[MemberVote] = []
@@ -298,6 +300,16 @@ def deduce_votes(calendar: CouncilCalendar | None = None) -> DeductionSummary:
         refresh_outcomes(sorted(summary.drafts), calendar=calendar)
         record_changed(Draft)
     return summary
+
+
+def _stored_votes(draft_ids: list[int]) -> dict[int, dict[int, MemberVote]]:
+    """The stored votes of these drafts and every deduced vote, by draft and state."""
+    stored: dict[int, dict[int, MemberVote]] = {}
+    for vote in MemberVote.objects.filter(
+        Q(draft_id__in=draft_ids) | Q(source=Source.DEDUCED)
+    ).order_by("pk"):
+        stored.setdefault(vote.draft_id, {})[vote.state_id] = vote
+    return stored
 
 
 def _restored(draft_ids: set[int]) -> set[int]:

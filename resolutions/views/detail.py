@@ -180,15 +180,7 @@ def _provenance(draft: Draft) -> list[dict]:
     for field, origin in (draft.field_sources or {}).items():
         given.setdefault(origin, []).append(field)
     entries = [
-        {
-            "label": labels.get(key, key),
-            "version": info.get("version", ""),
-            "location": info.get("location", ""),
-            "url": info.get("url", ""),
-            "said": _what_it_said(info.get("values", {}), draft.date),
-            "flags": [*info.get("notes", []), *info.get("flags", [])],
-            "fields": sorted(given.get(key, [])),
-        }
+        _source_entry(labels.get(key, key), info, draft.date, given.get(key, []))
         for key, info in (draft.sources or {}).items()
     ]
     if not entries and draft.field_sources:
@@ -197,14 +189,33 @@ def _provenance(draft: Draft) -> list[dict]:
     return entries
 
 
+def _source_entry(label: str, info: dict, on, fields: list[str]) -> dict:
+    """One source's entry as the provenance box shows it."""
+    return {
+        "label": label,
+        "version": info.get("version", ""),
+        "location": info.get("location", ""),
+        "url": info.get("url", ""),
+        "said": _what_it_said(info.get("values", {}), on),
+        "flags": [*info.get("notes", []), *info.get("flags", [])],
+        "fields": sorted(fields),
+    }
+
+
+def _tally_words(values: dict) -> list[str]:
+    """The tally as the source wrote it, else its totals."""
+    if values.get("tally_text"):
+        return [f"tally as written: {values['tally_text']}"]
+    if values.get("totals"):
+        yes, no, abstain = values["totals"][:3]
+        return [f"tally: {yes}–{no}–{abstain}"]
+    return []
+
+
 def _what_it_said(values: dict, on) -> list[str]:
     """A source's values in words: outcome, tally, and what else it noted."""
     said = [_outcome_words(values, on)] if values.get("outcome") else []
-    if values.get("tally_text"):
-        said.append(f"tally as written: {values['tally_text']}")
-    elif values.get("totals"):
-        yes, no, abstain = values["totals"][:3]
-        said.append(f"tally: {yes}–{no}–{abstain}")
+    said += _tally_words(values)
     if values.get("tally_inconsistent"):
         said.append(f"its tally does not fit its outcome ({values['tally_inconsistent']})")
     if values.get("procedural_inferred"):

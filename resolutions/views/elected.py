@@ -32,9 +32,9 @@ class ElectedPeriodForm(forms.Form):
         data = self.cleaned_data if self.is_bound else {}
         first, last = data.get("from"), data.get("to")
         first, last = first or last or latest, last or first or latest
-        if first and last and first > last:
-            first, last = last, first
-        return first, last
+        if first is None or last is None:
+            return first, last
+        return min(first, last), max(first, last)
 
 
 def _period(request) -> tuple[ElectedPeriodForm, tuple[int | None, int | None]]:

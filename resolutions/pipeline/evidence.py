@@ -110,13 +110,15 @@ class MeetingOrder:
         """The nearest dated meetings numbered before and after ``number``."""
         numbers = self.numbers
         at = bisect_left(numbers, number)
-        before = numbers[at - 1] if at > 0 else None
         after_at = at + 1 if at < len(numbers) and numbers[at] == number else at
-        after = numbers[after_at] if after_at < len(numbers) else None
-        return (
-            (before, self.dates[before]) if before is not None else None,
-            (after, self.dates[after]) if after is not None else None,
-        )
+        return self._dated(at - 1), self._dated(after_at)
+
+    def _dated(self, at: int) -> tuple[int, date] | None:
+        """The meeting at this place in number order, with its date; None off either end."""
+        if not 0 <= at < len(self.numbers):
+            return None
+        number = self.numbers[at]
+        return number, self.dates[number]
 
     def ruled_out(self, day: date, number: int | None) -> str:
         """Why the record rules a date out for a vote at meeting ``number``, or ''."""

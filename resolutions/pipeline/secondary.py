@@ -122,6 +122,11 @@ def _one(drafts: list[Draft], record: DraftRecord) -> Draft | None:
     return _only([d for d in drafts if year is None or d.date.year == year])
 
 
+def _dashed(counts) -> str:
+    """7–2–6."""
+    return "–".join(str(n) for n in counts)
+
+
 def _only(drafts: list[Draft]) -> Draft | None:
     return drafts[0] if len(drafts) == 1 else None
 
@@ -325,7 +330,7 @@ class _SecondaryLoader:
             checked.unverified = exc.reason
 
     def _check_tally(self, checked: Checked, have: dict[int, MemberVote]) -> None:
-        draft, record = checked.draft, checked.record
+        draft = checked.draft
         said = _said_tally(checked)
         if said is None:
             return
@@ -336,16 +341,19 @@ class _SecondaryLoader:
             )
             return
         if said != official:
-            text, recorded = "–".join(str(n) for n in said), "–".join(str(n) for n in official)
-            counted = "member votes count" if record.votes else "tally is"
-            self._problem(
-                checked,
-                "tally",
-                "totals",
-                recorded,
-                text,
-                f"{self._label}'s {counted} {text}; the official tally is {recorded}",
-            )
+            self._tally_differs(checked, said, official)
+
+    def _tally_differs(self, checked: Checked, said: tuple, official: tuple) -> None:
+        text, recorded = _dashed(said), _dashed(official)
+        counted = "member votes count" if checked.record.votes else "tally is"
+        self._problem(
+            checked,
+            "tally",
+            "totals",
+            recorded,
+            text,
+            f"{self._label}'s {counted} {text}; the official tally is {recorded}",
+        )
 
     def _check_outcome(self, checked: Checked) -> None:
         draft, record = checked.draft, checked.record

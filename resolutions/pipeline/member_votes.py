@@ -245,8 +245,7 @@ class VoteWriter:
 
     def _plan_vote(self, draft: Draft, vote: CheckedVote, old, changes: _VoteChanges) -> None:
         if old is not None and old.source == Source.EDITOR:
-            if old.position != vote.position:
-                self._editor_kept(draft.pk, old, vote)
+            self._keep_editors(draft.pk, old, vote)
             return
         target = old if old is not None else MemberVote(draft_id=draft.pk, state_id=vote.state_id)
         before = None if old is None else _stored(old)
@@ -278,6 +277,11 @@ class VoteWriter:
             for key in VOTE_PRIORITY[:rank]
             if key != Source.EDITOR
         )
+
+    def _keep_editors(self, draft_id: int, old: MemberVote, vote: CheckedVote) -> None:
+        """An editor's vote stands; where this source gives another, say it was kept."""
+        if old.position != vote.position:
+            self._editor_kept(draft_id, old, vote)
 
     def _editor_kept(self, draft_id: int, old: MemberVote, vote: CheckedVote) -> None:
         self.editor_conflicts[draft_id].append(

@@ -218,13 +218,17 @@ def uncovered(spans: list[Span], lo: date, hi: date) -> list[Period]:
     return gaps
 
 
+# The sources that cover some kind of record.
+COVERING = frozenset().union(*SCOPES.values())
+
+
 def uncovered_periods(spans: dict[str, Span]) -> dict[str, list[Period]]:
     """Per kind of record, the periods within the record's span that no source covers.
 
     The record's span runs from the first to the last record of any source that
     covers a kind (the sample's records are inside it anyway).
     """
-    covering = [s for s in spans.values() if any(s.source in c for c in SCOPES.values())]
+    covering = [s for s in spans.values() if s.source in COVERING]
     if not covering:
         return {}
     lo = min(s.first for s in covering)
@@ -304,18 +308,27 @@ def failed_draft_facts() -> FailedDraftFacts:
     )
     failed = [(on, has) for on, outcome, has in rows if outcome in FAILED]
     vetoed = [has for _, outcome, has in rows if outcome == Outcome.VETOED]
-    first = next((on.year for on, has in failed if has), None)
     return FailedDraftFacts(
-        total=len(failed),
-        with_votes=sum(1 for _, has in failed if has),
-        first_with_votes=first,
-        since_first=sum(1 for on, _ in failed if first is not None and on.year >= first),
-        first_year=failed[0][0].year if failed else None,
+        **_failed_counts(failed),
         vetoed=len(vetoed),
         vetoed_with_votes=sum(vetoed),
         recorded=len(rows),
         recorded_with_votes=sum(1 for *_, has in rows if has),
     )
+
+
+def _failed_counts(failed: list) -> dict:
+    """The failed drafts (date, has member votes), in date order: how many, how many with
+    member votes, and how many since the first year one has them."""
+    first = next((on.year for on, has in failed if has), None)
+    since_first = 0 if first is None else sum(1 for on, _ in failed if on.year >= first)
+    return {
+        "total": len(failed),
+        "with_votes": sum(1 for _, has in failed if has),
+        "first_with_votes": first,
+        "since_first": since_first,
+        "first_year": failed[0][0].year if failed else None,
+    }
 
 
 def verb(n: int) -> str:

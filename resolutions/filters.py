@@ -275,6 +275,13 @@ class DraftFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
+        queryset = self._by_member(queryset, data)
+        if data.get("pair"):
+            queryset = _pair_filtered(queryset, data["pair"], data.get("pair_agreed"))
+        return queryset
+
+    def _by_member(self, queryset, data: dict):
+        """The drafts the page's member (or the chosen country) voted on, as it voted."""
         country = self.state or data.get("country")
         position = data.get("position")
         if position:
@@ -282,11 +289,9 @@ class DraftFilter(django_filters.FilterSet):
             # without a vote records everyone as Y, which is not a vote in favour.
             queryset = queryset.recorded_votes()
         if self.state is not None and position:
-            queryset = queryset.filter(state_position=position)
-        elif country is not None:
-            queryset = queryset.for_country(country, position)
-        if data.get("pair"):
-            queryset = _pair_filtered(queryset, data["pair"], data.get("pair_agreed"))
+            return queryset.filter(state_position=position)
+        if country is not None:
+            return queryset.for_country(country, position)
         return queryset
 
     # Words for the page ---------------------------------------------------------------

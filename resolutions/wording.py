@@ -81,29 +81,69 @@ def value_text(name: str, value, on: date) -> str:
         return "nothing"
     if member_vote_field(name):
         return VOTED_WORDS.get(value, str(value))
-    if name == "outcome" and value in OUTCOME_WORDS:
-        return OUTCOME_WORDS[value]
-    if name == "vetoed_by" and isinstance(value, list):
-        return join_names([seat_holder_name(code, on) for code in value])
-    if name == "modality" and value in MODALITY_WORDS:
-        return MODALITY_WORDS[value]
-    if name == "procedural" and isinstance(value, bool):
-        return "procedural" if value else "not procedural"
-    if name == "resolution" and isinstance(value, list) and len(value) == 2:
-        return f"S/RES/{value[0]} ({value[1]})"
-    return _generic(value)
+    words = _FIELD_WORDS.get(name, _no_words)(value, on)
+    return _generic(value) if words is None else words
+
+
+def _no_words(value, on: date) -> None:
+    return None
+
+
+def _outcome_words(value, on: date) -> str | None:
+    return OUTCOME_WORDS.get(value)
+
+
+def _modality_words(value, on: date) -> str | None:
+    return MODALITY_WORDS.get(value)
+
+
+def _vetoed_by_words(value, on: date) -> str | None:
+    if not isinstance(value, list):
+        return None
+    return join_names([seat_holder_name(code, on) for code in value])
+
+
+def _procedural_words(value, on: date) -> str | None:
+    if not isinstance(value, bool):
+        return None
+    return "procedural" if value else "not procedural"
+
+
+def _resolution_words(value, on: date) -> str | None:
+    if not (isinstance(value, list) and len(value) == 2):
+        return None
+    return f"S/RES/{value[0]} ({value[1]})"
+
+
+# The fields whose values have words of their own; None where a value is not of the
+# field's kind, which is then put in words as any other value.
+_FIELD_WORDS = {
+    "outcome": _outcome_words,
+    "vetoed_by": _vetoed_by_words,
+    "modality": _modality_words,
+    "procedural": _procedural_words,
+    "resolution": _resolution_words,
+}
 
 
 def _generic(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
-        if value and all(isinstance(v, int) or v is None for v in value):
-            return "–".join("?" if v is None else str(v) for v in value[:3])
-        return ", ".join(_generic(v) for v in value)
+        return _sequence_words(value)
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_generic(v)}" for k, v in value.items())
-    text = str(value)
+    return _text_words(str(value))
+
+
+def _sequence_words(value: list | tuple) -> str:
+    """A tally-like run of counts as 7–2–6 (? for a count not given), else a list."""
+    if value and all(isinstance(v, int) or v is None for v in value):
+        return "–".join("?" if v is None else str(v) for v in value[:3])
+    return ", ".join(_generic(v) for v in value)
+
+
+def _text_words(text: str) -> str:
     if ISO_DATE.match(text):
         try:
             return day_text(date.fromisoformat(text))

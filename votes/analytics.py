@@ -121,6 +121,11 @@ def year_of(field: str = "date") -> Cast:
 MIN_VOTES = 20
 
 
+def _marginal(cells: dict[tuple[str, str], int], side: int) -> tuple[int, ...]:
+    """How often one member of the pair (side 0 or 1) cast each position."""
+    return tuple(sum(n for pair, n in cells.items() if pair[side] == p) for p in VOTED)
+
+
 @dataclass(frozen=True)
 class Agreement:
     """Two members over the votes both cast: how often alike, and Cohen's kappa.
@@ -138,8 +143,7 @@ class Agreement:
     @classmethod
     def from_cells(cls, cells: dict[tuple[str, str], int]) -> Agreement:
         """From the counts of each (first's position, second's position) over cast votes."""
-        first = tuple(sum(n for (a, _), n in cells.items() if a == p) for p in VOTED)
-        second = tuple(sum(n for (_, b), n in cells.items() if b == p) for p in VOTED)
+        first, second = _marginal(cells, 0), _marginal(cells, 1)
         same = sum(n for (a, b), n in cells.items() if a == b)
         return cls(same, sum(cells.values()), first, second)
 

@@ -66,23 +66,24 @@ def _decisive_from_totals(decision: Decision, result: Result) -> tuple[str, ...]
     tally = result.tally
     if result.basis != Basis.RECORDED_TOTALS or tally is None or not result.vetoed_by:
         return ()
-    found = []
-    for seat in result.vetoed_by:
-        # The seat's "no" as an abstention; its ballot, if listed, likewise.
-        ballots = tuple(
-            Ballot(Position.ABSTAIN, b.seat) if b.seat == seat else b for b in decision.ballots
+    return tuple(s for s in result.vetoed_by if _veto_decides(decision, result, tally, s))
+
+
+def _veto_decides(decision: Decision, result: Result, tally, seat: str) -> bool:
+    """Whether the outcome changes with the seat's "no" as an abstention (its ballot,
+    if listed, likewise)."""
+    ballots = tuple(
+        Ballot(Position.ABSTAIN, b.seat) if b.seat == seat else b for b in decision.ballots
+    )
+    other = decide(
+        replace(
+            decision,
+            ballots=ballots,
+            recorded=replace(tally, no=tally.no - 1, abstain=tally.abstain + 1),
+            permanent_no=frozenset(decision.permanent_no) - {seat},
         )
-        other = decide(
-            replace(
-                decision,
-                ballots=ballots,
-                recorded=replace(tally, no=tally.no - 1, abstain=tally.abstain + 1),
-                permanent_no=frozenset(decision.permanent_no) - {seat},
-            )
-        )
-        if other.outcome != result.outcome or seat not in other.vetoed_by:
-            found.append(seat)
-    return tuple(found)
+    )
+    return other.outcome != result.outcome or seat not in other.vetoed_by
 
 
 def _near_miss(decision: Decision, result: Result, margin: int | None) -> bool:
@@ -93,17 +94,22 @@ def _near_miss(decision: Decision, result: Result, margin: int | None) -> bool:
 
 
 def _decisive(decision: Decision, result: Result) -> tuple[int, ...]:
-    found = []
-    for index, ballot in enumerate(decision.ballots):
-        if ballot.position not in (Position.YES, Position.NO):
-            continue
-        changed = list(decision.ballots)
-        changed[index] = Ballot(Position.ABSTAIN, ballot.seat)
-        other = decide(replace(decision, ballots=tuple(changed)))
-        withdrawn = ballot.seat in result.vetoed_by and ballot.seat not in other.vetoed_by
-        if other.outcome != result.outcome or withdrawn:
-            found.append(index)
-    return tuple(found)
+    return tuple(
+        index
+        for index, ballot in enumerate(decision.ballots)
+        if ballot.position in (Position.YES, Position.NO)
+        and _ballot_decides(decision, result, index)
+    )
+
+
+def _ballot_decides(decision: Decision, result: Result, index: int) -> bool:
+    """Whether the outcome (or a veto) changes with this yes or no as an abstention."""
+    ballot = decision.ballots[index]
+    changed = list(decision.ballots)
+    changed[index] = Ballot(Position.ABSTAIN, ballot.seat)
+    other = decide(replace(decision, ballots=tuple(changed)))
+    withdrawn = ballot.seat in result.vetoed_by and ballot.seat not in other.vetoed_by
+    return other.outcome != result.outcome or withdrawn
 
 
 def _isolated(ballots) -> int | None:

@@ -114,13 +114,17 @@ def suggestion_for(draft: Draft, calendar: CouncilCalendar) -> Suggestion | None
     voted = {v.state_id for v in draft.member_votes.all()}
     missing = [s for s in calendar.sitting(draft.date) if s.state_id not in voted]
     suggested = {s.code: positions[s.code] for s in missing if s.code in positions}
+    problems = check_votes(draft, _rows_with(draft, missing, suggested), calendar).problems
+    label = dict(SOURCE_LABELS).get(source, source)
+    return Suggestion(source, label, str(info.get("version", "")), suggested, problems)
+
+
+def _rows_with(draft: Draft, missing: list, suggested: dict[str, str]) -> list[Row]:
+    """The stored votes, then the missing members with the positions suggested."""
     rows = [
         Row(v.state_id, v.name_at_vote, v.position, v.non_voting) for v in draft.member_votes.all()
     ]
-    rows += [Row(s.state_id, s.name, suggested.get(s.code, "")) for s in missing]
-    problems = check_votes(draft, rows, calendar).problems
-    label = dict(SOURCE_LABELS).get(source, source)
-    return Suggestion(source, label, str(info.get("version", "")), suggested, problems)
+    return rows + [Row(s.state_id, s.name, suggested.get(s.code, "")) for s in missing]
 
 
 SOURCE_LABELS = [(s.value, s.label) for s in SECONDARY]
@@ -132,11 +136,13 @@ def meeting_record(draft: Draft) -> str:
         return draft.meeting.symbol
     if draft.draft_symbol_is_meeting_record:
         return draft.draft_symbol
-    for info in (draft.sources or {}).values():
-        meeting = (info or {}).get("values", {}).get("meeting") if isinstance(info, dict) else None
-        if isinstance(meeting, str) and meeting.startswith("S/PV."):
-            return meeting
-    return ""
+    return next(filter(None, map(_named_meeting, (draft.sources or {}).values())), "")
+
+
+def _named_meeting(info) -> str:
+    """The meeting record a source entry names, or ''."""
+    meeting = (info or {}).get("values", {}).get("meeting") if isinstance(info, dict) else None
+    return meeting if isinstance(meeting, str) and meeting.startswith("S/PV.") else ""
 
 
 def form_rows(request, obj) -> list[dict]:
@@ -145,28 +151,37 @@ def form_rows(request, obj) -> list[dict]:
     each with the held-back position where there is one."""
     if obj is None or not obj.pk:
         return prefilled_rows(request, None)
-    if request.method != "GET" or not request.GET.get(WORKLIST_PARAM):
+    if not _opened_from_worklist(request):
         return []
     calendar = CouncilCalendar()
     voted = set(MemberVote.objects.filter(draft=obj).values_list("state_id", flat=True))
     found = held_back(obj)
     positions = found[2] if found else {}
     return [
-        {
-            "state": seat.state_id,
-            "name_at_vote": seat.name,
-            "code": seat.code,
-            "permanent": "1" if seat.seat else "",
-            "position": positions.get(seat.code, ""),
-        }
+        _blank_row(seat, positions.get(seat.code, ""))
         for seat in calendar.sitting(obj.date)
         if seat.state_id not in voted
     ]
 
 
+def _opened_from_worklist(request) -> bool:
+    return request.method == "GET" and bool(request.GET.get(WORKLIST_PARAM))
+
+
+def _blank_row(seat, position: str) -> dict:
+    """A form row for a member sitting without a vote."""
+    return {
+        "state": seat.state_id,
+        "name_at_vote": seat.name,
+        "code": seat.code,
+        "permanent": "1" if seat.seat else "",
+        "position": position,
+    }
+
+
 def announce_suggestion(request, obj) -> None:
     """On the change form opened from the worklist, say where the filled rows come from."""
-    if obj is None or request.method != "GET" or not request.GET.get(WORKLIST_PARAM):
+    if obj is None or not _opened_from_worklist(request):
         return
     suggestion = suggestion_for(obj, CouncilCalendar())
     symbol = meeting_record(obj)
@@ -174,16 +189,19 @@ def announce_suggestion(request, obj) -> None:
     if suggestion is None:
         messages.info(request, f"No source suggests these members' votes: enter them{record}.")
         return
+    messages.info(request, _suggestion_message(suggestion, record))
+
+
+def _suggestion_message(suggestion: Suggestion, record: str) -> str:
     verdict = (
         "fit the official tally"
         if suggestion.fits
         else "do not fit: " + " ".join(suggestion.problems)
     )
-    messages.info(
-        request,
-        f"The rows without a vote are filled in from the {suggestion.label}"
-        f"{' (' + suggestion.version + ')' if suggestion.version else ''}, held back for an "
-        f"editor; they {verdict}. Check each{record} before saving.",
+    version = f" ({suggestion.version})" if suggestion.version else ""
+    return (
+        f"The rows without a vote are filled in from the {suggestion.label}{version}, held "
+        f"back for an editor; they {verdict}. Check each{record} before saving."
     )
 
 

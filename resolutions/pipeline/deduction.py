@@ -69,19 +69,18 @@ def settle(facts: Facts) -> dict[int, str]:
     outcome = _outcome(facts)
     if remaining is None or outcome is None:
         return {}
-    settled: dict[int, str] = {}
     open_members = [m for m in facts.sitting if m.state_id not in facts.known]
-    for member in open_members:
-        if member.seat in facts.vetoed_by:
-            settled[member.state_id] = Position.NO
-            remaining[Position.NO] -= 1
+    settled: dict[int, str] = {
+        m.state_id: Position.NO for m in open_members if m.seat in facts.vetoed_by
+    }
+    remaining[Position.NO] -= len(settled)
     if remaining[Position.NO] < 0:
         return {}
     # On a draft vetoed or adopted by Article 27, every permanent member's no is a veto,
     # and the veto lists name every veto: the others did not vote no.
     no_other_no = not facts.procedural and outcome in (Outcome.VETOED, Outcome.ADOPTED)
     candidates = {
-        m.state_id: {p for p in remaining if not (m.seat and no_other_no and p == Position.NO)}
+        m.state_id: _open_positions(m, remaining, no_other_no)
         for m in open_members
         if m.state_id not in settled
     }
@@ -89,15 +88,20 @@ def settle(facts: Facts) -> dict[int, str]:
     return settled
 
 
+def _open_positions(member: Member, remaining: Counter, no_other_no: bool) -> set[str]:
+    """The positions a member with no known vote may have taken."""
+    if member.seat and no_other_no:
+        return {p for p in remaining if p != Position.NO}
+    return set(remaining)
+
+
 def _remaining(facts: Facts) -> Counter | None:
     """Votes of each position the tally leaves for the members with no known vote."""
     members = {m.state_id for m in facts.sitting}
     tally = facts.tally
     cast = tally.yes + tally.no + tally.abstain
-    if cast > len(members) or not set(facts.known) <= members:
+    if not _tally_fits(facts, members, cast):
         return None
-    if tally.non_voting and cast + tally.non_voting != len(members):
-        return None  # a stated count of non-voting members that does not fit who sat
     remaining: Counter[str] = Counter(
         {
             Position.YES.value: tally.yes,
@@ -107,13 +111,26 @@ def _remaining(facts: Facts) -> Counter | None:
         }
     )
     remaining.subtract(Counter(facts.known.values()))
-    if min(remaining.values()) < 0:
+    if min(remaining.values()) < 0 or _veto_contradicted(facts):
         return None
-    for member in facts.sitting:
-        said = facts.known.get(member.state_id)
-        if said is not None and member.seat in facts.vetoed_by and said != Position.NO:
-            return None  # a source gives a vote the veto list contradicts
     return remaining
+
+
+def _tally_fits(facts: Facts, members: set[int], cast: int) -> bool:
+    """Whether the tally fits the members sitting, and the known votes are theirs."""
+    if cast > len(members) or not set(facts.known) <= members:
+        return False
+    # A stated count of non-voting members must fit who sat.
+    return not facts.tally.non_voting or cast + facts.tally.non_voting == len(members)
+
+
+def _veto_contradicted(facts: Facts) -> bool:
+    """Whether a source gives a vetoing seat a vote other than no."""
+    return any(
+        facts.known.get(m.state_id, Position.NO) != Position.NO
+        for m in facts.sitting
+        if m.seat in facts.vetoed_by
+    )
 
 
 def _outcome(facts: Facts) -> str | None:
@@ -137,19 +154,32 @@ def _outcome(facts: Facts) -> str | None:
 def _propagate(candidates: dict[int, set[str]], remaining: Counter, settled: dict) -> None:
     changed = True
     while changed and candidates:
-        changed = False
-        for state_id in list(candidates):
-            options = {p for p in candidates[state_id] if remaining[p] > 0}
-            candidates[state_id] = options
-            if len(options) == 1:
-                _assign(state_id, options.pop(), candidates, remaining, settled)
-                changed = True
-        for position in list(remaining):
-            able = [s for s, options in candidates.items() if position in options]
-            if able and len(able) == remaining[position]:
-                for state_id in able:
-                    _assign(state_id, position, candidates, remaining, settled)
-                changed = True
+        changed = _settle_single_options(candidates, remaining, settled)
+        changed = _settle_filled_positions(candidates, remaining, settled) or changed
+
+
+def _settle_single_options(candidates: dict, remaining: Counter, settled: dict) -> bool:
+    """Members left with one possible position have it."""
+    changed = False
+    for state_id in list(candidates):
+        options = {p for p in candidates[state_id] if remaining[p] > 0}
+        candidates[state_id] = options
+        if len(options) == 1:
+            _assign(state_id, options.pop(), candidates, remaining, settled)
+            changed = True
+    return changed
+
+
+def _settle_filled_positions(candidates: dict, remaining: Counter, settled: dict) -> bool:
+    """A position exactly as many members can still take as it has votes left goes to them."""
+    changed = False
+    for position in list(remaining):
+        able = [s for s, options in candidates.items() if position in options]
+        if able and len(able) == remaining[position]:
+            for state_id in able:
+                _assign(state_id, position, candidates, remaining, settled)
+            changed = True
+    return changed
 
 
 def _assign(state_id: int, position: str, candidates: dict, remaining: Counter, settled: dict):
@@ -253,11 +283,7 @@ def deduce_votes(calendar: CouncilCalendar | None = None) -> DeductionSummary:
     calendar = calendar or CouncilCalendar()
     summary = DeductionSummary()
     drafts = {d.pk: d for d in _candidates()}
-    stored: dict[int, dict[int, MemberVote]] = {}
-    for vote in MemberVote.objects.filter(
-        Q(draft_id__in=list(drafts)) | Q(source=Source.DEDUCED)
-    ).order_by("pk"):
-        stored.setdefault(vote.draft_id, {})[vote.state_id] = vote
+    stored = _stored_votes(list(drafts))
     create: list[MemberVote] = []
     update: list[MemberVote] = []
     delete: list[MemberVote] = []
@@ -274,6 +300,16 @@ def deduce_votes(calendar: CouncilCalendar | None = None) -> DeductionSummary:
         refresh_outcomes(sorted(summary.drafts), calendar=calendar)
         record_changed(Draft)
     return summary
+
+
+def _stored_votes(draft_ids: list[int]) -> dict[int, dict[int, MemberVote]]:
+    """The stored votes of these drafts and every deduced vote, by draft and state."""
+    stored: dict[int, dict[int, MemberVote]] = {}
+    for vote in MemberVote.objects.filter(
+        Q(draft_id__in=draft_ids) | Q(source=Source.DEDUCED)
+    ).order_by("pk"):
+        stored.setdefault(vote.draft_id, {})[vote.state_id] = vote
+    return stored
 
 
 def _restored(draft_ids: set[int]) -> set[int]:
@@ -300,23 +336,27 @@ def _wanted(draft: Draft | None, have: dict[int, MemberVote], calendar) -> dict[
 
 def _plan(draft, draft_id: int, wanted: dict, have: dict, calendar, changes: tuple) -> None:
     create, update, delete = changes
-    for state_id, vote in have.items():
-        if vote.source == Source.DEDUCED and state_id not in wanted:
-            delete.append(vote)
+    delete += [v for s, v in have.items() if v.source == Source.DEDUCED and s not in wanted]
     if not wanted:
         return
     note = reason(draft, sum(1 for v in have.values() if _given(v)))[:300]
     for state_id, position in wanted.items():
         old = have.get(state_id)
-        target = old or MemberVote(draft_id=draft_id, state_id=state_id)
-        before = _stored(old) if old else None
-        target.position, target.non_voting, target.note = position, NonVoting.UNSPECIFIED, note
-        target.source = Source.DEDUCED
-        place(target, draft.date, calendar)
         if old is None:
-            create.append(target)
-        elif _stored(target) != before:
-            update.append(target)
+            target = MemberVote(draft_id=draft_id, state_id=state_id)
+            create.append(_deduced(target, position, note, draft.date, calendar))
+        else:
+            before = _stored(old)
+            if _stored(_deduced(old, position, note, draft.date, calendar)) != before:
+                update.append(old)
+
+
+def _deduced(target: MemberVote, position: str, note: str, on, calendar) -> MemberVote:
+    """The vote as deduced, seated as on the day."""
+    target.position, target.non_voting, target.note = position, NonVoting.UNSPECIFIED, note
+    target.source = Source.DEDUCED
+    place(target, on, calendar)
+    return target
 
 
 def _stored(vote: MemberVote) -> tuple:

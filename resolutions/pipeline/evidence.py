@@ -99,11 +99,10 @@ class MeetingOrder:
         by: dict[int, set[str]] = {}
         for sources in entries:
             for source, entry in (sources or {}).items():
-                values = (entry or {}).get("values", {})
-                number, day = meeting_number(values.get("meeting")), _day(values.get("date"))
-                if number and day and rank(source, entry) == OFFICIAL and not reconstructed(entry):
-                    seen.setdefault(number, set()).add(day)
-                    by.setdefault(number, set()).add(source)
+                dated = _officially_dated(source, entry)
+                if dated:
+                    seen.setdefault(dated[0], set()).add(dated[1])
+                    by.setdefault(dated[0], set()).add(source)
         dates = {n: days.pop() for n, days in seen.items() if len(days) == 1}
         return cls(dates, {n: by[n] for n in dates})
 
@@ -111,25 +110,32 @@ class MeetingOrder:
         """The nearest dated meetings numbered before and after ``number``."""
         numbers = self.numbers
         at = bisect_left(numbers, number)
-        before = numbers[at - 1] if at > 0 else None
         after_at = at + 1 if at < len(numbers) and numbers[at] == number else at
-        after = numbers[after_at] if after_at < len(numbers) else None
-        return (
-            (before, self.dates[before]) if before is not None else None,
-            (after, self.dates[after]) if after is not None else None,
-        )
+        return self._dated(at - 1), self._dated(after_at)
+
+    def _dated(self, at: int) -> tuple[int, date] | None:
+        """The meeting at this place in number order, with its date; None off either end."""
+        if not 0 <= at < len(self.numbers):
+            return None
+        number = self.numbers[at]
+        return number, self.dates[number]
 
     def ruled_out(self, day: date, number: int | None) -> str:
         """Why the record rules a date out for a vote at meeting ``number``, or ''."""
         if number is not None:
-            before, after = self.bounds(number)
-            if before and day < before[1]:
-                return f"S/PV.{before[0]}, an earlier meeting, was held on {day_text(before[1])}"
-            if after and day > after[1]:
-                return f"S/PV.{after[0]}, a later meeting, was held on {day_text(after[1])}"
+            return self._out_of_order(day, number)
         # A vote at a meeting of unknown date may fall on a day no other meeting has.
-        if number is None and day.year in self.years and day not in self.days:
+        if day.year in self.years and day not in self.days:
             return f"no Council meeting is recorded on {day_text(day)}"
+        return ""
+
+    def _out_of_order(self, day: date, number: int) -> str:
+        """Why the meetings dated either side of ``number`` rule ``day`` out, or ''."""
+        before, after = self.bounds(number)
+        if before and day < before[1]:
+            return f"S/PV.{before[0]}, an earlier meeting, was held on {day_text(before[1])}"
+        if after and day > after[1]:
+            return f"S/PV.{after[0]}, a later meeting, was held on {day_text(after[1])}"
         return ""
 
     def confirms(self, number: int | None, day: date, supporters: list[str]) -> bool:
@@ -137,6 +143,15 @@ class MeetingOrder:
         if number is None or self.dates.get(number) != day:
             return False
         return bool(self.dated_by.get(number, {"another record"}) - set(supporters))
+
+
+def _officially_dated(source: str, entry: dict) -> tuple[int, date] | None:
+    """The (meeting, date) an official, not reconstructed, source entry gives, if both."""
+    values = (entry or {}).get("values", {})
+    number, day = meeting_number(values.get("meeting")), _day(values.get("date"))
+    if number and day and rank(source, entry) == OFFICIAL and not reconstructed(entry):
+        return number, day
+    return None
 
 
 @dataclass(frozen=True)

@@ -245,15 +245,12 @@ class VoteWriter:
 
     def _plan_vote(self, draft: Draft, vote: CheckedVote, old, changes: _VoteChanges) -> None:
         if old is not None and old.source == Source.EDITOR:
-            if old.position != vote.position:
-                self._editor_kept(draft.pk, old, vote)
+            self._keep_editors(draft.pk, old, vote)
             return
         target = old if old is not None else MemberVote(draft_id=draft.pk, state_id=vote.state_id)
         before = None if old is None else _stored(old)
         target.position, target.non_voting, target.note = vote.position, vote.non_voting, vote.note
-        # An editor's file that restores this site's dump keeps each vote's stated
-        # source, so that a deduced or compiled vote is not relabelled an editor's.
-        target.source = (vote.source if self.source == Source.EDITOR else "") or self.source
+        target.source = self._source_of(vote)
         place(target, draft.date, self.calendar)
         if old is None:
             changes.create.append(target)
@@ -262,6 +259,13 @@ class VoteWriter:
         else:
             return
         changes.drafts.add(draft.pk)
+
+    def _source_of(self, vote: CheckedVote) -> str:
+        """An editor's file that restores this site's dump keeps each vote's stated
+        source, so that a deduced or compiled vote is not relabelled an editor's."""
+        if self.source == Source.EDITOR and vote.source:
+            return vote.source
+        return self.source
 
     def _outranked(self, draft: Draft) -> bool:
         """Whether a more trusted source already gave this draft's member votes."""
@@ -273,6 +277,11 @@ class VoteWriter:
             for key in VOTE_PRIORITY[:rank]
             if key != Source.EDITOR
         )
+
+    def _keep_editors(self, draft_id: int, old: MemberVote, vote: CheckedVote) -> None:
+        """An editor's vote stands; where this source gives another, say it was kept."""
+        if old.position != vote.position:
+            self._editor_kept(draft_id, old, vote)
 
     def _editor_kept(self, draft_id: int, old: MemberVote, vote: CheckedVote) -> None:
         self.editor_conflicts[draft_id].append(

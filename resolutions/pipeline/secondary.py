@@ -99,8 +99,11 @@ class _Index:
         symbol = record.draft_symbol
         if symbol and not symbol.startswith("S/PV.") and symbol in self.by_symbol:
             return _one(self.by_symbol[symbol], record)
-        # By its meeting: a draft the official sources know without its symbol (the
-        # meetings tables leave some out), or a record that names only the meeting.
+        return self._match_by_meeting(record, symbol)
+
+    def _match_by_meeting(self, record: DraftRecord, symbol: str) -> Draft | None:
+        """A draft the official sources know without its symbol (the meetings tables
+        leave some out), or a record that names only the meeting."""
         meeting = record.meeting_symbol or (symbol if symbol.startswith("S/PV.") else "")
         drafts = [
             d
@@ -112,15 +115,67 @@ class _Index:
 
 def _one(drafts: list[Draft], record: DraftRecord) -> Draft | None:
     """The one draft that can be the record's: on its day, else the only one that year."""
-    if record.date is not None:
-        same_day = [d for d in drafts if d.date == record.date]
-        if len(same_day) == 1:
-            return same_day[0]
+    same_day = [d for d in drafts if d.date == record.date] if record.date else []
+    if len(same_day) == 1:
+        return same_day[0]
+    year = _record_year(record)
+    return _only([d for d in drafts if year is None or d.date.year == year])
+
+
+def _dashed(counts) -> str:
+    """7–2–6."""
+    return "–".join(str(n) for n in counts)
+
+
+def _only(drafts: list[Draft]) -> Draft | None:
+    return drafts[0] if len(drafts) == 1 else None
+
+
+def _differs(old: MemberVote, vote: CheckedVote) -> bool:
+    """A stored vote this source is checked against that gives another position."""
+    return _checked_against(old) and old.position != vote.position
+
+
+def _values(checked: Checked) -> SourceValues:
+    """What the record says, as the source entry keeps it."""
+    record = checked.record
+    said = _said_tally(checked)
+    return SourceValues(
+        date=record.date.isoformat() if record.date else None,
+        draft_symbol=record.draft_symbol or None,
+        resolution=[record.resolution_number, record.resolution_year]
+        if record.resolution_number
+        else None,
+        totals=[*said, None, len(record.votes) or None] if said else None,
+        outcome=record.outcome or None,
+        vetoed_by=seat_codes(record.vetoed_by) if record.vetoed_by else None,
+        votes=fingerprint(checked.votes) if checked.votes else None,
+    )
+
+
+def _still_said(disagreement: Disagreement, problem: dict | None) -> bool:
+    """Whether a stored disagreement is the one the source still gives, word for word."""
+    if problem is None:
+        return False
+    return (disagreement.values, disagreement.detail) == (problem["values"], problem["detail"])
+
+
+def _said_vetoes(checked: Checked) -> list[str] | None:
+    """The permanent members the record has voting no, or None where it says nothing."""
+    record = checked.record
+    if checked.votes:
+        return sorted({v.seat for v in checked.votes if v.seat and v.position == "N"})
+    if record.outcome == Outcome.VETOED and record.vetoed_by:
+        return seat_codes(record.vetoed_by)
+    return None
+
+
+def _record_year(record: DraftRecord) -> int | None:
+    """The year a record gives: its date's, else the sample's year, else the year as written."""
     year = record.date.year if record.date else (record.extra or {}).get("year")
     if year is None and record.extra.get("date_as_written"):
         year = record.extra["date_as_written"].year
-    same_year = [d for d in drafts if year is None or d.date.year == year]
-    return same_year[0] if len(same_year) == 1 else None
+    return year
 
 
 class _SecondaryLoader:
@@ -211,27 +266,35 @@ class _SecondaryLoader:
         )
 
     def _check_date(self, checked: Checked) -> None:
+        if checked.record.date is not None:
+            self._check_written_date(checked, checked.record.date)
+        else:
+            self._check_withheld_date(checked)
+
+    def _check_written_date(self, checked: Checked, written: date) -> None:
+        on = checked.draft.date
+        if _swapped(written) == on:
+            # Day and month swapped where the file's own order could not tell: the
+            # same fault as the parser's day_month_swapped, caught here.
+            self.summary.faults["day_month_swapped_official_date"] += 1
+            checked.notes.append(
+                f"dated {written.isoformat()} in the file, day and month swapped; "
+                f"the official date is {on.isoformat()}"
+            )
+        elif written != on:
+            self._problem(
+                checked,
+                "date",
+                "date",
+                on.isoformat(),
+                written.isoformat(),
+                f"{self._label} dates this vote {written:%d %B %Y}",
+            )
+
+    def _check_withheld_date(self, checked: Checked) -> None:
+        """A record without a date: one withheld as swapped, or a sample's year only."""
         record, on = checked.record, checked.draft.date
         extra = record.extra or {}
-        if record.date is not None:
-            if _swapped(record.date) == on:
-                # Day and month swapped where the file's own order could not tell: the
-                # same fault as the parser's day_month_swapped, caught here.
-                self.summary.faults["day_month_swapped_official_date"] += 1
-                checked.notes.append(
-                    f"dated {record.date.isoformat()} in the file, day and month swapped; "
-                    f"the official date is {on.isoformat()}"
-                )
-            elif record.date != on:
-                self._problem(
-                    checked,
-                    "date",
-                    "date",
-                    on.isoformat(),
-                    record.date.isoformat(),
-                    f"{self._label} dates this vote {record.date:%d %B %Y}",
-                )
-            return
         if extra.get("date_deduced") == on or on in extra.get("date_candidates", ()):
             # A date the parser withheld as swapped (or swappable) whose reading is the
             # official date: the record is of this vote (the fault is counted by kind).
@@ -267,7 +330,7 @@ class _SecondaryLoader:
             checked.unverified = exc.reason
 
     def _check_tally(self, checked: Checked, have: dict[int, MemberVote]) -> None:
-        draft, record = checked.draft, checked.record
+        draft = checked.draft
         said = _said_tally(checked)
         if said is None:
             return
@@ -278,30 +341,22 @@ class _SecondaryLoader:
             )
             return
         if said != official:
-            text, recorded = "–".join(str(n) for n in said), "–".join(str(n) for n in official)
-            counted = "member votes count" if record.votes else "tally is"
-            self._problem(
-                checked,
-                "tally",
-                "totals",
-                recorded,
-                text,
-                f"{self._label}'s {counted} {text}; the official tally is {recorded}",
-            )
+            self._tally_differs(checked, said, official)
 
-    def _check_vetoes(self, checked: Checked) -> None:
-        draft, record = checked.draft, checked.record
-        if checked.votes:
-            said = sorted({v.seat for v in checked.votes if v.seat and v.position == "N"})
-        elif record.outcome == Outcome.VETOED and record.vetoed_by:
-            said = seat_codes(record.vetoed_by)
-        else:
-            said = None
-        official = (
-            sorted(v.seat.code for v in draft.vetoes.all())
-            if draft.outcome == Outcome.VETOED
-            else []
+    def _tally_differs(self, checked: Checked, said: tuple, official: tuple) -> None:
+        text, recorded = _dashed(said), _dashed(official)
+        counted = "member votes count" if checked.record.votes else "tally is"
+        self._problem(
+            checked,
+            "tally",
+            "totals",
+            recorded,
+            text,
+            f"{self._label}'s {counted} {text}; the official tally is {recorded}",
         )
+
+    def _check_outcome(self, checked: Checked) -> None:
+        draft, record = checked.draft, checked.record
         if record.outcome and record.outcome != draft.outcome:
             self._problem(
                 checked,
@@ -311,17 +366,15 @@ class _SecondaryLoader:
                 record.outcome,
                 f"{self._label} says {Outcome(record.outcome).label.lower()}",
             )
+
+    def _check_vetoes(self, checked: Checked) -> None:
+        draft = checked.draft
+        self._check_outcome(checked)
+        said = _said_vetoes(checked)
         if said is None:
             return
-        if draft.outcome == Outcome.VETOED and said != official:
-            self._problem(
-                checked,
-                "outcome",
-                "vetoed_by",
-                official,
-                said,
-                f"{self._label} names {_seats(said) or 'no permanent member'} voting no",
-            )
+        if draft.outcome == Outcome.VETOED:
+            self._check_vetoers(checked, said)
         elif draft.outcome == Outcome.ADOPTED and said and not draft.procedural:
             self._problem(
                 checked,
@@ -332,12 +385,25 @@ class _SecondaryLoader:
                 f"{self._label} has {_seats(said)} voting no on a draft adopted",
             )
 
+    def _check_vetoers(self, checked: Checked, said: list[str]) -> None:
+        """On a vetoed draft, the permanent members voting no are the official vetoers."""
+        official = sorted(v.seat.code for v in checked.draft.vetoes.all())
+        if said != official:
+            self._problem(
+                checked,
+                "outcome",
+                "vetoed_by",
+                official,
+                said,
+                f"{self._label} names {_seats(said) or 'no permanent member'} voting no",
+            )
+
     def _check_members(self, checked: Checked, have: dict[int, MemberVote]) -> None:
-        differ = []
-        for vote in checked.votes:
-            old = have.get(vote.state_id)
-            if old is not None and _checked_against(old) and old.position != vote.position:
-                differ.append(f"{vote.name}: {old.position} ({old.source}), {vote.position} here")
+        differ = [
+            f"{vote.name}: {old.position} ({old.source}), {vote.position} here"
+            for vote in checked.votes
+            if (old := have.get(vote.state_id)) is not None and _differs(old, vote)
+        ]
         if differ:
             checked.problems.append(
                 {
@@ -358,48 +424,47 @@ class _SecondaryLoader:
         wanted = {c.draft.pk: self._entry(c) for c in checks}
         changed = []
         for draft in drafts:
-            sources = dict(draft.sources or {})
-            entry = wanted.get(draft.pk)
-            if sources.get(self.source) == entry:
-                continue
-            if entry is None:
-                if self.source not in sources:
-                    continue
-                sources.pop(self.source)
-            else:
-                sources[self.source] = entry
-            draft.sources = sources
-            changed.append(draft)
+            sources = self._with_entry(draft.sources or {}, wanted.get(draft.pk))
+            if sources != (draft.sources or {}):
+                draft.sources = sources
+                changed.append(draft)
         bulk_update(changed, ["sources"])
         return {d.pk for d in changed}
 
+    def _with_entry(self, sources: dict, entry: dict | None) -> dict:
+        """The draft's source entries with this source's replaced (or dropped, if None)."""
+        sources = dict(sources)
+        if entry is None:
+            sources.pop(self.source, None)
+        else:
+            sources[self.source] = entry
+        return sources
+
     def _entry(self, checked: Checked) -> dict:
         record = checked.record
-        said = _said_tally(checked)
-        values = SourceValues(
-            date=record.date.isoformat() if record.date else None,
-            draft_symbol=record.draft_symbol or None,
-            resolution=[record.resolution_number, record.resolution_year]
-            if record.resolution_number
-            else None,
-            totals=[*said, None, len(record.votes) or None] if said else None,
-            outcome=record.outcome or None,
-            vetoed_by=seat_codes(record.vetoed_by) if record.vetoed_by else None,
-            votes=fingerprint(checked.votes) if checked.votes else None,
-        )
-        held = None
-        if record.votes and not checked.publishable:
-            reasons = [p["detail"] for p in checked.problems] + [checked.unverified]
-            held = {
-                "reason": "; ".join(r for r in reasons if r),
-                "votes": {_code(v, self.calendar): v.position for v in (checked.votes or [])}
-                or {v.code or v.name: v.position for v in record.votes},
-            }
         flags = [*record.flags, *checked.notes]
         entry = SourceEntry(
-            self.parsed.version, record.location, record.url, values, flags, held_back=held
+            self.parsed.version,
+            record.location,
+            record.url,
+            _values(checked),
+            flags,
+            held_back=self._held_back(checked),
         )
         return entry.to_json()
+
+    def _held_back(self, checked: Checked) -> dict | None:
+        """The votes this source gives but that are not published, and why."""
+        record = checked.record
+        if not record.votes or checked.publishable:
+            return None
+        reasons = [p["detail"] for p in checked.problems] + [checked.unverified]
+        return {"reason": "; ".join(r for r in reasons if r), "votes": self._held_votes(checked)}
+
+    def _held_votes(self, checked: Checked) -> dict[str, str]:
+        """The held-back positions by member code: as checked, else as the file gave them."""
+        checked_votes = {_code(v, self.calendar): v.position for v in (checked.votes or [])}
+        return checked_votes or {v.code or v.name: v.position for v in checked.record.votes}
 
     def write_votes(
         self, checks: list[Checked], stored: dict[int, dict[int, MemberVote]]
@@ -424,48 +489,49 @@ class _SecondaryLoader:
         delete += [v for s, v in have.items() if v.source == self.source and s not in wanted]
         for state_id, vote in wanted.items():
             old = have.get(state_id)
-            if old is not None and old.source != self.source:
-                continue  # an official, deduced, editor's or other compiled vote stands
-            target = old or MemberVote(draft_id=checked.draft.pk, state_id=state_id)
-            before = _stored(old) if old else None
-            target.position, target.non_voting = vote.position, vote.non_voting
-            target.note, target.source = vote.note, self.source
-            place(target, checked.draft.date, self.calendar)
             if old is None:
-                create.append(target)
-            elif _stored(target) != before:
-                update.append(target)
+                target = MemberVote(draft_id=checked.draft.pk, state_id=state_id)
+                create.append(self._placed(target, vote, checked.draft.date))
+            elif old.source == self.source:
+                # Not an official, deduced, editor's or other compiled vote, which stands.
+                before = _stored(old)
+                if _stored(self._placed(old, vote, checked.draft.date)) != before:
+                    update.append(old)
+
+    def _placed(self, target: MemberVote, vote, on) -> MemberVote:
+        """The stored vote given this source's position, seated as on the day."""
+        target.position, target.non_voting = vote.position, vote.non_voting
+        target.note, target.source = vote.note, self.source
+        place(target, on, self.calendar)
+        return target
 
     def write_disagreements(self, checks: list[Checked]) -> int:
-        wanted = {(c.draft.pk, p["kind"], p["field"]): p for c in checks for p in c.problems}
+        wanted: dict[tuple, dict] = {
+            (c.draft.pk, p["kind"], p["field"]): p for c in checks for p in c.problems
+        }
         existing = {
             (d.draft_id, d.kind, d.field): d
             for d in Disagreement.objects.filter(detected_by=self.source)
         }
-        stale = [
-            d.pk
-            for key, d in existing.items()
-            if key not in wanted
-            or (d.values, d.detail) != (wanted[key]["values"], wanted[key]["detail"])
-        ]
+        stale = [d.pk for key, d in existing.items() if not _still_said(d, wanted.get(key))]
         Disagreement.objects.filter(pk__in=stale).delete()
         kept = {key for key in existing if key in wanted and existing[key].pk not in stale}
         Disagreement.objects.bulk_create(
-            [
-                Disagreement(
-                    draft_id=key[0],
-                    kind=key[1],
-                    field=key[2],
-                    values=p["values"],
-                    detail=p["detail"],
-                    detected_by=self.source,
-                )
-                for key, p in wanted.items()
-                if key not in kept
-            ],
+            [self._disagreement(key, p) for key, p in wanted.items() if key not in kept],
             batch_size=500,
         )
         return len(wanted)
+
+    def _disagreement(self, key: tuple, problem: dict) -> Disagreement:
+        draft_id, kind, name = key
+        return Disagreement(
+            draft_id=draft_id,
+            kind=kind,
+            field=name,
+            values=problem["values"],
+            detail=problem["detail"],
+            detected_by=self.source,
+        )
 
     def count(self, checks: list[Checked], changed: set[int]) -> None:
         self.summary.updated = len(changed)

@@ -53,8 +53,7 @@ def votes_to_delete(draft, omitted: list, source: str) -> list:
     editor's file speaks for the whole record: leaving a vote out of a published
     record is refused unless deletions are allowed, and then they all go.
     """
-    editor = source == Source.EDITOR
-    going = omitted if editor else [v for v in omitted if v.source != Source.EDITOR]
+    going = _going(omitted, source)
     if not going or not ever_published(draft):
         return going
     policy = _policy.get() or DeletionPolicy()
@@ -62,6 +61,14 @@ def votes_to_delete(draft, omitted: list, source: str) -> list:
         raise _refusal(policy, draft, omitted, going, source)
     policy.deleted += [f"{draft.symbol}: {v.name_at_vote}" for v in going]
     return going
+
+
+def _going(omitted: list, source: str) -> list:
+    """The omitted votes a source may delete: an editor's file, all; others, none of an
+    editor's."""
+    if source == Source.EDITOR:
+        return omitted
+    return [v for v in omitted if v.source != Source.EDITOR]
 
 
 def _refusal(policy: DeletionPolicy, draft, omitted: list, going: list, source: str):

@@ -20,14 +20,8 @@ class References:
         meetings: dict[str, str | None] = {}
         agendas: set[str] = set()
         subjects: set[str] = set()
-        for draft in drafts:
-            for info in draft.sources.values():
-                values = info["values"]
-                if values.get("meeting"):
-                    meetings.setdefault(values["meeting"], values.get("date"))
-                if values.get("agenda"):
-                    agendas.add(values["agenda"][:1000])
-                subjects.update(values.get("subjects", []))
+        for values in (info["values"] for d in drafts for info in d.sources.values()):
+            _named(values, meetings, agendas, subjects)
         return cls(
             _meetings(meetings), _agenda_items(agendas), _get_or_create_names(Subject, subjects)
         )
@@ -56,6 +50,15 @@ class References:
         if origin == Source.EDITOR and "subjects" not in values:
             return None  # chosen in the admin: an editor's subjects stay as they are
         return {self.subjects[n] for n in values.get("subjects", [])}
+
+
+def _named(values: dict, meetings: dict, agendas: set, subjects: set) -> None:
+    """Add the meeting (with its date), agenda item and subjects one entry names."""
+    if values.get("meeting"):
+        meetings.setdefault(values["meeting"], values.get("date"))
+    if values.get("agenda"):
+        agendas.add(values["agenda"][:1000])
+    subjects.update(values.get("subjects", []))
 
 
 def _subject_links(draft_ids: list[int]) -> dict[int, set[int]]:

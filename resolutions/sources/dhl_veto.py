@@ -415,18 +415,28 @@ def _seat_holder_flags(code: str, written: str, when: date) -> list[str]:
 
 def _cross_row_flags(records: list[DraftRecord]) -> list[DraftRecord]:
     """Flags that need the neighbouring rows: date order and repeated draft symbols."""
+    rows_by_draft = _rows_by_draft(records)
+    result = []
+    for index, record in enumerate(records):
+        more = _order_flags(records[index - 1] if index else None, record)
+        more += _same_draft_flags(record, rows_by_draft)
+        result.append(replace(record, flags=(*record.flags, *more)) if more else record)
+    return result
+
+
+def _rows_by_draft(records: list[DraftRecord]) -> dict[str, list[str]]:
+    """The rows that name each draft symbol (not a meeting record's)."""
     rows_by_draft: dict[str, list[str]] = {}
     for record in records:
         if record.draft_symbol and not _MEETING.match(record.draft_symbol):
             rows_by_draft.setdefault(record.draft_symbol, []).append(record.location)
-    result = []
-    for index, record in enumerate(records):
-        more = _order_flags(records[index - 1] if index else None, record)
-        others = [r for r in rows_by_draft.get(record.draft_symbol, []) if r != record.location]
-        if others:
-            more.append(f"{FLAG_SAME_DRAFT}: {', '.join(others)}")
-        result.append(replace(record, flags=(*record.flags, *more)) if more else record)
-    return result
+    return rows_by_draft
+
+
+def _same_draft_flags(record: DraftRecord, rows_by_draft: dict[str, list[str]]) -> list[str]:
+    """The other rows that name this row's draft."""
+    others = [r for r in rows_by_draft.get(record.draft_symbol, []) if r != record.location]
+    return [f"{FLAG_SAME_DRAFT}: {', '.join(others)}"] if others else []
 
 
 def _order_flags(above: DraftRecord | None, record: DraftRecord) -> list[str]:

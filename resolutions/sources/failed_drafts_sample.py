@@ -246,16 +246,19 @@ def _check_lists(lists, stated, votes, member_codes, year: int, faults: list) ->
 def _check_members(votes, member_codes: dict, year: int, faults: list) -> None:
     """Each member in one list, every one in the Members list, as many as sat that year."""
     codes = Counter(v.code or v.name for v in votes)
-    for code, n in codes.items():
-        if n > 1:
-            faults.append(("member_twice", f"{code} in {n} lists"))
+    faults += [("member_twice", f"{code} in {n} lists") for code, n in codes.items() if n > 1]
+    _check_listed(votes, member_codes, codes, faults)
+    _check_members_count(len(member_codes), year, faults)
+
+
+def _check_listed(votes, member_codes: dict, codes: Counter, faults: list) -> None:
+    """A voter missing from the Members list, and a member in no list of votes."""
     outside = sorted(v.name for v in votes if (v.code or v.name) not in member_codes)
     if outside:
         faults.append(("not_in_members", ", ".join(outside)))
     unlisted = sorted(name for code, name in member_codes.items() if code not in codes)
     if unlisted:
         faults.append(("in_no_list", ", ".join(unlisted)))
-    _check_members_count(len(member_codes), year, faults)
 
 
 def _check_members_count(listed: int, year: int, faults: list) -> None:

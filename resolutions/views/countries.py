@@ -158,28 +158,27 @@ def standing_counts(state) -> dict:
 def term_agreement(terms, by_year) -> list[dict]:
     """Each elected term's agreement with each permanent seat: "Ghana, 2022–23: ..."."""
     latest = max(by_year, default=None)
-    rows = []
-    for term in terms:
-        if term.kind != TermKind.ELECTED:
-            continue
-        first, last = term.start.year, term.end.year if term.end else latest
-        if last is None or last < first:
-            continue
-        seats = analytics.over_years(by_year, first, last)
-        if not any(result.both for result in seats.values()):
-            continue
-        rows.append(
-            {
-                "first": first,
-                "last": last,
-                "years": _years_label(first, last),
-                "seats": [
-                    {"code": code, "name": _holders(code, first, last), "result": seats[code]}
-                    for code in SEAT_ORDER
-                ],
-            }
-        )
-    return rows
+    rows = (_term_row(term, by_year, latest) for term in terms if term.kind == TermKind.ELECTED)
+    return [row for row in rows if row is not None]
+
+
+def _term_row(term, by_year, latest: int | None) -> dict | None:
+    """One elected term against each seat; None for a term with no vote in the record."""
+    first, last = term.start.year, term.end.year if term.end else latest
+    if last is None or last < first:
+        return None
+    seats = analytics.over_years(by_year, first, last)
+    if not any(result.both for result in seats.values()):
+        return None
+    return {
+        "first": first,
+        "last": last,
+        "years": _years_label(first, last),
+        "seats": [
+            {"code": code, "name": _holders(code, first, last), "result": seats[code]}
+            for code in SEAT_ORDER
+        ],
+    }
 
 
 def _holders(seat: str, first: int, last: int) -> str:

@@ -87,19 +87,30 @@ def _stood(draft: Draft, member_votes: list) -> dict | None:
     stood = standing(decision_for(draft, ballots))
     if stood.margin is None:
         return None
-    alone = member_votes[stood.isolated] if stood.isolated is not None else None
-    others = next((v.position for v in member_votes if v is not alone), None)
     return {
-        # A true minus sign, and a plus on a surplus: "+4", "−4", "0".
-        "margin": f"{stood.margin:+d}".replace("-", "−") if stood.margin else "0",
+        "margin": _signed(stood.margin),
         "near_miss": stood.near_miss,
         "complete": len(member_votes) == council_size(draft.date),
         "decisive": [member_votes[i] for i in stood.decisive],
-        "isolated": alone,
         # A veto known from the totals: its vetoers, as the vetoes name them.
         "decisive_seats": [
             v.name_at_vote for v in draft.vetoes.all() if v.seat.code in stood.decisive_seats
         ],
+        **_isolated(member_votes, stood.isolated),
+    }
+
+
+def _signed(margin: int) -> str:
+    """A true minus sign, and a plus on a surplus: "+4", "−4", "0"."""
+    return f"{margin:+d}".replace("-", "−") if margin else "0"
+
+
+def _isolated(member_votes: list, index: int | None) -> dict:
+    """The member who voted alone, if one did, and how the others voted."""
+    alone = member_votes[index] if index is not None else None
+    others = next((v.position for v in member_votes if v is not alone), None)
+    return {
+        "isolated": alone,
         "isolated_tally": f"{len(member_votes) - 1}–1",
         "isolated_others": VOTED_WORDS.get(others, "") if alone else "",
     }
@@ -122,20 +133,26 @@ def _unrecorded_members(draft: Draft, member_votes: list) -> list[str]:
 
 
 def _documents(draft: Draft) -> list[dict]:
-    documents = []
-    if draft.draft_symbol and not draft.draft_symbol_is_meeting_record:
-        documents.append({"label": "Draft resolution", "symbol": draft.draft_symbol})
-    if draft.resolution_symbol:
-        documents.append({"label": "Resolution", "symbol": draft.resolution_symbol})
+    """The draft's documents that exist, each with its link; none without a symbol."""
+    meeting_record = draft.draft_symbol_is_meeting_record
+    documents = (
+        ("Draft resolution", "" if meeting_record else draft.draft_symbol),
+        ("Resolution", draft.resolution_symbol),
+        ("Meeting record", _meeting_record_symbol(draft)),
+        ("Press release", draft.press_release),
+    )
+    return [
+        {"label": label, "symbol": symbol, "url": undocs_url(symbol)}
+        for label, symbol in documents
+        if symbol
+    ]
+
+
+def _meeting_record_symbol(draft: Draft) -> str:
+    """The meeting's record, else the draft's own symbol where that names the record."""
     if draft.meeting:
-        documents.append({"label": "Meeting record", "symbol": draft.meeting.symbol})
-    elif draft.draft_symbol_is_meeting_record:
-        documents.append({"label": "Meeting record", "symbol": draft.draft_symbol})
-    if draft.press_release:
-        documents.append({"label": "Press release", "symbol": draft.press_release})
-    for document in documents:
-        document["url"] = undocs_url(document["symbol"])
-    return documents
+        return draft.meeting.symbol
+    return draft.draft_symbol if draft.draft_symbol_is_meeting_record else ""
 
 
 def _tally_bar(draft: Draft) -> list[dict]:
@@ -163,15 +180,7 @@ def _provenance(draft: Draft) -> list[dict]:
     for field, origin in (draft.field_sources or {}).items():
         given.setdefault(origin, []).append(field)
     entries = [
-        {
-            "label": labels.get(key, key),
-            "version": info.get("version", ""),
-            "location": info.get("location", ""),
-            "url": info.get("url", ""),
-            "said": _what_it_said(info.get("values", {}), draft.date),
-            "flags": [*info.get("notes", []), *info.get("flags", [])],
-            "fields": sorted(given.get(key, [])),
-        }
+        _source_entry(labels.get(key, key), info, draft.date, given.get(key, []))
         for key, info in (draft.sources or {}).items()
     ]
     if not entries and draft.field_sources:
@@ -180,14 +189,33 @@ def _provenance(draft: Draft) -> list[dict]:
     return entries
 
 
+def _source_entry(label: str, info: dict, on, fields: list[str]) -> dict:
+    """One source's entry as the provenance box shows it."""
+    return {
+        "label": label,
+        "version": info.get("version", ""),
+        "location": info.get("location", ""),
+        "url": info.get("url", ""),
+        "said": _what_it_said(info.get("values", {}), on),
+        "flags": [*info.get("notes", []), *info.get("flags", [])],
+        "fields": sorted(fields),
+    }
+
+
+def _tally_words(values: dict) -> list[str]:
+    """The tally as the source wrote it, else its totals."""
+    if values.get("tally_text"):
+        return [f"tally as written: {values['tally_text']}"]
+    if values.get("totals"):
+        yes, no, abstain = values["totals"][:3]
+        return [f"tally: {yes}–{no}–{abstain}"]
+    return []
+
+
 def _what_it_said(values: dict, on) -> list[str]:
     """A source's values in words: outcome, tally, and what else it noted."""
     said = [_outcome_words(values, on)] if values.get("outcome") else []
-    if values.get("tally_text"):
-        said.append(f"tally as written: {values['tally_text']}")
-    elif values.get("totals"):
-        yes, no, abstain = values["totals"][:3]
-        said.append(f"tally: {yes}–{no}–{abstain}")
+    said += _tally_words(values)
     if values.get("tally_inconsistent"):
         said.append(f"its tally does not fit its outcome ({values['tally_inconsistent']})")
     if values.get("procedural_inferred"):

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import json
-
 from django import forms
-from django.http import HttpResponse
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from resolutions.provenance import citation_text, latest_versions
 from resolutions.tables import ElectedTable, elected_record
+from resolutions.views.downloads import csv_data, invalid_filter, json_data
 from resolutions.views.params import query
 from votes import analytics
 from votes.dates import FIRST_YEAR, LAST_YEAR
@@ -35,9 +32,9 @@ class ElectedPeriodForm(forms.Form):
         data = self.cleaned_data if self.is_bound else {}
         first, last = data.get("from"), data.get("to")
         first, last = first or last or latest, last or first or latest
-        if first and last and first > last:
-            first, last = last, first
-        return first, last
+        if first is None or last is None:
+            return first, last
+        return min(first, last), max(first, last)
 
 
 def _period(request) -> tuple[ElectedPeriodForm, tuple[int | None, int | None]]:
@@ -83,10 +80,7 @@ def elected_data(request, fmt: str):
     """
     form, period = _period(request)
     if form.is_bound and form.errors:
-        problems = "; ".join(f"{f}: {' '.join(map(str, e))}" for f, e in form.errors.items())
-        return HttpResponse(
-            f"Invalid filter: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
-        )
+        return invalid_filter(form.errors)
     rows = analytics.elected_rows(*period)
     citation = citation_text(latest_versions())
     rule = analytics.RULES["elected"]
@@ -99,15 +93,10 @@ def elected_data(request, fmt: str):
             "source": citation,
             "rows": rows,
         }
-        return HttpResponse(
-            json.dumps(body, ensure_ascii=False, indent=1),
-            content_type="application/json; charset=utf-8",
-        )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="p5-elected.csv"'
-    response.write(f"# {citation}\n# {rule} Period: {period[0]}-{period[1]}.\n")
-    columns = ["state", "name", "seat", "same", "both", "share", "kappa"]
-    writer = csv.DictWriter(response, fieldnames=columns)
-    writer.writeheader()
-    writer.writerows(rows)
-    return response
+        return json_data(body)
+    return csv_data(
+        "p5-elected.csv",
+        f"# {citation}\n# {rule} Period: {period[0]}-{period[1]}.\n",
+        ["state", "name", "seat", "same", "both", "share", "kappa"],
+        rows,
+    )

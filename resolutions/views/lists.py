@@ -11,6 +11,7 @@ from resolutions import exports
 from resolutions.coverage import counting_caveats
 from resolutions.filters import DraftFilter, public_drafts
 from resolutions.tables import CappedPaginator, DraftTable
+from resolutions.views.downloads import invalid_filter
 from resolutions.views.params import with_query
 
 PER_PAGE = 50
@@ -51,24 +52,25 @@ def _download(request, fmt: str):
     """
     drafts = DraftFilter(request.GET or None)
     if drafts.is_bound and not drafts.is_valid():
-        problems = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in drafts.errors.items())
-        return HttpResponse(
-            f"Invalid filter: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
-        )
+        return invalid_filter(drafts.errors)
     if fmt == "json":
         return exports.json_response(drafts.qs, "sc-votes.json")
     rows = request.GET.get("rows")
     if rows not in (None, "votes"):
-        # A misspelt rows= silently gave the other layout: say so instead.
-        return HttpResponse(
-            f"Invalid rows: {rows!r}. Use rows=votes for one row per member vote, "
-            "or leave it out for one row per draft.\n",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _invalid_rows(rows)
     per_vote = rows == "votes"
     name = "sc-votes-member-votes.csv" if per_vote else "sc-votes.csv"
     return exports.csv_response(drafts.qs, name, per_vote=per_vote)
+
+
+def _invalid_rows(rows: str) -> HttpResponse:
+    """A misspelt rows= silently gave the other layout: say so instead."""
+    return HttpResponse(
+        f"Invalid rows: {rows!r}. Use rows=votes for one row per member vote, "
+        "or leave it out for one row per draft.\n",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def draft_csv(request):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import json
-
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 
 from resolutions.coverage import counting_caveats, p5_basis
 from resolutions.provenance import citation_text, latest_versions
+from resolutions.views.downloads import csv_data, invalid_filter, json_data
 from resolutions.views.params import query
 from votes import analytics
 from votes.choices import Position
@@ -138,26 +136,18 @@ def p5_data(request, chart: str, fmt: str):
         raise Http404("No such chart")
     form = _period_form(request)
     if form.is_bound and form.errors:
-        problems = "; ".join(f"{f}: {' '.join(map(str, e))}" for f, e in form.errors.items())
-        return HttpResponse(
-            f"Invalid filter: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
-        )
+        return invalid_filter(form.errors)
     rows = chart_rows(chart, form)
     citation = citation_text(latest_versions())
     if fmt == "json":
         body = {"chart": chart, "rule": analytics.RULES[chart], "source": citation, "rows": rows}
-        return HttpResponse(
-            json.dumps(body, ensure_ascii=False, indent=1),
-            content_type="application/json; charset=utf-8",
-        )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="p5-{chart}.csv"'
-    response.write(f"# {citation}\n# {analytics.RULES[chart]}\n")
-    columns = list(rows[0]) if rows else ["year"]
-    writer = csv.DictWriter(response, fieldnames=columns)
-    writer.writeheader()
-    writer.writerows(rows)
-    return response
+        return json_data(body)
+    return csv_data(
+        f"p5-{chart}.csv",
+        f"# {citation}\n# {analytics.RULES[chart]}\n",
+        list(rows[0]) if rows else ["year"],
+        rows,
+    )
 
 
 # The pair the method page works through: the P5 page's default pair, over the

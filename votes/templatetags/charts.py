@@ -172,7 +172,6 @@ def shade_of(share: float) -> int:
 @register.inclusion_tag("votes/charts/matrix.svg.html")
 def agreement_matrix(rows, period, title_id):
     """5 × 5 grid: each cell's shade and text give a pair's agreement."""
-    first, last = period
     by_pair = {}
     for row in rows:
         by_pair[(row["first"], row["second"])] = row
@@ -185,37 +184,11 @@ def agreement_matrix(rows, period, title_id):
             if a == b:
                 cell |= {"shade": "self", "text": "", "label": ""}
             else:
-                row = by_pair[(a, b)]
-                share = row["share"]
-                shade = "none" if share is None else shade_of(share)
-                cell |= {
-                    "shade": shade,
-                    # White text on the two darkest blues: 5.1:1 and 8.6:1 (WCAG AA).
-                    "light_text": share is not None and share >= SHADE_FLOORS[1],
-                    "text": "—" if share is None else f"{share * 100:.0f}%",
-                    "label": (
-                        f"{SHORT_SEAT_LABELS[a]} and {SHORT_SEAT_LABELS[b]}: "
-                        + ("no shared votes" if share is None else f"{share * 100:.0f}% ")
-                        + f"({row['same']} of {row['both']}, κ {as_kappa(row.get('kappa'))}, "
-                        + f"n {row['both']})"
-                    ),
-                    "few": row["both"] < MIN_VOTES,
-                    "url": _link(
-                        "resolutions:list",
-                        pair=f"{row['first']}-{row['second']}",
-                        pair_agreed="no",
-                        year_from=first,
-                        year_to=last,
-                    ),
-                }
+                cell |= _pair_cell(a, b, by_pair[(a, b)], period)
             cell["cx"], cell["cy"] = cell["x"] + size / 2, cell["y"] + size / 2
             # The share above, kappa and n below it, in the one cell.
             cy = cell["cy"]
             cell["text_y"], cell["sub_y"], cell["n_y"] = cy - 14, cy + 4, cy + 19
-            if a != b:
-                row = by_pair[(a, b)]
-                cell["sub"] = f"κ {as_kappa(row.get('kappa'))}"
-                cell["n"] = f"n {row['both']}"
             cells.append(cell)
     labels = [
         {
@@ -233,6 +206,34 @@ def agreement_matrix(rows, period, title_id):
         "height": top + 5 * size + 30,
         "label_x": left - 8,
         "label_y": top + 5 * size + 20,
+    }
+
+
+def _pair_cell(a: str, b: str, row: dict, period) -> dict[str, Any]:
+    """A pair's cell of the grid: its shade, share, kappa and n, and its link."""
+    first, last = period
+    share = row["share"]
+    return {
+        "shade": "none" if share is None else shade_of(share),
+        # White text on the two darkest blues: 5.1:1 and 8.6:1 (WCAG AA).
+        "light_text": share is not None and share >= SHADE_FLOORS[1],
+        "text": "—" if share is None else f"{share * 100:.0f}%",
+        "label": (
+            f"{SHORT_SEAT_LABELS[a]} and {SHORT_SEAT_LABELS[b]}: "
+            + ("no shared votes" if share is None else f"{share * 100:.0f}% ")
+            + f"({row['same']} of {row['both']}, κ {as_kappa(row.get('kappa'))}, "
+            + f"n {row['both']})"
+        ),
+        "few": row["both"] < MIN_VOTES,
+        "url": _link(
+            "resolutions:list",
+            pair=f"{row['first']}-{row['second']}",
+            pair_agreed="no",
+            year_from=first,
+            year_to=last,
+        ),
+        "sub": f"κ {as_kappa(row.get('kappa'))}",
+        "n": f"n {row['both']}",
     }
 
 
@@ -263,6 +264,19 @@ def _pair_point(row: dict, value: float, x: float, bottom: float, measure: str) 
     }
 
 
+def _lines(points: list[dict]) -> list[str]:
+    """The polylines through points of consecutive years: a year without a figure
+    breaks the line."""
+    segments: list[list[str]] = []
+    previous_year = None
+    for point in points:
+        if previous_year is None or point["year"] != previous_year + 1:
+            segments.append([])
+        segments[-1].append(f"{point['x']:.1f},{point['y']:.1f}")
+        previous_year = point["year"]
+    return [" ".join(s) for s in segments]
+
+
 @register.inclusion_tag("votes/charts/line.svg.html")
 def pair_line(rows, period, pair_code, title_id, measure="raw"):
     """Agreement (or kappa) of one pair by year: a line through points, each a link.
@@ -287,19 +301,11 @@ def pair_line(rows, period, pair_code, title_id, measure="raw"):
         for row, value in zip(rows, values, strict=True)
         if value is not None
     ]
-    segments: list[list[str]] = []
-    previous_year = None
-    for point in points:
-        # A year without a figure breaks the line.
-        if previous_year is None or point["year"] != previous_year + 1:
-            segments.append([])
-        segments[-1].append(f"{point['x']:.1f},{point['y']:.1f}")
-        previous_year = point["year"]
     kappa = measure == "kappa"
     return _frame(
         title_id=title_id,
         points=points,
-        lines=[" ".join(s) for s in segments],
+        lines=_lines(points),
         x_ticks=ticks,
         y_ticks=_kappa_ticks(bottom) if kappa else y_ticks(1, 4, percent=True),
         x_label="Year",

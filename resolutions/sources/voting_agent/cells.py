@@ -91,14 +91,19 @@ def _read_draft_symbols(group: VoteGroup, text: str) -> None:
     if _columns_swapped(tokens, group.cells["Resolution"]):
         _swapped_columns(group, text)
     elif len(drafts) > 1:
-        group.extra["draft_symbols_as_written"] = tuple(drafts)
-        group.fault("several_symbols", f"{text!r}", withhold=["draft"])
+        _several_drafts(group, drafts, text)
     elif drafts:
         _one_draft(group, drafts[0], text)
     elif tokens:
         _malformed(group, tokens[0], text)
     elif group.vote_on == "draft":
         group.fault("no_draft_symbol", f"{text!r}" if text else "blank")
+
+
+def _several_drafts(group: VoteGroup, drafts: list[str], text: str) -> None:
+    """Several draft symbols in the cell: all kept as written, none taken."""
+    group.extra["draft_symbols_as_written"] = tuple(drafts)
+    group.fault("several_symbols", f"{text!r}", withhold=["draft"])
 
 
 def _columns_swapped(tokens: list[str], resolution_cell: str) -> bool:

@@ -16,7 +16,7 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from drf_spectacular.utils import extend_schema_field
 
 from resolutions.models import Draft, Standing, Subject
@@ -249,10 +249,8 @@ class DraftFilter(django_filters.FilterSet):
         return queryset.filter(Q(agenda_item__name__icontains=value) | Exists(subjects))
 
     def filter_divided(self, queryset, name, value):
-        divided = analytics.with_divisions(queryset.recorded_votes())
-        return (
-            divided.filter(p5_distinct__gt=1) if value == "yes" else divided.filter(p5_distinct=1)
-        )
+        divided = analytics.divided_draft_ids(value == "yes")
+        return queryset.recorded_votes().filter(pk__in=divided)
 
     def filter_near_miss(self, queryset, name, value):
         return queryset.filter(near_miss=value == "yes")
@@ -350,12 +348,8 @@ class DraftFilter(django_filters.FilterSet):
 def _pair_filtered(queryset, pair: str, agreed: str | None):
     """Recorded votes of both members of the pair; with ``agreed``, alike or not."""
     first, second = pair.split("-")
-    queryset = analytics.with_pair(queryset.recorded_votes(), first, second)
-    if agreed == "yes":
-        return queryset.filter(pair_first=F("pair_second"))
-    if agreed == "no":
-        return queryset.exclude(pair_first=F("pair_second"))
-    return queryset
+    alike = {"yes": True, "no": False}.get(agreed or "")
+    return queryset.recorded_votes().filter(pk__in=analytics.pair_draft_ids(first, second, alike))
 
 
 def years_in_words(first: int | None, last: int | None) -> str:

@@ -19,7 +19,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from drf_spectacular.utils import extend_schema_field
 
-from resolutions.models import Draft, Standing, Subject
+from resolutions.models import Draft, Standing
 from resolutions.sources.records import parse_resolution_symbol
 from votes import analytics
 from votes.choices import VOTED_CHOICES, VOTED_WORDS, Modality, Outcome
@@ -245,8 +245,13 @@ class DraftFilter(django_filters.FilterSet):
         return queryset.vetoed_by_seat(value)
 
     def filter_topic(self, queryset, name, value):
-        subjects = Subject.objects.filter(drafts=OuterRef("pk"), name__icontains=value)
-        return queryset.filter(Q(agenda_item__name__icontains=value) | Exists(subjects))
+        # The drafts under a matching subject, as one uncorrelated subquery (PostgreSQL
+        # hashes it once): a correlated EXISTS scanned every subject's name again for
+        # each draft, the larger part of `topic` with `pair` or `divided` (issue 12).
+        tagged = Draft.subjects.through.objects.filter(subject__name__icontains=value)
+        return queryset.filter(
+            Q(agenda_item__name__icontains=value) | Q(pk__in=tagged.values("draft_id"))
+        )
 
     def filter_divided(self, queryset, name, value):
         divided = analytics.divided_draft_ids(value == "yes")

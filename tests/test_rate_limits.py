@@ -56,6 +56,13 @@ def test_the_api_past_its_limit_is_a_json_429(client, limited):
     assert int(response["Retry-After"]) > 0
 
 
+def test_the_apis_429_is_in_its_schema(client, db):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    assert "429" in schema["paths"]["/api/v1/votes/"]["get"]["responses"]
+
+
 @pytest.mark.django_db
 def test_lists_and_downloads_count_separately(client, limited):
     assert answers(client, "/votes.csv", LIMIT + 1)[-1] == 429

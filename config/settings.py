@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (editors are never limited), before the page cache.
+    "config.ratelimit.AnonymousRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Between the two: the embeds get no X-Frame-Options, cached or not.
@@ -186,6 +188,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # public pages and heavy figures. Off while DEBUG is on, so a developer sees
 # every edit; HTTP_CACHE_SECONDS is how long a browser or CDN may keep a page.
 CACHES = {"default": {**cache_from_url(os.environ.get("CACHE_URL", "")), "KEY_PREFIX": "sc-votes"}}
+# Anonymous list pages, and downloads and API calls, per client IP
+# (config/ratelimit.py); the counts live in the cache above. A shared cache
+# (CACHE_URL) is needed for the limit to hold across processes.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_LIST = os.environ.get("RATELIMIT_LIST", "120/m")
+RATELIMIT_DOWNLOAD = os.environ.get("RATELIMIT_DOWNLOAD", "30/m")
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 24 * 60 * 60)
 HTTP_CACHE_SECONDS = env_int("HTTP_CACHE_SECONDS", 0 if DEBUG else 5 * 60)
 # Never cached nor read from a replica: what an editor sees and changes.

@@ -16,10 +16,10 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from drf_spectacular.utils import extend_schema_field
 
-from resolutions.models import Draft, Standing, Subject
+from resolutions.models import Draft, Standing
 from resolutions.sources.records import parse_resolution_symbol
 from votes import analytics
 from votes.choices import VOTED_CHOICES, VOTED_WORDS, Modality, Outcome
@@ -245,14 +245,17 @@ class DraftFilter(django_filters.FilterSet):
         return queryset.vetoed_by_seat(value)
 
     def filter_topic(self, queryset, name, value):
-        subjects = Subject.objects.filter(drafts=OuterRef("pk"), name__icontains=value)
-        return queryset.filter(Q(agenda_item__name__icontains=value) | Exists(subjects))
+        # The drafts under a matching subject, as one uncorrelated subquery (PostgreSQL
+        # hashes it once): a correlated EXISTS scanned every subject's name again for
+        # each draft, the larger part of `topic` with `pair` or `divided` (issue 12).
+        tagged = Draft.subjects.through.objects.filter(subject__name__icontains=value)
+        return queryset.filter(
+            Q(agenda_item__name__icontains=value) | Q(pk__in=tagged.values("draft_id"))
+        )
 
     def filter_divided(self, queryset, name, value):
-        divided = analytics.with_divisions(queryset.recorded_votes())
-        return (
-            divided.filter(p5_distinct__gt=1) if value == "yes" else divided.filter(p5_distinct=1)
-        )
+        divided = analytics.divided_draft_ids(value == "yes")
+        return queryset.recorded_votes().filter(pk__in=divided)
 
     def filter_near_miss(self, queryset, name, value):
         return queryset.filter(near_miss=value == "yes")
@@ -355,12 +358,8 @@ class DraftFilter(django_filters.FilterSet):
 def _pair_filtered(queryset, pair: str, agreed: str | None):
     """Recorded votes of both members of the pair; with ``agreed``, alike or not."""
     first, second = pair.split("-")
-    queryset = analytics.with_pair(queryset.recorded_votes(), first, second)
-    if agreed == "yes":
-        return queryset.filter(pair_first=F("pair_second"))
-    if agreed == "no":
-        return queryset.exclude(pair_first=F("pair_second"))
-    return queryset
+    alike = {"yes": True, "no": False}.get(agreed or "")
+    return queryset.recorded_votes().filter(pk__in=analytics.pair_draft_ids(first, second, alike))
 
 
 def years_in_words(first: int | None, last: int | None) -> str:

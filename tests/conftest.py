@@ -94,6 +94,14 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    # The whole suite comes from one address within minutes: the anonymous rate
+    # limits (config/ratelimit.py) would refuse it. tests/test_rate_limits.py
+    # turns them back on.
+    settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture(autouse=True)
 def _no_network(settings):
     """No test reaches the UN's servers: every official address points at a closed port.
 

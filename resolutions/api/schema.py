@@ -21,4 +21,12 @@ class Schema(AutoSchema):
         if direction == "response" and self.method == "GET":
             bodies.setdefault("400", {"description": "An invalid parameter", **ERROR})
             bodies.setdefault("404", {"description": "No such record or page", **ERROR})
+            # config/ratelimit.py: anonymous clients past RATELIMIT_DOWNLOAD.
+            bodies.setdefault(
+                "429",
+                {
+                    "description": "Too many requests: wait Retry-After seconds, or use /data/",
+                    **ERROR,
+                },
+            )
         return bodies

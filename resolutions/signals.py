@@ -1,8 +1,9 @@
 """Date every change to the record, for ETag and Last-Modified (RecordVersion), and
 keep outcomes in step when a term or a name moves votes (votes.seating)."""
 
+from django.apps import apps
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
 
 from resolutions.models import RecordVersion
@@ -50,7 +51,23 @@ def outcomes_follow_seats(sender, draft_ids, **kwargs) -> None:
     refresh_outcomes(draft_ids)
 
 
+def record_version_row(sender, using: str = "default", **kwargs) -> None:
+    """The one RecordVersion row, there again after a flush.
+
+    Migration 0004 creates it, and ``flush`` (run by transactional tests) empties
+    it; Django sends post_migrate after both, as contenttypes relies on. Without
+    the row every ETag costs two more queries and a save dates nothing until it
+    commits.
+    """
+    RecordVersion.objects.using(using).get_or_create(pk=1, defaults={"changed_at": timezone.now()})
+
+
 def connect() -> None:
+    post_migrate.connect(
+        record_version_row,
+        sender=apps.get_app_config("resolutions"),
+        dispatch_uid="record_version_row",
+    )
     votes_reseated.connect(outcomes_follow_seats, dispatch_uid="outcomes_follow_seats")
     post_save.connect(record_changed, dispatch_uid="record_changed_save")
     post_delete.connect(record_changed, dispatch_uid="record_changed_delete")

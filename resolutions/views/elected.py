@@ -13,6 +13,7 @@ from resolutions.views.params import query
 from votes import analytics
 from votes.dates import FIRST_YEAR, LAST_YEAR
 from votes.seats import SEAT_ORDER, SHORT_SEAT_LABELS
+from votes.templatetags.charts import SHADE_LEGEND
 
 
 class ElectedPeriodForm(forms.Form):
@@ -69,6 +70,7 @@ class ElectedView(SingleTableMixin, TemplateView):
             members=self.members,
             seats=[(code, SHORT_SEAT_LABELS[code]) for code in SEAT_ORDER],
             min_votes=analytics.MIN_VOTES,
+            shade_legend=SHADE_LEGEND,
             query=query(request=self.request, drop=("page", "sort")),
         )
 

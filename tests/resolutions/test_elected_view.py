@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from resolutions.models import Draft
+from votes.analytics import MIN_VOTES
 from votes.choices import Modality, Position
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,35 @@ def test_cells_on_few_votes_are_greyed_with_their_n(client, named):
         r'<td data-label="With US" class="([^"]*)">[^<]*<span class="meta">n (\d+)', ghana
     )
     assert "few" in cell.group(1).split() and int(cell.group(2)) == n
+
+
+def test_chart_has_a_cell_per_member_and_seat_matching_the_table(client, named):
+    html = client.get(reverse("resolutions:p5_elected") + "?from=1986&to=2022").content.decode()
+    recounted = recount(1986, 2022)
+    members = sorted({slug for slug, _ in recounted})
+    svg = re.search(r'<svg class="chart chart--heatmap".*?</svg>', html, re.S)
+    assert svg and 'role="group"' in svg.group(0)
+    cells = re.findall(
+        r'<g class="heat-cell" role="img" aria-label="([^"]*)">.*?'
+        r'<text class="cell-text[^"]*"[^>]*>([^<]*)</text></g>',
+        svg.group(0),
+    )
+    assert len(cells) == len(members) * 5
+    for label, text in cells:
+        assert label.startswith(text + " "), (label, text)  # what is read is what is seen
+    table = re.findall(r'<td data-label="With [^"]+" class="[^"]*">([^<]*?) <span', html)
+    assert [text for _, text in cells] == [t.strip() for t in table]
+    # And both agree with this test's own count, cell by cell, in table order (by name).
+    names = re.findall(
+        r'<td data-label="Elected member"[^>]*><a href="/countries/([\w-]+)/">', html
+    )
+    expected = []
+    for slug in names:
+        for code in ("CHN", "FRA", "RUS", "GBR", "USA"):
+            same, n, _ = recounted.get((slug, code), (0, 0, None))
+            expected.append("—" if not n else f"{same / n * 100:.0f}%")
+    assert [text for _, text in cells] == expected
+    few = re.findall(r'<rect class="cell [^"]*cell--few', svg.group(0))
+    seats = ("CHN", "FRA", "RUS", "GBR", "USA")
+    greyed = [s for s in names for c in seats if recounted.get((s, c), (0, 0))[1] < MIN_VOTES]
+    assert len(few) == len(greyed)

@@ -400,3 +400,49 @@ def matrix_table(rows):
         by_pair[(row["first"], row["second"])] = row
         by_pair[(row["second"], row["first"])] = row
     return [{"code": a, "cells": [by_pair.get((a, b)) for b in SEAT_ORDER]} for a in SEAT_ORDER]
+
+
+@register.inclusion_tag("votes/charts/elected_heatmap.svg.html")
+def elected_heatmap(members, title_id):
+    """Rows of elected members, one column per permanent seat: shade and text give agreement.
+
+    ``members`` are the ``ElectedMember`` objects the page's table is drawn from, so
+    the chart costs no query and cannot disagree with the table.
+    """
+    width, height, left, top = 84, 24, 200, 24
+    cells = []
+    for i, member in enumerate(members):
+        for j, code in enumerate(SEAT_ORDER):
+            cell = _elected_cell(member.name, code, member.seats[code])
+            cell |= {"x": left + j * width, "y": top + i * height, "width": width, "height": height}
+            cell["cx"], cell["cy"] = cell["x"] + width / 2, cell["y"] + height / 2
+            cells.append(cell)
+    return {
+        "title_id": title_id,
+        "cells": cells,
+        "rows": [{"text": m.name, "y": top + (i + 0.5) * height} for i, m in enumerate(members)],
+        "columns": [
+            {"text": SHORT_SEAT_LABELS[code], "x": left + (j + 0.5) * width}
+            for j, code in enumerate(SEAT_ORDER)
+        ],
+        "label_x": left - 6,
+        "width": left + width * len(SEAT_ORDER) + 4,
+        "height": top + height * len(members) + 4,
+    }
+
+
+def _elected_cell(name: str, code: str, result) -> dict:
+    share = result.share
+    text = as_percent(share)
+    return {
+        "shade": "none" if share is None else shade_of(share),
+        "light_text": share is not None and share >= SHADE_FLOORS[1],
+        "few": result.few,
+        "text": text,
+        # Starts with the visible text, so what is read is what is seen (WCAG 2.5.3).
+        "label": (
+            f"{text} {name} with {SHORT_SEAT_LABELS[code]}: "
+            f"κ {as_kappa(result.kappa)}, n {result.both}"
+            + (f", fewer than {MIN_VOTES} votes" if result.few else "")
+        ),
+    }

@@ -409,7 +409,9 @@ def elected_heatmap(members, title_id):
     ``members`` are the ``ElectedMember`` objects the page's table is drawn from, so
     the chart costs no query and cannot disagree with the table.
     """
-    width, height, left, top = 84, 24, 200, 24
+    # The names' gutter fits the longest name (about 7 px a character at 13 px).
+    longest = max((len(m.name) for m in members), default=0)
+    width, height, left, top = 84, 24, min(12 + 7 * longest, 230), 24
     cells = []
     for i, member in enumerate(members):
         for j, code in enumerate(SEAT_ORDER):

@@ -1,32 +1,21 @@
 """Cohen's kappa on the whole record, recounted from the member votes without votes.analytics."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 import pytest
 from django.urls import reverse
 
-from resolutions.models import Draft
-from votes.choices import Modality, Position
+from tests.votes.test_analytics import seat_positions
+from votes.choices import Position
 from votes.models import MemberVote
 
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
 CAST = {Position.YES, Position.NO, Position.ABSTAIN}
 
 
-def seat_votes(first=None, last=None) -> dict[int, dict[str, str]]:
-    drafts = Draft.objects.filter(is_published=True, modality=Modality.RECORDED_VOTE)
-    if first:
-        drafts = drafts.filter(date__year__gte=first, date__year__lte=last)
-    by_draft: dict[int, dict[str, str]] = defaultdict(dict)
-    for draft_id, seat, position in MemberVote.objects.filter(
-        draft__in=drafts, seat__isnull=False
-    ).values_list("draft_id", "seat__code", "position"):
-        by_draft[draft_id][seat] = position
-    return by_draft
-
-
 def kappa(a, b, first=None, last=None) -> tuple[float, int]:
-    pairs = [(s[a], s[b]) for s in seat_votes(first, last).values() if {s.get(a), s.get(b)} <= CAST]
+    seats = seat_positions(first, last).values()
+    pairs = [(s[a], s[b]) for s in seats if {s.get(a), s.get(b)} <= CAST]
     n = len(pairs)
     observed = sum(x == y for x, y in pairs) / n
     of_a, of_b = Counter(x for x, _ in pairs), Counter(y for _, y in pairs)
@@ -50,7 +39,7 @@ def test_elected_download_matches_the_member_votes(client, history):
     # Ghana against each seat, 2022-23, from its own member votes and the seats'.
     url = reverse("resolutions:p5_elected_data", args=["json"]) + "?from=2022&to=2023"
     rows = {(r["state"], r["seat"]): r for r in client.get(url).json()["rows"]}
-    by_draft = seat_votes(2022, 2023)
+    by_draft = seat_positions(2022, 2023)
     ghana = dict(
         MemberVote.objects.filter(
             state__code="GHA", draft_id__in=by_draft, position__in=CAST

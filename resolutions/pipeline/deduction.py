@@ -356,11 +356,16 @@ def _wanted(draft: Draft | None, have: dict[int, MemberVote], calendar) -> _Want
     wanted.settled = settle(_facts(draft, known, calendar))
     compiled = {s: v for s, v in have.items() if _compiled(v) and s not in wanted.settled}
     if compiled:
-        positions = {s: v.position for s, v in compiled.items()}
-        more = settle(_facts(draft, {**known, **positions}, calendar))
-        wanted.with_compiled = {s: p for s, p in more.items() if s not in wanted.settled}
-        wanted.compiled_from = Counter(v.source for v in compiled.values())
+        _settle_with_compiled(wanted, draft, known, compiled, calendar)
     return wanted
+
+
+def _settle_with_compiled(wanted: _Wanted, draft: Draft, known: dict, compiled: dict, calendar):
+    """The members the official facts and the compilations' published votes settle."""
+    positions = {s: v.position for s, v in compiled.items()}
+    more = settle(_facts(draft, {**known, **positions}, calendar))
+    wanted.with_compiled = {s: p for s, p in more.items() if s not in wanted.settled}
+    wanted.compiled_from = Counter(v.source for v in compiled.values())
 
 
 def _compiled(vote: MemberVote) -> bool:
@@ -370,15 +375,7 @@ def _compiled(vote: MemberVote) -> bool:
 def _plan(draft, draft_id: int, wanted: _Wanted, have: dict, calendar, changes: tuple) -> None:
     create, update, delete = changes
     delete += [v for s, v in have.items() if v.source == Source.DEDUCED and s not in wanted]
-    given = sum(1 for v in have.values() if _given(v))
-    notes = {
-        state_id: reason(draft, given, compiled)[:300]
-        for votes, compiled in (
-            (wanted.settled, Counter()),
-            (wanted.with_compiled, wanted.compiled_from),
-        )
-        for state_id in votes
-    }
+    notes = _notes(draft, have, wanted)
     for state_id, position in wanted.items():
         old, note = have.get(state_id), notes[state_id]
         if old is None:
@@ -388,6 +385,17 @@ def _plan(draft, draft_id: int, wanted: _Wanted, have: dict, calendar, changes: 
             before = _stored(old)
             if _stored(_deduced(old, position, note, draft.date, calendar)) != before:
                 update.append(old)
+
+
+def _notes(draft: Draft, have: dict, wanted: _Wanted) -> dict[int, str]:
+    """Each deduced vote's note: what it was deduced from."""
+    given = sum(1 for v in have.values() if _given(v))
+    first = reason(draft, given)[:300]
+    notes = dict.fromkeys(wanted.settled, first)
+    if wanted.with_compiled:
+        second = reason(draft, given, wanted.compiled_from)[:300]
+        notes.update(dict.fromkeys(wanted.with_compiled, second))
+    return notes
 
 
 def _deduced(target: MemberVote, position: str, note: str, on, calendar) -> MemberVote:

@@ -56,17 +56,30 @@ def _listed_twice(group: VoteGroup) -> bool:
     withheld (the others stand), its listings kept in ``extra["conflicting"]``."""
     group.extra.setdefault("rows_as_written", tuple(group.members))
     _drop_repeated_rows(group)
-    positions: dict[str, set[str]] = {}
-    for member in group.members:
-        positions.setdefault(member.code or f"?{member.name}", set()).add(member.position)
+    positions = _positions_by_member(group)
     twice = sorted(code for code, listed in positions.items() if len(listed) > 1)
     if twice:
-        names = {m.code or f"?{m.name}": m.name for m in group.members}
-        detail = ", ".join(f"{names[c]} ({'/'.join(sorted(positions[c]))})" for c in twice)
-        group.fault("member_listed_twice", f"{detail} in {len(group.members)} rows")
-        group.extra["conflicting"] = {names[c]: tuple(sorted(positions[c])) for c in twice}
-        group.members = [m for m in group.members if (m.code or f"?{m.name}") not in twice]
+        _withhold_conflicting(group, twice, positions)
     return bool(twice)
+
+
+def _key(member) -> str:
+    return member.code or f"?{member.name}"
+
+
+def _positions_by_member(group: VoteGroup) -> dict[str, set[str]]:
+    positions: dict[str, set[str]] = {}
+    for member in group.members:
+        positions.setdefault(_key(member), set()).add(member.position)
+    return positions
+
+
+def _withhold_conflicting(group: VoteGroup, twice: list[str], positions: dict) -> None:
+    names = {_key(m): m.name for m in group.members}
+    detail = ", ".join(f"{names[c]} ({'/'.join(sorted(positions[c]))})" for c in twice)
+    group.fault("member_listed_twice", f"{detail} in {len(group.members)} rows")
+    group.extra["conflicting"] = {names[c]: tuple(sorted(positions[c])) for c in twice}
+    group.members = [m for m in group.members if _key(m) not in twice]
 
 
 def _drop_repeated_rows(group: VoteGroup) -> None:
@@ -74,7 +87,7 @@ def _drop_repeated_rows(group: VoteGroup) -> None:
     seen: set[tuple[str, str]] = set()
     kept = []
     for member in group.members:
-        key = (member.code or f"?{member.name}", member.position)
+        key = (_key(member), member.position)
         if key not in seen:
             seen.add(key)
             kept.append(member)

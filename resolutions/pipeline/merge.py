@@ -10,6 +10,7 @@ is produced naming every side. Nothing here touches the database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from resolutions.pipeline import evidence
 from resolutions.pipeline.evidence import MeetingOrder
@@ -87,6 +88,7 @@ VOTE_PRIORITY = ("editor", "undl", "unxml_adopted", "unxml", "seed")
 # The fields whose disagreement between sources is recorded, with its kind.
 COMPARED = {
     "date": "date",
+    "meeting": "field",
     "draft_symbol": "field",
     "totals": "tally",
     "outcome": "outcome",
@@ -211,11 +213,19 @@ def _keep_most_trusted(
     usable = [(k, v) for k, v in said.items() if _usable(name, k, sources, totals)]
     if usable:
         result.origin[name], result.values[name] = usable[0]
-    choice = evidence.choose(name, dict(usable), sources, meetings)
+    choice = evidence.choose(name, dict(usable), sources, meetings, _day(result.values))
     if choice is not None:
         result.origin[name], result.values[name] = choice.source, choice.value
     if name in COMPARED:
         result.disagreements += evidence.explained(_compare(name, said, totals, sources), choice)
+
+
+def _day(values: dict) -> date | None:
+    """The vote's date as merged so far (dates are merged before meetings)."""
+    try:
+        return date.fromisoformat(values["date"]) if values.get("date") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _keep_editors(result: Merged, name: str, value, said: dict) -> None:

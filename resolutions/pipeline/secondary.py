@@ -26,11 +26,12 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import product
 
 from resolutions.bulk import bulk_insert, bulk_update
 from resolutions.models import Disagreement, Draft
 from resolutions.outcomes import refresh_outcomes
-from resolutions.pipeline.member_votes import CheckedVote, VoteChecker, fingerprint
+from resolutions.pipeline.member_votes import CheckedVote, VoteChecker, fingerprint, permanent_no
 from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.source_entries import SourceEntry, SourceValues
 from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
@@ -38,6 +39,7 @@ from resolutions.sources.values import seat_codes
 from votes.calendar import CouncilCalendar
 from votes.choices import Evidence, Outcome, Source, evidence_of
 from votes.models import MemberVote
+from votes.outcome import Decision, Tally, decide
 from votes.reference.load import load_reference_data
 from votes.seating import place
 from votes.seats import seat_sort_key
@@ -320,10 +322,12 @@ class _SecondaryLoader:
         if not record.votes:
             return
         if not (draft.draft_symbol or draft.resolution_number):
-            # A record the official sources know only by its meeting cannot be published
-            # with votes (resolutions.rules.publishing_needs): an editor adds its symbol.
-            named = f" ({record.draft_symbol} here)" if record.draft_symbol else ""
-            checked.unverified = f"the official record names no draft symbol{named}"
+            # A vote the official sources know only by its meeting (S/PV.8823 for
+            # S/2021/667): matched by that meeting and its date, checked like any other.
+            named = f", {record.draft_symbol} here" if record.draft_symbol else ""
+            checked.notes.append(
+                f"matched by its meeting and date: the official record names no draft symbol{named}"
+            )
         try:
             checked.votes = self.checker.check(record, draft.date)
         except SourceError as exc:
@@ -336,12 +340,22 @@ class _SecondaryLoader:
             return
         official = _official_tally(draft, have, self.calendar)
         if official is None:
+            self._check_without_tally(checked)
+        elif not _reachable(said, official, checked.record.extra.get("conflicting", {})):
+            self._tally_differs(checked, said, official)
+
+    def _check_without_tally(self, checked: Checked) -> None:
+        """No official tally (S/2025/353: DGACM names the veto, gives no votes): votes
+        listing every member are checked against the official outcome and vetoes."""
+        if _fits_official_outcome(checked, self.calendar):
+            checked.notes.append(
+                "no official tally: its votes are checked against the official outcome "
+                "and vetoing seats (Article 27), and the members sitting that day"
+            )
+        else:
             checked.unverified = (
                 checked.unverified or "no official tally to check its votes against"
             )
-            return
-        if said != official:
-            self._tally_differs(checked, said, official)
 
     def _tally_differs(self, checked: Checked, said: tuple, official: tuple) -> None:
         text, recorded = _dashed(said), _dashed(official)
@@ -585,6 +599,37 @@ def _official_tally(
         counts = Counter(official)
         return (counts["Y"], counts["N"], counts["A"])
     return None
+
+
+def _reachable(said: tuple, official: tuple, conflicting: dict) -> bool:
+    """Whether the official tally is the record's, one listing of each member it lists
+    under two votes (its vote left out) added: the deduction then settles that member."""
+    for combo in product(*conflicting.values()):
+        counts = Counter(combo)
+        if tuple(n + counts[p] for n, p in zip(said, "YNA", strict=True)) == official:
+            return True
+    return False
+
+
+def _fits_official_outcome(checked: Checked, calendar: CouncilCalendar) -> bool:
+    """Votes of every member sitting that Article 27 decides as the official source
+    states the outcome (and the vetoes, checked apart)."""
+    draft, votes = checked.draft, checked.votes
+    stated = draft.recorded_outcome
+    if not (votes and stated and _official((draft.field_sources or {}).get("recorded_outcome"))):
+        return False
+    if len(votes) != len(calendar.sitting(draft.date)):
+        return False
+    counts = Counter(v.position for v in votes)
+    result = decide(
+        Decision(
+            on=draft.date,
+            procedural=bool(draft.procedural),
+            recorded=Tally(counts["Y"], counts["N"], counts["A"], counts["X"]),
+            permanent_no=frozenset(permanent_no(votes)),
+        )
+    )
+    return result.outcome == stated
 
 
 def _said_tally(checked: Checked) -> tuple[int, int, int] | None:

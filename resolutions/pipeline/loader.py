@@ -156,8 +156,13 @@ class _Loader:
         self.progress = progress
         self.calendar = CouncilCalendar()
 
-    def run(self) -> None:
-        drafts = list(Draft.objects.select_related("meeting", "agenda_item").order_by("pk"))
+    def drafts(self) -> list[Draft]:
+        """The drafts this source's records may describe."""
+        return list(Draft.objects.select_related("meeting", "agenda_item").order_by("pk"))
+
+    def run(self) -> set[int]:
+        """The steps; returns the ids of the drafts the records describe."""
+        drafts = self.drafts()
         known_dates = {d.resolution_number: d.date for d in drafts if d.resolution_number}
         index = DraftIndex(drafts)
         loads = self.assign(self.match(self.validate(index), index), index)
@@ -165,6 +170,7 @@ class _Loader:
         created, updated = self.write(loads)
         self.refresh(loads)
         self.count(loads, created, updated)
+        return {load.draft.pk for load in loads}
 
     # 1. validate -------------------------------------------------------------
     def validate(self, index: DraftIndex) -> list[Listing]:

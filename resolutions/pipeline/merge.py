@@ -82,6 +82,9 @@ PRIORITY: dict[str, tuple[str, ...]] = {
     ),
 }
 FIELDS = tuple(PRIORITY)
+# How compilations rank among themselves, for a record only they describe: the one
+# with member votes and a tally first, then the veto list, then the small sample.
+COMPILATIONS = (Source.VOTING_AGENT, Source.YORDAN_VETOES, Source.FAILED_DRAFTS_SAMPLE)
 # Whose member-by-member votes a draft shows when several sources list them.
 VOTE_PRIORITY = ("editor", "undl", "unxml_adopted", "unxml", "seed")
 
@@ -173,12 +176,10 @@ def merge(
     against (resolutions.pipeline.evidence); without it the sources' rank and
     agreement still decide."""
     editor_fields = editor_fields or {}
-    # A compilation's values are checked against the merged record, never merged into
-    # it (resolutions.pipeline.secondary): not even to settle how a tally is read.
-    sources = {key: info for key, info in sources.items() if key not in SECONDARY}
+    sources, priority = _ranked(sources)
     totals = reconcile_totals(sources)
     result = Merged()
-    for name, order in PRIORITY.items():
+    for name, order in priority.items():
         said = _said(name, order, sources, totals)
         if name in editor_fields:
             _keep_editors(result, name, editor_fields[name], said)
@@ -186,6 +187,22 @@ def merge(
             _keep_most_trusted(result, name, said, sources, totals, meetings)
     result.notes += [(key, info["note"]) for key, info in totals.items() if info.get("note")]
     return result
+
+
+def _ranked(sources: dict) -> tuple[dict, dict[str, tuple[str, ...]]]:
+    """The sources a draft's values are merged from, and their order for each field.
+
+    A compilation's values are checked against the merged record, never merged into
+    it (resolutions.pipeline.secondary), not even to settle how a tally is read. The
+    one exception is a record that no official source describes at all
+    (resolutions.pipeline.compiled_only): it is merged from its compilations, ranked
+    below every official source, so that the first official source to describe it
+    takes every field over.
+    """
+    official = {key: info for key, info in sources.items() if key not in SECONDARY}
+    if official or not sources:
+        return official, PRIORITY
+    return sources, {name: (*order, *COMPILATIONS) for name, order in PRIORITY.items()}
 
 
 def _said(name: str, order: tuple[str, ...], sources: dict, totals: dict) -> dict:

@@ -31,6 +31,7 @@ from itertools import product
 from resolutions.bulk import bulk_insert, bulk_update
 from resolutions.models import Disagreement, Draft
 from resolutions.outcomes import refresh_outcomes
+from resolutions.pipeline.compiled_only import compiled_only, load_compiled_only
 from resolutions.pipeline.member_votes import CheckedVote, VoteChecker, fingerprint, permanent_no
 from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.source_entries import SourceEntry, SourceValues
@@ -89,7 +90,9 @@ class _Index:
         self.by_resolution = {d.resolution_number: d for d in drafts if d.resolution_number}
         self.by_symbol: dict[str, list[Draft]] = defaultdict(list)
         self.by_meeting: dict[str, list[Draft]] = defaultdict(list)
+        self.by_date: dict[date, list[Draft]] = defaultdict(list)
         for draft in drafts:
+            self.by_date[draft.date].append(draft)
             if draft.draft_symbol:
                 self.by_symbol[draft.draft_symbol].append(draft)
             if draft.meeting is not None:
@@ -102,6 +105,31 @@ class _Index:
         if symbol and not symbol.startswith("S/PV.") and symbol in self.by_symbol:
             return _one(self.by_symbol[symbol], record)
         return self._match_by_meeting(record, symbol)
+
+    def may_stand_alone(self, record: DraftRecord) -> bool:
+        """Whether a record no official record matches can be a record of its own.
+
+        It needs a date and a draft symbol proper (or a resolution number, which no
+        official record has, since none matched). A record without a resolution
+        number at a meeting whose votes an official source records is more likely a
+        vote on a part of a draft or an amendment, or a draft the official record
+        lists without its symbol, than a draft the official sources all missed: it
+        is left for an editor rather than risk counting one vote twice.
+        """
+        if record.date is None:
+            return False
+        if record.resolution_number:
+            return True
+        symbol = record.draft_symbol
+        if not symbol or symbol.startswith("S/PV."):
+            return False
+        # Without its meeting, any official vote that day rules it out.
+        near = (
+            self.by_meeting.get(record.meeting_symbol, [])
+            if record.meeting_symbol
+            else self.by_date.get(record.date, [])
+        )
+        return all(compiled_only(d) for d in near)
 
     def _match_by_meeting(self, record: DraftRecord, symbol: str) -> Draft | None:
         """A draft the official sources know without its symbol (the meetings tables
@@ -188,12 +216,16 @@ class _SecondaryLoader:
         self.summary = summary
         self.calendar = CouncilCalendar()
         self.checker = VoteChecker(self.calendar, str(parsed.location))
+        self.own: set[int] = set()
 
     def run(self) -> None:
         drafts = list(
             Draft.objects.select_related("meeting").prefetch_related("vetoes__seat").order_by("pk")
         )
-        matched = self.match(_Index(drafts))
+        # Its own records (compiled_only) have the loader's steps as their writer: the
+        # checks below neither drop their entries, votes and disagreements nor redo them.
+        self.own = {d.pk for d in drafts if compiled_only(d) and d.source == self.source}
+        matched, alone = self.match(_Index(drafts))
         stored = _stored_votes(list(matched))
         checks = [
             self.check(draft, record, stored.get(draft.pk, {})) for draft, record in matched.items()
@@ -204,11 +236,15 @@ class _SecondaryLoader:
         if votes_changed:
             refresh_outcomes(sorted(votes_changed), calendar=self.calendar)
         self.count(checks, entries_changed | votes_changed)
+        load_compiled_only(self.parsed, alone, self.summary)
 
     # matching ---------------------------------------------------------------------
-    def match(self, index: _Index) -> dict[Draft, DraftRecord]:
+    def match(self, index: _Index) -> tuple[dict[Draft, DraftRecord], list[DraftRecord]]:
+        """Records matched to a draft to check them against, and those that are a
+        record of this compilation alone (resolutions.pipeline.compiled_only)."""
         matched: dict[Draft, DraftRecord] = {}
         unmatched: list[DraftRecord] = []
+        alone: list[DraftRecord] = []
         repeated, other_votes = 0, Counter[str]()
         for record in self.parsed.records:
             for kind, _detail in record.extra.get("faults", ()):
@@ -219,13 +255,15 @@ class _SecondaryLoader:
                 continue
             draft = index.match(record)
             if draft is None:
-                unmatched.append(record)
+                (alone if index.may_stand_alone(record) else unmatched).append(record)
+            elif compiled_only(draft) and draft.source == self.source:
+                alone.append(record)  # its own record, loaded again
             elif draft in matched:
                 repeated += 1
             else:
                 matched[draft] = record
         self._report_matching(unmatched, repeated, other_votes)
-        return matched
+        return matched, alone
 
     def _report_matching(self, unmatched: list, repeated: int, other_votes: Counter) -> None:
         warnings = self.summary.warnings
@@ -241,8 +279,9 @@ class _SecondaryLoader:
             named = ", ".join(_named(r) for r in unmatched[:8])
             more = f" and {len(unmatched) - 8} more" if len(unmatched) > 8 else ""
             warnings.append(
-                f"{len(unmatched)} record(s) match no vote the official sources record, so "
-                f"nothing of them is loaded: {named}{more}"
+                f"{len(unmatched)} record(s) match no vote the official sources record and "
+                "cannot stand alone (no draft symbol or date, or at a meeting whose votes "
+                f"the official sources do record), so nothing of them is loaded: {named}{more}"
             )
 
     # checking ---------------------------------------------------------------------
@@ -438,6 +477,8 @@ class _SecondaryLoader:
         wanted = {c.draft.pk: self._entry(c) for c in checks}
         changed = []
         for draft in drafts:
+            if draft.pk in self.own:
+                continue
             sources = self._with_entry(draft.sources or {}, wanted.get(draft.pk))
             if sources != (draft.sources or {}):
                 draft.sources = sources
@@ -491,7 +532,9 @@ class _SecondaryLoader:
         create, update, delete = changes
         # Votes on drafts it no longer matches at all.
         matched = {c.draft.pk for c in checks}
-        delete += MemberVote.objects.filter(source=self.source).exclude(draft_id__in=matched)
+        delete += MemberVote.objects.filter(source=self.source).exclude(
+            draft_id__in=matched | self.own
+        )
         MemberVote.objects.filter(pk__in=[v.pk for v in delete]).delete()
         bulk_update(update, ["position", "non_voting", "note", "name_at_vote", "seat", "source"])
         bulk_insert(create)
@@ -525,7 +568,9 @@ class _SecondaryLoader:
         }
         existing = {
             (d.draft_id, d.kind, d.field): d
-            for d in Disagreement.objects.filter(detected_by=self.source)
+            for d in Disagreement.objects.filter(detected_by=self.source).exclude(
+                draft_id__in=self.own
+            )
         }
         stale = [d.pk for key, d in existing.items() if not _still_said(d, wanted.get(key))]
         Disagreement.objects.filter(pk__in=stale).delete()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from django.db.models import Max
+
 from resolutions.models import Disagreement, Draft, RecordVersion, SyncRun
 from resolutions.pipeline.sync import Input, digest
 from votes.models import MemberVote, Veto
@@ -39,10 +41,14 @@ def _code_digest() -> str:
     return sha.hexdigest()
 
 
-def _counts() -> dict[str, int]:
-    return {
+def _counts() -> dict[str, int | str]:
+    """Rows of the record's tables, and when a draft was last saved (a save dates its
+    draft at once, while RecordVersion moves when the save commits)."""
+    counts: dict[str, int | str] = {
         model.__name__: model.objects.count() for model in (Draft, MemberVote, Veto, Disagreement)
     }
+    counts["draft saved"] = str(Draft.objects.aggregate(last=Max("updated_at"))["last"])
+    return counts
 
 
 def _record_changed_at():

@@ -587,3 +587,20 @@ class WorklistEntry(Draft):
         proxy = True
         verbose_name = "worklist entry"
         verbose_name_plural = "editors' worklist: incomplete member votes"
+
+
+class SyncRun(models.Model):
+    """A sync_un_data that ran every source: what it read and the record it left.
+
+    The next sync of the same files, by the same code, onto a record that has not
+    changed since (``record_changed_at`` and the counts), would change nothing, so
+    it is skipped (resolutions.pipeline.sync_state).
+    """
+
+    key = models.CharField(max_length=64, help_text="SHA-256 of the files read and the code.")
+    record_changed_at = models.DateTimeField(null=True)
+    counts = models.JSONField(default=dict, help_text="Rows of the record's tables after it.")
+    finished_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"sync {self.key[:12]} ({self.finished_at:%Y-%m-%d %H:%M})"

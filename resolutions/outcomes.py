@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from django.db import transaction
 
@@ -21,7 +22,15 @@ from resolutions.models import Disagreement, Draft, Standing
 from votes.calendar import CouncilCalendar
 from votes.choices import SECONDARY, Outcome, Source
 from votes.models import MemberVote, PermanentSeat, Veto
-from votes.outcome import Ballot, Decision, Result, Tally, decide, seat_sort_key
+from votes.outcome import (
+    ENLARGEMENT,
+    Ballot,
+    Decision,
+    Result,
+    Tally,
+    decide,
+    seat_sort_key,
+)
 from votes.standing import Standing as VoteStanding
 from votes.standing import standing
 
@@ -233,6 +242,28 @@ def _replace(model, stale: list[int], new: list) -> None:
         model.objects.bulk_create(new, batch_size=500)
 
 
+# decide() and standing() of the decisions met so far. Both are pure and read the
+# date only for the Council of its era (its size and majority, votes.outcome), so
+# votes alike in all else (most drafts: a unanimous 15-0-0 and the like, every
+# load of a sync again) share one answer. Bounded; cleared when full.
+_DECIDED: dict[Decision, tuple[Result, VoteStanding]] = {}
+_DECIDED_MAX = 50_000
+_BEFORE_ENLARGEMENT = date(1965, 12, 31)
+
+
+def decided(decision: Decision) -> tuple[Result, VoteStanding]:
+    """``decide(decision)`` and ``standing(decision, result)``, remembered by era."""
+    era = _BEFORE_ENLARGEMENT if decision.on < ENLARGEMENT else ENLARGEMENT
+    key = replace(decision, on=era)
+    found = _DECIDED.get(key)
+    if found is None:
+        if len(_DECIDED) >= _DECIDED_MAX:
+            _DECIDED.clear()
+        result = decide(decision)  # the real date: an error names it
+        found = _DECIDED[key] = (result, standing(decision, result))
+    return found
+
+
 def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> int:
     stored = _Stored.read(ids)
     changes = _OutcomeChanges()
@@ -240,9 +271,7 @@ def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> in
     for draft in Draft.objects.filter(pk__in=ids).order_by("pk"):
         votes = stored.votes.get(draft.pk, [])
         _refresh_flag(draft, votes, stored.flags.get(draft.pk), changes)
-        decision = decision_for(draft, (Ballot(p, s) for p, s, *_ in votes))
-        result = decide(decision)
-        stood = standing(decision, result)
+        result, stood = decided(decision_for(draft, (Ballot(p, s) for p, s, *_ in votes)))
         if apply_result(draft, result, stood):
             changes.drafts.append(draft)
         wanted = _vetoing(draft, result, votes, calendar)

@@ -11,7 +11,7 @@ from resolutions.outcomes import refresh_outcomes
 from votes.seating import votes_reseated
 
 WATCHED_APPS = {"votes", "resolutions"}
-IGNORED = {"SourceImport", "RecordVersion"}
+IGNORED = {"SourceImport", "RecordVersion", "SyncRun"}
 
 
 def _watched(sender) -> bool:

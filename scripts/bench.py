@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -44,6 +46,11 @@ def fresh_database() -> None:
     manage("migrate", "--no-input", "-v0")
 
 
+# The CPU seconds (user and system) of the last command manage() ran: on a shared
+# machine the wall time also counts the waits for the other jobs' cores.
+LAST = {"cpu": 0.0}
+
+
 def manage(*args: str, database_url: str = DATABASE_URL) -> tuple[float, float, str]:
     """Run manage.py in a new process; return (seconds, peak MB of that process, output)."""
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "SECRET_KEY": "bench-only"}
@@ -53,8 +60,9 @@ def manage(*args: str, database_url: str = DATABASE_URL) -> tuple[float, float, 
         "import resource, sys, runpy; sys.argv = ['manage.py', *sys.argv[1:]];\n"
         "try:\n    runpy.run_path('manage.py', run_name='__main__')\n"
         "finally:\n"
-        "    print(f'PEAK_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}',"
-        " file=sys.stderr)\n"
+        "    used = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "    print(f'PEAK_KB={used.ru_maxrss}', file=sys.stderr)\n"
+        "    print(f'CPU_S={used.ru_utime + used.ru_stime}', file=sys.stderr)\n"
     )
     start = time.perf_counter()
     done = subprocess.run(
@@ -70,6 +78,8 @@ def manage(*args: str, database_url: str = DATABASE_URL) -> tuple[float, float, 
     for line in done.stderr.splitlines():
         if line.startswith("PEAK_KB="):
             peak = int(line.split("=", 1)[1]) / 1024
+        if line.startswith("CPU_S="):
+            LAST["cpu"] = float(line.split("=", 1)[1])
     if done.returncode:
         sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return seconds, peak, done.stdout
@@ -90,12 +100,65 @@ def bench_import() -> None:
     seconds, peak, out = manage("import_undl", str(HISTORY), "--no-progress", "--data-version", "x")
     assert "nothing changed" in out, out
     row("the same file again (nothing changes)", seconds, peak, "< 5 s, < 300 MB")
+
+
+def bench_sync() -> None:
+    """The whole sync, against COPY of the very rows it leaves (the floor of any load)."""
+    print("\n### sync_un_data (PostgreSQL, one process per command)\n")
+    print("| what | wall time | CPU (the process) | peak memory | target |")
+    print("|---|---|---|---|---|")
     fresh_database()
-    seconds, peak, _ = manage("sync_un_data", "--from-dir", str(DATA), "--no-progress")
-    row("sync_un_data, every source, empty database", seconds, peak, "none set")
-    seconds, peak, out = manage("sync_un_data", "--from-dir", str(DATA), "--no-progress")
-    assert "nothing changed" in out, out
-    row("sync_un_data again (nothing changes)", seconds, peak, "none set")
+    empty = sync_row("every source, empty database", "≤ 3 s")
+    sync_row("again, nothing changes: skipped", "≤ 1 s", "no source is loaded again")
+    sync_row("again with --full: every source, nothing changes", "", "nothing changed", "--full")
+    copied, rows = copy_of_the_record()
+    print(f"| `\\copy` of the same {rows:,} rows into empty tables | {copied:.2f} s |  |  |  |")
+    print(f"\nThe empty-database sync takes {empty / copied:.0f}× the `\\copy` of its rows.")
+
+
+def sync_row(what: str, target: str, expect: str = "", *options: str) -> float:
+    seconds, peak, out = manage("sync_un_data", "--from-dir", str(DATA), "--no-progress", *options)
+    assert expect in out, out
+    cpu = LAST["cpu"]
+    print(f"| sync_un_data {what} | {seconds:.2f} s | {cpu:.2f} s | {peak:.0f} MB | {target} |")
+    return seconds
+
+
+def copy_of_the_record() -> tuple[float, int]:
+    """Seconds psql's ``\\copy`` takes to load every row the sync wrote into empty
+    copies of the tables (indexes and constraints but foreign keys), and how many rows."""
+    psql = ["psql", "-q", "-v", "ON_ERROR_STOP=1", DATABASE_URL]
+    listed = subprocess.run(
+        [*psql, "-At", "-c", _RECORD_TABLES], capture_output=True, text=True, check=True
+    )
+    tables = listed.stdout.split()
+    folder = Path(tempfile.mkdtemp(prefix="bench-copy-"))
+    out = [f"\\copy {t} TO '{folder / t}.csv' CSV" for t in tables]
+    out += [f"CREATE TABLE bench_{t} (LIKE {t} INCLUDING ALL);" for t in tables]
+    (folder / "out.sql").write_text("\n".join(out) + "\n")
+    subprocess.run([*psql, "-f", str(folder / "out.sql")], check=True)
+    (folder / "in.sql").write_text(
+        "BEGIN;\n"
+        + "".join(f"\\copy bench_{t} FROM '{folder / t}.csv' CSV\n" for t in tables)
+        + "COMMIT;\n"
+    )
+    start = time.perf_counter()
+    subprocess.run([*psql, "-f", str(folder / "in.sql")], check=True)
+    seconds = time.perf_counter() - start
+    rows = sum(len((folder / f"{t}.csv").read_bytes().splitlines()) for t in tables)
+    drop = "".join(f"DROP TABLE bench_{t};" for t in tables)
+    subprocess.run([*psql, "-c", drop], check=True)
+    shutil.rmtree(folder)
+    return seconds, rows
+
+
+# The record's tables the sync fills: every table of the two apps with rows,
+# their audit trails aside.
+_RECORD_TABLES = (
+    "SELECT relname FROM pg_stat_user_tables WHERE n_live_tup > 0 "
+    "AND (relname LIKE 'votes\\_%' OR relname LIKE 'resolutions\\_%') "
+    "AND relname NOT LIKE '%historical%' ORDER BY relname"
+)
 
 
 def loaded_database() -> None:
@@ -376,12 +439,13 @@ def bench_fresh_clone() -> None:
 BENCHMARKS = {
     "parse": bench_parse,
     "import": bench_import,
+    "sync": bench_sync,
     "export": bench_export,
     "pages": bench_pages,
     "release": bench_release,
     "fresh": bench_fresh_clone,
 }
-# export and pages need the record loaded; import leaves it loaded last.
+# export and pages need the record loaded; sync leaves it loaded.
 NEEDS_RECORD = {"export", "pages", "release"}
 
 
@@ -394,7 +458,7 @@ def main(names: list[str]) -> None:
         if name in NEEDS_RECORD and not loaded:
             loaded_database()
         BENCHMARKS[name]()
-        loaded = loaded or name == "import"
+        loaded = loaded or name == "sync"
 
 
 if __name__ == "__main__":

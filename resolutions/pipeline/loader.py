@@ -58,6 +58,7 @@ from resolutions.pipeline.values import (
     record_values,
     snapshot,
     source_entry,
+    unchanged_since,
 )
 from resolutions.pipeline.writes import References, write_disagreements
 from resolutions.source_entries import DRAFT_FIELDS, EntryError, version_key, with_notes
@@ -107,7 +108,7 @@ class Load:
     @property
     def changed(self) -> bool:
         """Whether the import changed a draft that was stored before it."""
-        return self.before is not None and snapshot(self.draft) != self.before
+        return self.before is not None and not unchanged_since(self.draft, self.before)
 
 
 def load_drafts(

@@ -231,10 +231,20 @@ def snapshot(draft: Draft) -> dict | None:
     """A stored draft's written fields, to tell afterwards whether an import changed it."""
     if draft.pk is None:
         return None
+    return _written(draft, sources=copy.deepcopy(draft.sources or {}))
+
+
+def unchanged_since(draft: Draft, before: dict) -> bool:
+    """Whether the draft's written fields are still those of ``snapshot`` (the draft as
+    it is now is only compared, never kept, so it is not copied)."""
+    return _written(draft, sources=draft.sources or {}) == before
+
+
+def _written(draft: Draft, *, sources: dict) -> dict:
     return {
         **{name: getattr(draft, name) for name in _PLAIN_FIELDS},
         "meeting": draft.meeting_id,
         "agenda_item": draft.agenda_item_id,
-        "sources": copy.deepcopy(draft.sources or {}),
+        "sources": sources,
         "field_sources": dict(draft.field_sources or {}),
     }

@@ -35,6 +35,7 @@ from resolutions.models import (
     SourceImport,
     Standing,
     Subject,
+    SyncRun,
     WorklistEntry,
 )
 from resolutions.release import ReleaseError
@@ -117,6 +118,8 @@ NOT_RELEASED = {
     RecordVersion: "a database's own change stamp",
     # A proxy of Draft (no table of its own): the admin's worklist of its rows.
     WorklistEntry: "the editors' worklist, a view of the drafts",
+    # What the last sync of *this* database read, so that the same sync is skipped.
+    SyncRun: "a database's own note of its last sync",
 }
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
 from django.urls import reverse
@@ -92,6 +94,20 @@ COUNCIL_SIZE = Case(
     default=Value(council_size(ENLARGEMENT)),
     output_field=IntegerField(),
 )
+
+
+class SearchIndex(GinIndex):
+    """A GIN index on PostgreSQL; a plain one elsewhere, which has no GIN.
+
+    SQLite searches by a plain scan (``resolutions.search``) and never fills the
+    column, but it must be able to build the table (its migrations rebuild whole
+    tables, indexes included), so there the index is an ordinary one.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        return models.Index.create_sql(self, model, schema_editor, using=using, **kwargs)
 
 
 class DraftQuerySet(models.QuerySet):
@@ -259,6 +275,10 @@ class Draft(models.Model):
     field_sources = models.JSONField(
         default=dict, blank=True, help_text="Per field: the source that gave its current value."
     )
+    # The words ``?q=`` searches (title, symbols, agenda item, description) as
+    # PostgreSQL's tsvector; written only by resolutions.search.refresh_search,
+    # which refresh_outcomes and load_release call. Null on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     # Editorial ---------------------------------------------------------------
     is_published = models.BooleanField(
@@ -271,7 +291,7 @@ class Draft(models.Model):
     objects = DraftQuerySet.as_manager()
     # Who changed what and when; imports are logged by SourceImport instead.
     history = HistoricalRecords(
-        excluded_fields=["sources", "field_sources"], m2m_fields=["subjects"]
+        excluded_fields=["sources", "field_sources", "search_vector"], m2m_fields=["subjects"]
     )
 
     class Meta:
@@ -306,6 +326,9 @@ class Draft(models.Model):
             # ``ORDER BY updated_at DESC LIMIT 1`` before every API response, feed and
             # download, 304s included; without it each one scans the table.
             models.Index(fields=["-updated_at"], name="draft_updated_at_idx"),
+            # ``?q=`` on /votes/, its downloads and the API (DraftFilter.filter_text):
+            # ``WHERE search_vector @@ websearch_to_tsquery('english', …)``.
+            SearchIndex(fields=["search_vector"], name="draft_search_vector_idx"),
         ]
 
     def __str__(self) -> str:

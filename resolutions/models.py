@@ -18,6 +18,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -49,6 +50,14 @@ class Meeting(models.Model):
     symbol = models.CharField(max_length=40, unique=True, help_text="e.g. S/PV.9048")
     number = models.PositiveIntegerField(null=True, blank=True)
     date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # ``?meeting=S/PV.9048`` and ``?q=S/PV.9048`` (filters.symbol_query): Django's
+            # ``symbol__iexact`` is ``UPPER(symbol) = UPPER(…)``, which the unique index
+            # on the plain column cannot serve.
+            models.Index(Upper("symbol"), name="meeting_symbol_upper_idx"),
+        ]
 
     # Who changed a meeting and when: its optimistic lock (votes.locking.HistoryLock)
     # and its History page, as for drafts. Imports write meetings in bulk, unlogged.
@@ -315,11 +324,36 @@ class Draft(models.Model):
             ),
         ]
         indexes = [
-            # Every public list: published records, newest first.
+            # Every public list: published records, newest first (and ``?sort=date``,
+            # read backwards); ``?year_from=``/``year_to=`` (a date range).
             models.Index(
                 fields=["is_published", "-date", "-resolution_number"],
                 name="draft_published_date_idx",
             ),
+            # The list's other sorts (resolutions.tables.DraftTable), each
+            # ``WHERE is_published ORDER BY … LIMIT 50``, read forwards or backwards:
+            # ``?sort=symbols``,
+            models.Index(
+                fields=["is_published", "resolution_number", "draft_symbol"],
+                name="draft_published_symbol_idx",
+            ),
+            # ``?sort=title``,
+            models.Index(fields=["is_published", "title"], name="draft_published_title_idx"),
+            # ``?sort=tally``,
+            models.Index(
+                fields=["is_published", "tally_yes", "tally_no"], name="draft_published_tally_idx"
+            ),
+            # and ``?sort=outcome``.
+            models.Index(fields=["is_published", "outcome"], name="draft_published_outcome_idx"),
+            # ``?near_miss=yes`` (a few dozen drafts), newest first.
+            models.Index(
+                fields=["-date"], condition=Q(near_miss=True), name="draft_near_miss_date_idx"
+            ),
+            # ``?q=S/2022/431``, the ``/S/2022/431`` permalinks and ``?q=SC/14911``
+            # (filters.symbol_query): ``UPPER(draft_symbol) = UPPER(…)``, as ``iexact``
+            # is; the plain index on draft_symbol serves the importers' exact matches.
+            models.Index(Upper("draft_symbol"), name="draft_symbol_upper_idx"),
+            models.Index(Upper("press_release"), name="draft_press_release_upper_idx"),
             # Outcome filters and veto/outcome counts by period.
             models.Index(fields=["outcome", "date"], name="draft_outcome_date_idx"),
             # data_last_modified() (resolutions/provenance.py): the newest

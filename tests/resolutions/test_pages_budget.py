@@ -96,9 +96,9 @@ def test_a_word_search_scans_the_drafts_once(client, history, django_assert_max_
 )
 def test_votes_downloads(client, history, url, budget, django_assert_max_num_queries):
     # 1: when the record last changed (ETag and Last-Modified)
-    # then per chunk of 100 drafts (one chunk at both sizes):
-    # 2: the matching drafts with meeting and agenda item
-    # 3: their member votes, 4: their vetoes, 5: their subjects (prefetch)
+    # 2: the matching drafts' vetoes, 3: their subjects
+    # 4: the drafts with meeting and agenda item, 5: their member votes (two cursors
+    # read side by side, whatever the size: tests/resolutions/test_exports.py)
     # A download is streamed: its rows are queried while it is read, so it is read
     # inside the budget.
     with django_assert_max_num_queries(budget):

@@ -20,7 +20,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
-from django.db.models import F, QuerySet
+from django.db.models import F, OrderBy, QuerySet
 from django.http import StreamingHttpResponse
 
 from resolutions.evidence import vote_evidence
@@ -32,7 +32,7 @@ from resolutions.export_format import (
 )
 from resolutions.export_format import restore as restore  # exports.restore, as before
 from resolutions.licence import EXPORT_LICENCE, LICENCE_NAME
-from resolutions.models import Draft
+from resolutions.models import NEWEST_FIRST, Draft
 from votes.models import MemberVote, Veto
 from votes.seats import seat_sort_key
 
@@ -103,29 +103,45 @@ def for_export(drafts: QuerySet) -> QuerySet:
     )
 
 
-def _draft_order(drafts: QuerySet) -> list[str]:
-    """The drafts' order as field names, ending in the id so that it is total.
+def _draft_order(drafts: QuerySet) -> list[OrderBy]:
+    """The drafts' order as fields of the draft, ending in the id so that it is total.
 
     Every download is a DraftFilter's, newest first; any order that is not plain
     fields of the draft falls back on that one.
     """
-    names = {f.attname for f in Draft._meta.concrete_fields} | {"pk"}
-    order = list(drafts.query.order_by)
-    if not order or not all(isinstance(o, str) and o.lstrip("-") in names for o in order):
-        order = ["-date", "-resolution_number", "-id"]
-    if not {"id", "-id", "pk", "-pk"} & set(order):
-        order.append("id")
+    order = [_order_by(o) for o in drafts.query.order_by]
+    if not order or None in order:
+        order = list(NEWEST_FIRST)
+    if "id" not in {o.expression.name for o in order}:
+        order.append(F("id").asc())
     return order
 
 
-def _votes_in_order(matching: QuerySet, order: list[str]) -> Iterator[MemberVote]:
+def _order_by(item) -> OrderBy | None:
+    """``"-date"`` or ``F("date").desc()`` as an OrderBy on a field of the draft, else None."""
+    if isinstance(item, str):
+        item = F(item.lstrip("-")).desc() if item.startswith("-") else F(item).asc()
+    if not (isinstance(item, OrderBy) and isinstance(item.expression, F)):
+        return None
+    name = "id" if item.expression.name == "pk" else item.expression.name
+    if name not in {f.attname for f in Draft._meta.concrete_fields}:
+        return None
+    return OrderBy(F(name), item.descending, item.nulls_first, item.nulls_last)
+
+
+def _on_draft(order: OrderBy) -> OrderBy:
+    """The same order, for rows that belong to a draft."""
+    field = F("draft__" + order.expression.name)
+    return OrderBy(field, order.descending, order.nulls_first, order.nulls_last)
+
+
+def _votes_in_order(matching: QuerySet, order: list[OrderBy]) -> Iterator[MemberVote]:
     """The member votes of the drafts, grouped by draft in the drafts' own order;
     in each, the permanent members in seat order, then the others by code."""
-    on_draft = [("-" if o.startswith("-") else "") + "draft__" + o.lstrip("-") for o in order]
     votes = (
         MemberVote.objects.filter(draft__in=matching)
         .select_related("state", "seat")
-        .order_by(*on_draft, F("seat__position").asc(nulls_last=True), "state__code")
+        .order_by(*map(_on_draft, order), F("seat__position").asc(nulls_last=True), "state__code")
     )
     return votes.iterator(chunk_size=CHUNK * 15)
 

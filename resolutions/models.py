@@ -119,6 +119,18 @@ class SearchIndex(GinIndex):
         return models.Index.create_sql(self, model, schema_editor, using=using, **kwargs)
 
 
+# Resolutions adopted on one day are numbered in order; drafts without a number
+# fall back on their id, i.e. the order they were recorded. Drafts without a number
+# come first on their day on every database (PostgreSQL's default for DESC, and
+# the order draft_published_date_idx holds; SQLite's default is the reverse), so
+# that a download is the same bytes whichever database serves it.
+NEWEST_FIRST = (
+    F("date").desc(),
+    F("resolution_number").desc(nulls_first=True),
+    F("id").desc(),
+)
+
+
 class DraftQuerySet(models.QuerySet):
     def published(self) -> DraftQuerySet:
         return self.filter(is_published=True)
@@ -201,9 +213,7 @@ class DraftQuerySet(models.QuerySet):
         return self.filter(Exists(vetoes))
 
     def newest_first(self) -> DraftQuerySet:
-        # Resolutions adopted on one day are numbered in order; drafts without
-        # a number fall back on their id, i.e. the order they were recorded.
-        return self.order_by("-date", "-resolution_number", "-id")
+        return self.order_by(*NEWEST_FIRST)
 
 
 class Draft(models.Model):

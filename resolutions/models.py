@@ -621,6 +621,10 @@ class RecordVersion(models.Model):
     """
 
     changed_at = models.DateTimeField()
+    # The data release load_release loaded at ``changed_at``, cleared by the next
+    # change: while it is set and nothing is newer, the full downloads are that
+    # release's files (resolutions.release.downloads).
+    release = models.CharField(max_length=40, blank=True)
 
     def __str__(self) -> str:
         return f"Record changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -44,7 +44,7 @@ def record_changed(sender, **kwargs) -> None:
 
 def bump_record_version() -> None:
     now = timezone.now()
-    if not RecordVersion.objects.filter(pk=1).update(changed_at=now):
+    if not RecordVersion.objects.filter(pk=1).update(changed_at=now, release=""):
         RecordVersion.objects.get_or_create(pk=1, defaults={"changed_at": now})
 
 

@@ -216,7 +216,9 @@ def write(release: Release, *, replace: bool = False) -> None:
         _move_sequences_past_ids()
         refresh_search()
         # Pages and caches keyed on the record's version must see a new one.
-        RecordVersion.objects.update_or_create(pk=1, defaults={"changed_at": now})
+        RecordVersion.objects.update_or_create(
+            pk=1, defaults={"changed_at": now, "release": release.version}
+        )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # as sync_un_data does after a bulk load

@@ -7,6 +7,7 @@ for the same record once the record is no longer marked as the release.
 from __future__ import annotations
 
 import gzip
+import hashlib
 from datetime import timedelta
 from io import StringIO
 
@@ -16,7 +17,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from resolutions.models import SourceImport
-from resolutions.release import downloads
+from resolutions.release import default_dir, downloads
 from resolutions.signals import bump_record_version
 
 FULL = ["/votes.csv", "/votes.csv?rows=votes", "/votes.json"]
@@ -91,3 +92,22 @@ def test_a_damaged_file_streams_instead_of_failing(client, released):
     response = client.get("/votes.csv")
     assert type(response) is StreamingHttpResponse
     assert response.status_code == 200
+
+
+@pytest.mark.slow
+def test_the_committed_releases_downloads_are_what_its_record_streams(client, db):
+    # Loaded from release/ and no longer marked as the release, the record streams;
+    # each stream must be the committed file byte for byte (its SHA-256), or the
+    # site would serve stale bytes until the next `make release`.
+    folder = default_dir()
+    call_command("load_release", str(folder), replace=True, stdout=StringIO())
+    bump_record_version()
+    entries = {e["kind"]: e for e in downloads._package(folder).get(downloads.KEY, [])}
+    if not entries:  # built before the downloads were: every download streams
+        pytest.skip("release/ has no downloads yet: `make release` adds them")
+    assert set(entries) == set(downloads.DOWNLOADS)
+    for kind, url in zip(("csv", "votes", "json"), FULL, strict=True):
+        digest = hashlib.sha256()
+        for chunk in client.get(url).streaming_content:
+            digest.update(chunk)
+        assert digest.hexdigest() == entries[kind]["sha256"], f"{url}: run make release"

@@ -24,9 +24,10 @@ class DraftListView(SingleTableMixin, FilterView):
 
     Queries: the member-state choices for the form (1), the count (2), the page
     of rows with meeting and agenda item (3) and their vetoes (4); plus one to
-    check a chosen member state (5), and one for a word search (``q``), whose
-    scan runs once for the matching ids that the count and the page then use;
-    what the counts rest on: the recorded votes (6) and the sources' spans (7).
+    check a chosen member state (5); what the counts rest on: the recorded votes
+    (6) and the sources' spans (7). A word search (``q``) adds nothing on
+    PostgreSQL (the count and the page use the GIN index, resolutions.search), and
+    on SQLite one scan for the matching ids that the count and the page then use.
     """
 
     table_class = DraftTable

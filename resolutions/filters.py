@@ -19,6 +19,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from drf_spectacular.utils import extend_schema_field
 
+from resolutions import search
 from resolutions.models import Draft, Standing
 from resolutions.sources.records import parse_resolution_symbol
 from votes import analytics
@@ -212,20 +213,7 @@ class DraftFilter(django_filters.FilterSet):
         by_symbol = symbol_query(value)
         if by_symbol is not None:
             return queryset.filter(by_symbol)
-        words = Q()
-        for word in value.split()[:8]:
-            words &= (
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(draft_symbol__icontains=word)
-                | Q(agenda_item__name__icontains=word)
-                | Q(meeting__symbol__icontains=word)
-            )
-        # The words' scan (``UPPER(…) LIKE '%…%'`` over five columns: no index serves
-        # it) runs once, here; the page's count and its rows then select by id,
-        # instead of each running the scan again.
-        found = list(queryset.filter(words).order_by().values_list("pk", flat=True))
-        return queryset.filter(pk__in=found)
+        return search.matching(queryset, value)
 
     def filter_outcome(self, queryset, name, value):
         match value:

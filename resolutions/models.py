@@ -14,8 +14,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -47,6 +50,14 @@ class Meeting(models.Model):
     symbol = models.CharField(max_length=40, unique=True, help_text="e.g. S/PV.9048")
     number = models.PositiveIntegerField(null=True, blank=True)
     date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # ``?meeting=S/PV.9048`` and ``?q=S/PV.9048`` (filters.symbol_query): Django's
+            # ``symbol__iexact`` is ``UPPER(symbol) = UPPER(…)``, which the unique index
+            # on the plain column cannot serve.
+            models.Index(Upper("symbol"), name="meeting_symbol_upper_idx"),
+        ]
 
     # Who changed a meeting and when: its optimistic lock (votes.locking.HistoryLock)
     # and its History page, as for drafts. Imports write meetings in bulk, unlogged.
@@ -91,6 +102,32 @@ COUNCIL_SIZE = Case(
     When(date__lt=ENLARGEMENT, then=Value(council_size(ENLARGEMENT - timedelta(days=1)))),
     default=Value(council_size(ENLARGEMENT)),
     output_field=IntegerField(),
+)
+
+
+class SearchIndex(GinIndex):
+    """A GIN index on PostgreSQL; a plain one elsewhere, which has no GIN.
+
+    SQLite searches by a plain scan (``resolutions.search``) and never fills the
+    column, but it must be able to build the table (its migrations rebuild whole
+    tables, indexes included), so there the index is an ordinary one.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        return models.Index.create_sql(self, model, schema_editor, using=using, **kwargs)
+
+
+# Resolutions adopted on one day are numbered in order; drafts without a number
+# fall back on their id, i.e. the order they were recorded. Drafts without a number
+# come first on their day on every database (PostgreSQL's default for DESC, and
+# the order draft_published_date_idx holds; SQLite's default is the reverse), so
+# that a download is the same bytes whichever database serves it.
+NEWEST_FIRST = (
+    F("date").desc(),
+    F("resolution_number").desc(nulls_first=True),
+    F("id").desc(),
 )
 
 
@@ -184,9 +221,7 @@ class DraftQuerySet(models.QuerySet):
         return self.filter(Exists(vetoes))
 
     def newest_first(self) -> DraftQuerySet:
-        # Resolutions adopted on one day are numbered in order; drafts without
-        # a number fall back on their id, i.e. the order they were recorded.
-        return self.order_by("-date", "-resolution_number", "-id")
+        return self.order_by(*NEWEST_FIRST)
 
 
 # Created by a compilation and described by no other kind of source since.
@@ -273,6 +308,10 @@ class Draft(models.Model):
     field_sources = models.JSONField(
         default=dict, blank=True, help_text="Per field: the source that gave its current value."
     )
+    # The words ``?q=`` searches (title, symbols, agenda item, description) as
+    # PostgreSQL's tsvector; written only by resolutions.search.refresh_search,
+    # which refresh_outcomes and load_release call. Null on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     # Editorial ---------------------------------------------------------------
     is_published = models.BooleanField(
@@ -285,7 +324,7 @@ class Draft(models.Model):
     objects = DraftQuerySet.as_manager()
     # Who changed what and when; imports are logged by SourceImport instead.
     history = HistoricalRecords(
-        excluded_fields=["sources", "field_sources"], m2m_fields=["subjects"]
+        excluded_fields=["sources", "field_sources", "search_vector"], m2m_fields=["subjects"]
     )
 
     class Meta:
@@ -309,17 +348,45 @@ class Draft(models.Model):
             ),
         ]
         indexes = [
-            # Every public list: published records, newest first.
+            # Every public list: published records, newest first (and ``?sort=date``,
+            # read backwards); ``?year_from=``/``year_to=`` (a date range).
             models.Index(
                 fields=["is_published", "-date", "-resolution_number"],
                 name="draft_published_date_idx",
             ),
+            # The list's other sorts (resolutions.tables.DraftTable), each
+            # ``WHERE is_published ORDER BY … LIMIT 50``, read forwards or backwards:
+            # ``?sort=symbols``,
+            models.Index(
+                fields=["is_published", "resolution_number", "draft_symbol"],
+                name="draft_published_symbol_idx",
+            ),
+            # ``?sort=title``,
+            models.Index(fields=["is_published", "title"], name="draft_published_title_idx"),
+            # ``?sort=tally``,
+            models.Index(
+                fields=["is_published", "tally_yes", "tally_no"], name="draft_published_tally_idx"
+            ),
+            # and ``?sort=outcome``.
+            models.Index(fields=["is_published", "outcome"], name="draft_published_outcome_idx"),
+            # ``?near_miss=yes`` (a few dozen drafts), newest first.
+            models.Index(
+                fields=["-date"], condition=Q(near_miss=True), name="draft_near_miss_date_idx"
+            ),
+            # ``?q=S/2022/431``, the ``/S/2022/431`` permalinks and ``?q=SC/14911``
+            # (filters.symbol_query): ``UPPER(draft_symbol) = UPPER(…)``, as ``iexact``
+            # is; the plain index on draft_symbol serves the importers' exact matches.
+            models.Index(Upper("draft_symbol"), name="draft_symbol_upper_idx"),
+            models.Index(Upper("press_release"), name="draft_press_release_upper_idx"),
             # Outcome filters and veto/outcome counts by period.
             models.Index(fields=["outcome", "date"], name="draft_outcome_date_idx"),
             # data_last_modified() (resolutions/provenance.py): the newest
             # ``ORDER BY updated_at DESC LIMIT 1`` before every API response, feed and
             # download, 304s included; without it each one scans the table.
             models.Index(fields=["-updated_at"], name="draft_updated_at_idx"),
+            # ``?q=`` on /votes/, its downloads and the API (DraftFilter.filter_text):
+            # ``WHERE search_vector @@ websearch_to_tsquery('english', …)``.
+            SearchIndex(fields=["search_vector"], name="draft_search_vector_idx"),
         ]
 
     def __str__(self) -> str:
@@ -574,6 +641,10 @@ class RecordVersion(models.Model):
     """
 
     changed_at = models.DateTimeField()
+    # The data release load_release loaded at ``changed_at``, cleared by the next
+    # change: while it is set and nothing is newer, the full downloads are that
+    # release's files (resolutions.release.downloads).
+    release = models.CharField(max_length=40, blank=True)
 
     def __str__(self) -> str:
         return f"Record changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"

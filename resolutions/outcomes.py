@@ -3,7 +3,8 @@
 This is the only code that writes the computed fields of a draft (tally,
 outcome, basis, disagreements, margin, near-miss), the ``Veto`` rows, the
 ``Standing`` rows (decisive members, a member alone) and the flag for member
-votes that do not add up to the recorded totals. It asks the one outcome
+votes that do not add up to the recorded totals, and has the search vectors
+rewritten (``resolutions.search``). It asks the one outcome
 engine, ``votes.outcome.decide``, for each draft; importers, the admin and the
 starter data all call :func:`refresh_outcomes` after they change votes.
 """
@@ -19,6 +20,7 @@ from django.db import transaction
 
 from resolutions.bulk import bulk_update
 from resolutions.models import Disagreement, Draft, Standing
+from resolutions.search import refresh_search
 from votes.calendar import CouncilCalendar
 from votes.choices import SECONDARY, Outcome, Source
 from votes.models import MemberVote, PermanentSeat, Veto
@@ -279,6 +281,8 @@ def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> in
         have = stored.standings.get(draft.pk, {})
         rows = _standing_rows(stood, votes) | _seat_standings(stood, wanted)
         _refresh_standings(draft, rows, have, seats, changes)
+    # The words too: a draft is recomputed after every change to it.
+    refresh_search(ids)
     return changes.write()
 
 

@@ -1,13 +1,15 @@
-"""Date every change to the record, for ETag and Last-Modified (RecordVersion), and
-keep outcomes in step when a term or a name moves votes (votes.seating)."""
+"""Date every change to the record, for ETag and Last-Modified (RecordVersion),
+keep outcomes in step when a term or a name moves votes (votes.seating), and
+search vectors when an agenda item or a meeting is renamed."""
 
 from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
 
-from resolutions.models import RecordVersion
+from resolutions.models import AgendaItem, Meeting, RecordVersion
 from resolutions.outcomes import refresh_outcomes
+from resolutions.search import refresh_search
 from votes.seating import votes_reseated
 
 WATCHED_APPS = {"votes", "resolutions"}
@@ -42,13 +44,19 @@ def record_changed(sender, **kwargs) -> None:
 
 def bump_record_version() -> None:
     now = timezone.now()
-    if not RecordVersion.objects.filter(pk=1).update(changed_at=now):
+    if not RecordVersion.objects.filter(pk=1).update(changed_at=now, release=""):
         RecordVersion.objects.get_or_create(pk=1, defaults={"changed_at": now})
 
 
 def outcomes_follow_seats(sender, draft_ids, **kwargs) -> None:
     """A vote's seat decides vetoes, and a veto names its voter: recompute both."""
     refresh_outcomes(draft_ids)
+
+
+def words_follow_names(sender, instance, raw=False, **kwargs) -> None:
+    """A renamed agenda item or meeting is in its drafts' search vectors."""
+    if not raw:
+        refresh_search(instance.drafts.values_list("pk", flat=True))
 
 
 def record_version_row(sender, using: str = "default", **kwargs) -> None:
@@ -70,5 +78,7 @@ def connect() -> None:
     )
     votes_reseated.connect(outcomes_follow_seats, dispatch_uid="outcomes_follow_seats")
     post_save.connect(record_changed, dispatch_uid="record_changed_save")
+    for model in (AgendaItem, Meeting):
+        post_save.connect(words_follow_names, sender=model, dispatch_uid=f"words_{model.__name__}")
     post_delete.connect(record_changed, dispatch_uid="record_changed_delete")
     m2m_changed.connect(record_changed, dispatch_uid="record_changed_m2m")

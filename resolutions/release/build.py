@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from resolutions.licence import LICENCE, LICENCE_URL
 from resolutions.models import Draft
-from resolutions.release import ReleaseError
+from resolutions.release import ReleaseError, downloads
 from resolutions.release.describe import citation_cff, readme, source_entries
 from resolutions.release.tables import TABLES, Table, canonical_json, encode
 
@@ -143,6 +143,8 @@ def build(out: Path, *, citation: Path | None = None) -> Built:
         "sources": sources,
         "keywords": ["United Nations", "Security Council", "votes", "vetoes", "resolutions"],
         "resources": resources,
+        # The full downloads, as the site streams them for this record.
+        downloads.KEY: downloads.write(out),
     }
     (out / "datapackage.json").write_text(
         json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

@@ -25,6 +25,7 @@ from django.utils import timezone
 from resolutions.models import RecordVersion
 from resolutions.release import ReleaseError
 from resolutions.release.tables import TABLES, Table, decoder, field_type
+from resolutions.search import refresh_search
 
 csv.field_size_limit(2**31 - 1)  # a draft's provenance is one long JSON cell
 
@@ -213,8 +214,11 @@ def write(release: Release, *, replace: bool = False) -> None:
             reason = str(exc).strip().splitlines()[0]
             raise ReleaseError(f"the database refused table {table.name}: {reason}") from None
         _move_sequences_past_ids()
+        refresh_search()
         # Pages and caches keyed on the record's version must see a new one.
-        RecordVersion.objects.update_or_create(pk=1, defaults={"changed_at": now})
+        RecordVersion.objects.update_or_create(
+            pk=1, defaults={"changed_at": now, "release": release.version}
+        )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # as sync_un_data does after a bulk load

@@ -14,7 +14,8 @@ jsonb its own, so releases are compared and versioned through
 ``canonical_json`` (sorted keys), and ``make release`` builds on SQLite.
 Timestamps that say when a row was written (``auto_now``, ``auto_now_add``)
 are left out: they would change every build; the loader stamps them with the
-time of the load.
+time of the load. So are search vectors (PostgreSQL's, derived from the words
+released beside them): the loader rebuilds them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from resolutions.models import (
@@ -61,7 +63,11 @@ class Table:
 
     @cached_property
     def fields(self) -> list[models.Field]:
-        return [f for f in self.model._meta.concrete_fields if not is_write_stamp(f)]
+        return [
+            f
+            for f in self.model._meta.concrete_fields
+            if not (is_write_stamp(f) or isinstance(f, SearchVectorField))
+        ]
 
     @cached_property
     def stamps(self) -> list[models.Field]:

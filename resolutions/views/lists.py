@@ -7,9 +7,11 @@ from django.urls import reverse
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from resolutions import exports
+from resolutions import exports, ranges
 from resolutions.coverage import counting_caveats
 from resolutions.filters import DraftFilter, public_drafts
+from resolutions.licence import LICENCE_NAME
+from resolutions.release import downloads
 from resolutions.tables import CappedPaginator, DraftTable
 from resolutions.views.downloads import invalid_filter
 from resolutions.views.params import with_query
@@ -22,9 +24,10 @@ class DraftListView(SingleTableMixin, FilterView):
 
     Queries: the member-state choices for the form (1), the count (2), the page
     of rows with meeting and agenda item (3) and their vetoes (4); plus one to
-    check a chosen member state (5), and one for a word search (``q``), whose
-    scan runs once for the matching ids that the count and the page then use;
-    what the counts rest on: the recorded votes (6) and the sources' spans (7).
+    check a chosen member state (5); what the counts rest on: the recorded votes
+    (6) and the sources' spans (7). A word search (``q``) adds nothing on
+    PostgreSQL (the count and the page use the GIN index, resolutions.search), and
+    on SQLite one scan for the matching ids that the count and the page then use.
     """
 
     table_class = DraftTable
@@ -47,9 +50,14 @@ class DraftListView(SingleTableMixin, FilterView):
 def _download(request, fmt: str):
     """The filtered list in the open-data format (resolutions.exports), streamed.
 
-    Queries: per chunk of 100 drafts, the drafts (1) and their member votes,
-    vetoes and subjects (3); plus one to check a chosen member state.
+    Queries: the drafts' vetoes (1) and subjects (2), the drafts (3) and their
+    member votes (4), each of the last two one cursor read to its end; plus one to
+    check a chosen member state. The full downloads come from the data release's
+    files instead while the record is that release (two queries to know it).
     """
+    served = _released(request, fmt)
+    if served is not None:
+        return served
     drafts = DraftFilter(request.GET or None)
     if drafts.is_bound and not drafts.is_valid():
         return invalid_filter(drafts.errors)
@@ -61,6 +69,27 @@ def _download(request, fmt: str):
     per_vote = rows == "votes"
     name = "sc-votes-member-votes.csv" if per_vote else "sc-votes.csv"
     return exports.csv_response(drafts.qs, name, per_vote=per_vote)
+
+
+def _released(request, fmt: str):
+    """An unfiltered download as the release's file, with an ETag and byte ranges;
+    None when the record is not the release (or the address is filtered)."""
+    if set(request.GET) - {"rows"}:
+        return None
+    kind = "json" if fmt == "json" else {None: "csv", "votes": "votes"}.get(request.GET.get("rows"))
+    file = downloads.released(kind) if kind else None
+    if file is None:
+        return None
+    response = ranges.file_response(
+        request,
+        file.path,
+        size=file.size,
+        digest=file.sha256,
+        content_type=file.download.content_type,
+        filename=file.download.filename,
+    )
+    response["X-Licence"] = LICENCE_NAME
+    return response
 
 
 def _invalid_rows(rows: str) -> HttpResponse:

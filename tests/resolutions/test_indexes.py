@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from resolutions.models import RecordVersion
 from resolutions.provenance import data_last_modified
+from tests.samples import sample_size
 
 pytestmark = [
     pytest.mark.django_db,
@@ -46,3 +47,26 @@ def test_the_check_sees_a_scan():
     plan = explain("SELECT updated_at FROM resolutions_draft ORDER BY created_at DESC LIMIT 1")
     assert "draft_updated_at_idx" not in plan
     assert "Seq Scan on resolutions_draft" in plan, plan
+
+
+def page_query(client, url: str, needle: str) -> str:
+    """The first query of the page that contains ``needle``."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return next(q["sql"] for q in queries.captured_queries if needle in q["sql"])
+
+
+@pytest.mark.parametrize(
+    ("url", "needle", "index"),
+    [
+        # The list sorted by a column: its rows without sorting the whole table.
+        ("/votes/?sort=title", 'ORDER BY "resolutions_draft"."title"', "draft_published_title_idx"),
+        # A symbol typed in the search box, and the meeting filter: case-blind matches.
+        ("/votes/?q=S/2022/431", "UPPER", "draft_symbol_upper_idx"),
+        ("/votes/?meeting=S/PV.9048", "UPPER", "meeting_symbol_upper_idx"),
+    ],
+)
+@sample_size("small")
+def test_the_list_sorts_and_symbol_filters_use_their_index(client, sample, url, needle, index):
+    plan = explain(page_query(client, url, needle))
+    assert index in plan, plan

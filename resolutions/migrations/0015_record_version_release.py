@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resolutions', '0013_list_sort_and_symbol_indexes'),
+        ('resolutions', '0014_list_sort_and_symbol_indexes'),
     ]
 
     operations = [

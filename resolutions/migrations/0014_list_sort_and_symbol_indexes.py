@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resolutions', '0012_draft_search_vector'),
+        ('resolutions', '0013_draft_search_vector'),
     ]
 
     operations = [

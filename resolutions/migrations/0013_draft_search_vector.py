@@ -28,7 +28,7 @@ def fill_search_vectors(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resolutions', '0011_margin_near_miss_and_member_standings'),
+        ('resolutions', '0012_sync_run'),
     ]
 
     operations = [

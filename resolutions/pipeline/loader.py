@@ -48,6 +48,7 @@ from resolutions.pipeline.member_votes import (
 )
 from resolutions.pipeline.merge import Merged, merge
 from resolutions.pipeline.resolution_order import keep_resolution_order
+from resolutions.pipeline.sponsors import write_sponsors
 from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.pipeline.values import (
     DRAFT_WRITE_FIELDS,
@@ -163,6 +164,7 @@ class _Loader:
         self.merge(loads, known_dates)
         created, updated = self.write(loads)
         self.refresh(loads)
+        write_sponsors()
         self.count(loads, created, updated)
 
     # 1. validate -------------------------------------------------------------

@@ -31,6 +31,7 @@ from resolutions.bulk import bulk_insert, bulk_update
 from resolutions.models import Disagreement, Draft
 from resolutions.outcomes import refresh_outcomes
 from resolutions.pipeline.member_votes import CheckedVote, VoteChecker, fingerprint
+from resolutions.pipeline.sponsors import write_sponsors
 from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.source_entries import SourceEntry, SourceValues
 from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
@@ -146,6 +147,7 @@ def _values(checked: Checked) -> SourceValues:
         resolution=[record.resolution_number, record.resolution_year]
         if record.resolution_number
         else None,
+        sponsors=list(record.sponsors) or None,
         totals=[*said, None, len(record.votes) or None] if said else None,
         outcome=record.outcome or None,
         vetoed_by=seat_codes(record.vetoed_by) if record.vetoed_by else None,
@@ -201,6 +203,7 @@ class _SecondaryLoader:
         self.summary.conflicts = self.write_disagreements(checks)
         if votes_changed:
             refresh_outcomes(sorted(votes_changed), calendar=self.calendar)
+        write_sponsors()
         self.count(checks, entries_changed | votes_changed)
 
     # matching ---------------------------------------------------------------------
@@ -511,7 +514,9 @@ class _SecondaryLoader:
         }
         existing = {
             (d.draft_id, d.kind, d.field): d
-            for d in Disagreement.objects.filter(detected_by=self.source)
+            for d in Disagreement.objects.filter(detected_by=self.source).exclude(
+                field=Disagreement.SPONSORS
+            )
         }
         stale = [d.pk for key, d in existing.items() if not _still_said(d, wanted.get(key))]
         Disagreement.objects.filter(pk__in=stale).delete()

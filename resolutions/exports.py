@@ -31,7 +31,7 @@ from resolutions.export_format import (
 )
 from resolutions.export_format import restore as restore  # exports.restore, as before
 from resolutions.licence import EXPORT_LICENCE, LICENCE_NAME
-from resolutions.models import Draft
+from resolutions.models import Draft, sponsors_prefetch
 from votes.models import MemberVote, Veto
 from votes.seats import seat_sort_key
 
@@ -47,7 +47,16 @@ DESCRIPTIONS = {
     "meeting record (S/PV.n).",
     "meeting": "The meeting record of the vote, S/PV.n.",
     "press_release": "The UN press release on the meeting, SC/n.",
-    "title": "Short title or topic.",
+    "title": "Short title or topic, as the sources give it; where none does, a title built "
+    "from the agenda item and the sponsors (then title_built is yes).",
+    "title_built": "yes when the title was built by this site (" + Draft.TITLE_BUILT_NOTE + "), "
+    "else no. A built title is ignored on import.",
+    "sponsors": "Who submitted the draft, separated by |: each state under its name today, a "
+    "body (the President, a committee) as the source writes it. Ignored on import.",
+    "sponsor_codes": "The sponsors' UN three-letter codes in the same order (empty for a body).",
+    "sponsor_source": "The source that names the sponsors: unxml or unxml_adopted (DGACM, "
+    "official), else a compilation (voting_agent, failed_drafts_sample), which never "
+    "overrides an official list.",
     "description": "The Library's description of the resolution.",
     "agenda": "The Council's agenda item.",
     "subjects": "Subjects (UNBIS thesaurus), separated by |.",
@@ -111,7 +120,9 @@ def for_export(drafts: QuerySet, *, member_votes: bool = True) -> QuerySet:
         # keeps the streamed export's memory flat and low.
         .defer("field_sources", "outcome_disagreements")
         .prefetch_related(None)
-        .prefetch_related(*([votes] if member_votes else []), vetoes, "subjects")
+        .prefetch_related(
+            *([votes] if member_votes else []), vetoes, "subjects", sponsors_prefetch()
+        )
     )
 
 
@@ -145,9 +156,11 @@ def draft_fields(draft: Draft) -> dict:
         "draft_symbol": draft.draft_symbol,
         "meeting": draft.meeting.symbol if draft.meeting_id else "",
         "press_release": draft.press_release,
-        "title": draft.title,
+        "title": draft.display_title,
+        "title_built": "yes" if draft.title_is_built else "no",
         "description": draft.description,
         "agenda": draft.agenda_item.name if draft.agenda_item_id else "",
+        **sponsor_fields(draft),
         "subjects": "|".join(sorted(s.name for s in draft.subjects.all())),
         "modality": draft.modality,
         "procedural": "yes" if draft.procedural else "no",
@@ -167,6 +180,16 @@ def draft_fields(draft: Draft) -> dict:
         "undl_record_id": draft.undl_record_id,
         "source": source,
         "source_version": version,
+    }
+
+
+def sponsor_fields(draft: Draft) -> dict:
+    """The sponsors' columns, from the prefetched sponsorships."""
+    rows = list(draft.sponsorships.all())
+    return {
+        "sponsors": "|".join(row.state.name if row.state else row.name for row in rows),
+        "sponsor_codes": "|".join(row.state.code if row.state else "" for row in rows),
+        "sponsor_source": rows[0].source if rows else "",
     }
 
 

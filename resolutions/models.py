@@ -15,11 +15,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from votes.choices import Basis, Modality, Outcome, Source
+from votes.choices import SECONDARY, Basis, Modality, Outcome, Source
 from votes.models import MembershipTerm, MemberState, MemberVote, Veto
 from votes.outcome import ENLARGEMENT, Tally, council_size, seat_sort_key
 
@@ -320,6 +331,9 @@ class Draft(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("resolutions:detail", args=[self.pk])
 
+    # How a built title is marked, on the page and in the exports.
+    TITLE_BUILT_NOTE = "title built from the agenda item and the sponsors; no source gives one"
+
     @property
     def display_title(self) -> str:
         """The sources' title, else the built one (``title_is_built`` says which)."""
@@ -457,6 +471,19 @@ class Sponsorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} on {self.draft_id}"
+
+    @property
+    def source_label(self) -> str:
+        """Where the sponsor comes from, as the page and exports word it."""
+        kind = "compiled" if self.source in SECONDARY else "official"
+        return f"{Source(self.source).label} ({kind})"
+
+
+def sponsors_prefetch() -> Prefetch:
+    """A draft's sponsors in the source's order, with their states: one query per page."""
+    return Prefetch(
+        "sponsorships", queryset=Sponsorship.objects.select_related("state").order_by("position")
+    )
 
 
 class Standing(models.Model):

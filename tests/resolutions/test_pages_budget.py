@@ -108,13 +108,14 @@ def test_vote_page(client, history, django_assert_max_num_queries):
     # 1: the draft with meeting and agenda item
     # 2: its vetoes with seats (prefetch)
     # 3: its subjects (prefetch)
-    # 4: its member votes with their states
-    # 5: disagreements recorded about it
-    # 6: the previous vote on its agenda item
-    # 7: the next vote on its agenda item
-    # 8: the source versions cited
-    # 9: the imported files' digests ("cite this page": is the record a data release?)
-    _get(client, url, 9, django_assert_max_num_queries)
+    # 4: its sponsors with their states (prefetch)
+    # 5: its member votes with their states
+    # 6: disagreements recorded about it
+    # 7: the previous vote on its agenda item
+    # 8: the next vote on its agenda item
+    # 9: the source versions cited
+    # 10: the imported files' digests ("cite this page": is the record a data release?)
+    _get(client, url, 10, django_assert_max_num_queries)
 
 
 def test_vetoes_page(client, history, django_assert_max_num_queries):

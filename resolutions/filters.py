@@ -132,6 +132,8 @@ class DraftFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label="Any sponsor",
         method="filter_sponsor",
+        # Set by the vote page's "Submitted by" links, shown in the list's description.
+        widget=forms.HiddenInput,
     )
     topic = django_filters.CharFilter(
         label="Agenda item or subject", method="filter_topic", max_length=200, strip=True

@@ -50,7 +50,7 @@ class SponsorSummary:
 
 def said_sponsors(sources: dict) -> dict[str, list[str]]:
     """Each source's sponsor names for one draft, best-ranked first."""
-    said = {}
+    said: dict[str, list[str]] = {}
     for source in SPONSOR_SOURCES:
         names = (sources.get(source) or {}).get("values", {}).get("sponsors")
         if names:
@@ -94,7 +94,7 @@ class _Planner:
     def title(self, draft: Draft, rows: list[Sponsorship]) -> str:
         if draft.title:
             return ""
-        agenda = draft.agenda_item.name if draft.agenda_item_id else ""
+        agenda = draft.agenda_item.name if draft.agenda_item else ""
         named = join_names([self.shown(draft, row) for row in rows])
         return built_title(agenda, named)
 

@@ -62,6 +62,19 @@ def test_votes_list_filtered_by_a_members_vote(client, history, django_assert_ma
     _get(client, url, 8, django_assert_max_num_queries)
 
 
+def test_votes_list_filtered_by_a_sponsor(client, history, django_assert_max_num_queries):
+    url = reverse("resolutions:list") + "?sponsor=united-states"
+    # 1: the chosen state (form validation)
+    # 2: member-state choices for the filter form
+    # 3: count of matching drafts (the sponsor as an EXISTS in the same query)
+    # 4: the page of drafts
+    # 5: their vetoes (prefetch)
+    # 6: the source versions cited
+    # 7, 8: what the counts rest on (the recorded votes, the sources' spans)
+    response = _get(client, url, 8, django_assert_max_num_queries)
+    assert "submitted by United States" in response.content.decode()
+
+
 def test_a_word_search_scans_the_drafts_once(client, history, django_assert_max_num_queries):
     url = reverse("resolutions:list") + "?q=non-proliferation"
     # 1: member-state choices for the filter form
@@ -83,18 +96,21 @@ def test_a_word_search_scans_the_drafts_once(client, history, django_assert_max_
     ("url", "budget"),
     [
         # -1: the per-draft CSV has no member columns, so fetches no member votes
-        ("/votes.csv", 4),
-        ("/votes.csv?rows=votes", 5),
-        ("/votes.json", 5),
+        ("/votes.csv", 5),
+        ("/votes.csv?rows=votes", 6),
+        ("/votes.json", 6),
         # +1: the chosen member state (form validation)
-        ("/votes.csv?country=ghana", 6),
+        ("/votes.csv?country=ghana", 7),
+        # +1: the chosen sponsor (form validation); its drafts in the drafts' query
+        ("/votes.csv?sponsor=united-states", 6),
     ],
 )
 def test_votes_downloads(client, history, url, budget, django_assert_max_num_queries):
     # 1: when the record last changed (ETag and Last-Modified)
     # then per chunk of 100 drafts (one chunk at both sizes):
     # 2: the matching drafts with meeting and agenda item
-    # 3: their member votes, 4: their vetoes, 5: their subjects (prefetch)
+    # 3: their member votes, 4: their vetoes, 5: their subjects,
+    # 6: their sponsors with their states (prefetch)
     # A download is streamed: its rows are queried while it is read, so it is read
     # inside the budget.
     with django_assert_max_num_queries(budget):

@@ -12,6 +12,8 @@ import json
 import re
 import shutil
 from io import StringIO
+from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from django.core.management import call_command
@@ -19,8 +21,10 @@ from django.urls import reverse
 
 from resolutions.models import Disagreement, Draft, Sponsorship
 from resolutions.pipeline.sync import Input, deduce, load
+from resolutions.sources import unxml, voting_agent
 from resolutions.sources.values import is_state_name, sponsor_names
 from votes.choices import Source
+from votes.names import default_resolver
 
 AGENT = "sc_voting_agent_1994_2025/sc_voting_from_xlsx_DERIVED.csv"
 ADOPTED_2017 = "unxml_sc_resolutions/data_extract/2017.json"
@@ -198,3 +202,31 @@ def test_the_vote_page_and_api_cost_the_same_queries_whatever_the_sponsors(
     # its sponsors (one query, whatever their number), the source versions.
     with django_assert_max_num_queries(7):
         assert client.get("/api/v1/votes/", {"sponsor": states[0].slug}).status_code == 200
+
+
+@pytest.mark.realdata
+def test_the_parsers_give_each_draft_the_sponsors_its_file_names(shared_data):
+    """The drafts naming the United States, by the files' own text, are those whose
+    parsed sponsors include it (DGACM's XML, and the compilation's "Submitted by")."""
+    xml = shared_data / "unxml_sc_resolutions" / "not_adopted_english"
+    said = {}
+    for path in sorted(xml.glob("*.xml")):
+        steps = ElementTree.parse(path).getroot().iter()  # noqa: S314 (the shared files)
+        by = " ".join(
+            s.get("by", "") for s in steps if s.get("outcome", "").startswith("draftResolution")
+        )
+        said[path.name] = bool(US.search(by))
+    parsed = {Path(r.location).name: r for r in unxml.parse(xml).records}
+    assert {name: _names_us(parsed[name].sponsors) for name in said} == said
+    assert sum(said.values()) >= 1
+
+    with (shared_data / AGENT).open(encoding="utf-8") as handle:
+        cells = {row["ID"]: row["Submitted by"] for row in csv.DictReader(handle)}
+    records = voting_agent.parse(shared_data / AGENT).records
+    by_id = {record.extra["id"]: record for record in records}
+    expected = {int(vote_id) for vote_id, text in cells.items() if US.search(text)}
+    assert {i for i, r in by_id.items() if _names_us(r.sponsors)} == expected
+
+
+def _names_us(names) -> bool:
+    return "USA" in {default_resolver().resolve(name) for name in names}

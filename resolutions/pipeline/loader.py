@@ -164,7 +164,7 @@ class _Loader:
         self.merge(loads, known_dates)
         created, updated = self.write(loads)
         self.refresh(loads)
-        write_sponsors()
+        write_sponsors([load.draft.pk for load in loads])
         self.count(loads, created, updated)
 
     # 1. validate -------------------------------------------------------------

@@ -203,7 +203,7 @@ class _SecondaryLoader:
         self.summary.conflicts = self.write_disagreements(checks)
         if votes_changed:
             refresh_outcomes(sorted(votes_changed), calendar=self.calendar)
-        write_sponsors()
+        write_sponsors({c.draft.pk for c in checks} | entries_changed)
         self.count(checks, entries_changed | votes_changed)
 
     # matching ---------------------------------------------------------------------

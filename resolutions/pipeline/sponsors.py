@@ -17,6 +17,7 @@ nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from resolutions.bulk import bulk_update
@@ -61,37 +62,45 @@ def said_sponsors(sources: dict) -> dict[str, list[str]]:
 @dataclass
 class _Planner:
     resolver: NameResolver
-    states: dict[str, MemberState]
+    states: dict[str, int]  # state code -> pk
+    codes_of: dict[int, str] = field(default_factory=dict)  # pk -> state code
+    known: dict[str, str | None] = field(default_factory=dict)  # name -> code, resolved once
 
-    def rows(self, draft: Draft, said: dict[str, list[str]]) -> list[Sponsorship]:
-        """The sponsorships the best source gives, each state once."""
+    def __post_init__(self):
+        self.codes_of = {pk: code for code, pk in self.states.items()}
+
+    def rows(self, said: dict[str, list[str]]) -> list[tuple]:
+        """The sponsorships the best source gives, each state once: (state id, name,
+        place, source), as ``_stored`` reads them back."""
         if not said:
             return []
         source, names = next(iter(said.items()))
-        rows, seen = [], set()
+        rows: list[tuple] = []
+        seen: set[int | None] = set()
         for name in names:
-            state = self.state(name)
-            if state is None or state.pk not in seen:
-                seen.add(state.pk if state else None)
-                rows.append(Sponsorship(draft=draft, state=state, name=name, source=source))
-        for position, row in enumerate(rows):
-            row.position = position
+            code = self.code(name)
+            state_id = self.states.get(code) if code else None
+            if state_id is None or state_id not in seen:
+                seen.add(state_id)
+                rows.append((state_id, name, len(rows), source))
         return rows
 
-    def state(self, name: str) -> MemberState | None:
-        code = self.resolver.resolve(name)
-        return self.states.get(code) if code else None
+    def code(self, name: str) -> str | None:
+        if name not in self.known:
+            self.known[name] = self.resolver.resolve(name)
+        return self.known[name]
 
     def codes(self, names: list[str]) -> set[str]:
-        return {code for code in map(self.resolver.resolve, names) if code}
+        return {code for code in map(self.code, names) if code}
 
-    def shown(self, draft: Draft, row: Sponsorship) -> str:
+    def shown(self, draft: Draft, row: tuple) -> str:
         """A sponsor as the page names it: the state's name on the day, else as written."""
-        if row.state is None:
-            return row.name
-        return self.resolver.name_on(row.state.code, draft.date)
+        state_id, name = row[0], row[1]
+        if state_id is None:
+            return name
+        return self.resolver.name_on(self.codes_of[state_id], draft.date)
 
-    def title(self, draft: Draft, rows: list[Sponsorship]) -> str:
+    def title(self, draft: Draft, rows: list[tuple]) -> str:
         if draft.title:
             return ""
         agenda = draft.agenda_item.name if draft.agenda_item else ""
@@ -130,41 +139,56 @@ def _disagreement(draft, source, names, compiled, other) -> Disagreement:
     )
 
 
-def write_sponsors() -> SponsorSummary:
-    """Make the stored sponsors, built titles and sponsor disagreements what the sources say."""
-    planner = _Planner(default_resolver(), MemberState.objects.in_bulk(field_name="code"))
-    stored = _stored()
-    summary = SponsorSummary()
-    create, titled, found = [], [], []
+def write_sponsors(draft_ids: Iterable[int] | None = None) -> SponsorSummary:
+    """Make the stored sponsors, built titles and sponsor disagreements what the sources
+    say: of every draft, or of the drafts a load touched (``draft_ids``)."""
+    states = dict(MemberState.objects.values_list("code", "pk"))
+    planner = _Planner(default_resolver(), states)
     drafts = Draft.objects.select_related("agenda_item").only(
         "pk", "date", "title", "built_title", "sources", "agenda_item__name"
     )
+    sponsorships = Sponsorship.objects.all()
+    if draft_ids is not None:
+        draft_ids = list(draft_ids)
+        drafts, sponsorships = (
+            drafts.filter(pk__in=draft_ids),
+            sponsorships.filter(draft_id__in=draft_ids),
+        )
+    stored = _stored(sponsorships)
+    summary = SponsorSummary()
+    create, titled, found = [], [], []
     for draft in drafts.order_by("pk").iterator(chunk_size=1000):
         said = said_sponsors(draft.sources or {})
-        rows = planner.rows(draft, said)
-        if [_key(r) for r in rows] != stored.get(draft.pk, []):
+        rows = planner.rows(said)
+        if rows != stored.get(draft.pk, []):
             summary.drafts.add(draft.pk)
-            create += rows
+            create += [_sponsorship(draft.pk, row) for row in rows]
         title = planner.title(draft, rows)
         if title != draft.built_title:
             draft.built_title = title
             titled.append(draft)
         found += planner.disagreements(draft, said)
     _write(summary, create, titled)
-    summary.disagreements = _write_disagreements(found)
+    summary.disagreements = _write_disagreements(found, draft_ids)
     if summary.drafts or titled:
         record_changed(Draft)
     return summary
 
 
-def _key(row: Sponsorship) -> tuple:
-    return (row.state_id, row.name, row.position, row.source)
+def _sponsorship(draft_id: int, row: tuple) -> Sponsorship:
+    state_id, name, position, source = row
+    return Sponsorship(
+        draft_id=draft_id, state_id=state_id, name=name, position=position, source=source
+    )
 
 
-def _stored() -> dict[int, list[tuple]]:
+def _stored(sponsorships) -> dict[int, list[tuple]]:
     stored: dict[int, list[tuple]] = {}
-    for row in Sponsorship.objects.order_by("draft_id", "position"):
-        stored.setdefault(row.draft_id, []).append(_key(row))
+    rows = sponsorships.order_by("draft_id", "position").values_list(
+        "draft_id", "state_id", "name", "position", "source"
+    )
+    for draft_id, *row in rows:
+        stored.setdefault(draft_id, []).append(tuple(row))
     return stored
 
 
@@ -175,12 +199,12 @@ def _write(summary: SponsorSummary, create: list[Sponsorship], titled: list[Draf
     summary.titles = len(titled)
 
 
-def _write_disagreements(found: list[Disagreement]) -> int:
+def _write_disagreements(found: list[Disagreement], draft_ids: list[int] | None) -> int:
     """Replace the stored sponsor disagreements by those found, keeping the unchanged."""
-    stored = {
-        (d.draft_id, d.detected_by): d
-        for d in Disagreement.objects.filter(field=Disagreement.SPONSORS)
-    }
+    stored_ones = Disagreement.objects.filter(field=Disagreement.SPONSORS)
+    if draft_ids is not None:
+        stored_ones = stored_ones.filter(draft_id__in=draft_ids)
+    stored = {(d.draft_id, d.detected_by): d for d in stored_ones}
     wanted = {(d.draft_id, d.detected_by): d for d in found}
     same = {k for k, d in wanted.items() if k in stored and stored[k].values == d.values}
     stale = [d.pk for k, d in stored.items() if k not in same]

@@ -32,7 +32,7 @@ from resolutions.export_format import (
 )
 from resolutions.export_format import restore as restore  # exports.restore, as before
 from resolutions.licence import EXPORT_LICENCE, LICENCE_NAME
-from resolutions.models import NEWEST_FIRST, Draft
+from resolutions.models import NEWEST_FIRST, Draft, Sponsorship
 from votes.models import MemberVote, Veto
 from votes.seats import seat_sort_key
 
@@ -48,7 +48,16 @@ DESCRIPTIONS = {
     "meeting record (S/PV.n).",
     "meeting": "The meeting record of the vote, S/PV.n.",
     "press_release": "The UN press release on the meeting, SC/n.",
-    "title": "Short title or topic.",
+    "title": "Short title or topic, as the sources give it; where none does, a title built "
+    "from the agenda item and the sponsors (then title_built is yes).",
+    "title_built": "yes when the title was built by this site (" + Draft.TITLE_BUILT_NOTE + "), "
+    "else no. A built title is ignored on import.",
+    "sponsors": "Who submitted the draft, separated by |: each state under its name today, a "
+    "body (the President, a committee) as the source writes it. Ignored on import.",
+    "sponsor_codes": "The sponsors' UN three-letter codes in the same order (empty for a body).",
+    "sponsor_source": "The source that names the sponsors: unxml or unxml_adopted (DGACM, "
+    "official), else a compilation (voting_agent, failed_drafts_sample), which never "
+    "overrides an official list.",
     "description": "The Library's description of the resolution.",
     "agenda": "The Council's agenda item.",
     "subjects": "Subjects (UNBIS thesaurus), separated by |.",
@@ -191,9 +200,11 @@ def draft_fields(draft: Draft) -> dict:
         "draft_symbol": draft.draft_symbol,
         "meeting": draft.meeting.symbol if draft.meeting_id else "",
         "press_release": draft.press_release,
-        "title": draft.title,
+        "title": draft.display_title,
+        "title_built": "yes" if draft.title_is_built else "no",
         "description": draft.description,
         "agenda": draft.agenda_item.name if draft.agenda_item_id else "",
+        **sponsor_fields(draft),
         "subjects": "|".join(sorted(s.name for s in draft.subjects.all())),
         "modality": draft.modality,
         "procedural": "yes" if draft.procedural else "no",
@@ -216,6 +227,16 @@ def draft_fields(draft: Draft) -> dict:
     }
 
 
+def sponsor_fields(draft: Draft) -> dict:
+    """The sponsors' columns, from the prefetched sponsorships."""
+    rows = list(draft.sponsorships.all())
+    return {
+        "sponsors": "|".join(row.state.name if row.state else row.name for row in rows),
+        "sponsor_codes": "|".join(row.state.code if row.state else "" for row in rows),
+        "sponsor_source": rows[0].source if rows else "",
+    }
+
+
 def vote_fields(vote: MemberVote | None) -> dict:
     if vote is None:
         return dict.fromkeys(VOTE_COLUMNS, "")
@@ -232,8 +253,8 @@ def vote_fields(vote: MemberVote | None) -> dict:
 
 
 def _drafts(drafts: QuerySet, *, member_votes: bool = True) -> Iterator[Draft]:
-    """The drafts, each with its member votes, vetoes and subjects, in four queries
-    whatever the size (three without member votes).
+    """The drafts, each with its member votes, vetoes, subjects and sponsors, in five
+    queries whatever the size (four without member votes).
 
     The drafts and their member votes are read side by side, in the same order,
     each from one cursor (server-side on PostgreSQL, fetched ``CHUNK`` rows at a
@@ -246,6 +267,11 @@ def _drafts(drafts: QuerySet, *, member_votes: bool = True) -> Iterator[Draft]:
     vetoes = _by_draft(Veto.objects.filter(draft__in=matching).select_related("seat"))
     tagged = Draft.subjects.through.objects.filter(draft__in=matching).select_related("subject")
     subjects = _by_draft(tagged, lambda row: row.subject)
+    sponsorships = _by_draft(
+        Sponsorship.objects.filter(draft__in=matching)
+        .select_related("state")
+        .order_by("draft_id", "position")
+    )
     votes = _votes_in_order(matching, order) if member_votes else iter(())
     vote = next(votes, None)
     for draft in for_export(drafts).order_by(*order).iterator(chunk_size=CHUNK):
@@ -256,6 +282,7 @@ def _drafts(drafts: QuerySet, *, member_votes: bool = True) -> Iterator[Draft]:
         _attach(draft, "member_votes", own)
         _attach(draft, "vetoes", vetoes.get(draft.pk, []))
         _attach(draft, "subjects", subjects.get(draft.pk, []))
+        _attach(draft, "sponsorships", sponsorships.get(draft.pk, []))
         yield draft
 
 

@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from drf_spectacular.utils import extend_schema_field
 
 from resolutions import search
-from resolutions.models import Draft, Standing
+from resolutions.models import Draft, Sponsorship, Standing
 from resolutions.sources.records import parse_resolution_symbol
 from votes import analytics
 from votes.choices import VOTED_CHOICES, VOTED_WORDS, Modality, Outcome
@@ -127,6 +127,15 @@ class DraftFilter(django_filters.FilterSet):
         empty_label="Any or none",
         method="filter_vetoed_by",
     )
+    sponsor = django_filters.ModelChoiceFilter(
+        label="Submitted by",
+        queryset=MemberState.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label="Any sponsor",
+        method="filter_sponsor",
+        # Set by the vote page's "Submitted by" links, shown in the list's description.
+        widget=forms.HiddenInput,
+    )
     topic = django_filters.CharFilter(
         label="Agenda item or subject", method="filter_topic", max_length=200, strip=True
     )
@@ -232,6 +241,12 @@ class DraftFilter(django_filters.FilterSet):
     def filter_vetoed_by(self, queryset, name, value):
         return queryset.vetoed_by_seat(value)
 
+    def filter_sponsor(self, queryset, name, value):
+        """``sponsor=united-states``: the drafts the state submitted, as the sources say."""
+        return queryset.filter(
+            Exists(Sponsorship.objects.filter(draft=OuterRef("pk"), state=value))
+        )
+
     def filter_topic(self, queryset, name, value):
         # The drafts under a matching subject, as one uncorrelated subquery (PostgreSQL
         # hashes it once): a correlated EXISTS scanned every subject's name again for
@@ -320,6 +335,7 @@ class DraftFilter(django_filters.FilterSet):
         return {
             "outcome": lambda value: dict(OUTCOME_CHOICES)[value].lower(),
             "vetoed_by": lambda value: f"vetoed by {SHORT_SEAT_LABELS[value]}",
+            "sponsor": lambda value: f"submitted by {value}",
             "topic": lambda value: f"on “{value}”",
             "q": lambda value: f"matching “{value}”",
             "meeting": lambda value: f"at meeting {value}",

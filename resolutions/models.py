@@ -17,13 +17,24 @@ from datetime import timedelta
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from votes.choices import SECONDARY, Basis, Modality, Outcome, Source
-from votes.models import MembershipTerm, MemberVote, Veto
+from votes.models import MembershipTerm, MemberState, MemberVote, Veto
 from votes.outcome import ENLARGEMENT, Tally, council_size, seat_sort_key
 
 UNDOCS = "https://undocs.org/en/"
@@ -250,11 +261,17 @@ class Draft(models.Model):
     )
     press_release = models.CharField(max_length=40, blank=True, help_text="e.g. SC/14911")
     title = models.CharField(max_length=1000, blank=True)
+    # When no source gives a title: one built from the agenda item and the sponsors
+    # (resolutions/pipeline/sponsors.py), always shown as built.
+    built_title = models.CharField(max_length=1000, blank=True, editable=False)
     description = models.TextField(blank=True)
     agenda_item = models.ForeignKey(
         AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="drafts"
     )
     subjects = models.ManyToManyField(Subject, blank=True, related_name="drafts")
+    sponsors = models.ManyToManyField(
+        MemberState, through="Sponsorship", blank=True, related_name="sponsored_drafts"
+    )
     modality = models.CharField(max_length=20, choices=Modality, default=Modality.RECORDED_VOTE)
     procedural = models.BooleanField(
         default=False, help_text="Procedural matters cannot be vetoed (Article 27(2))."
@@ -395,6 +412,18 @@ class Draft(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("resolutions:detail", args=[self.pk])
 
+    # How a built title is marked, on the page and in the exports.
+    TITLE_BUILT_NOTE = "title built from the agenda item and the sponsors; no source gives one"
+
+    @property
+    def display_title(self) -> str:
+        """The sources' title, else the built one (``title_is_built`` says which)."""
+        return self.title or self.built_title
+
+    @property
+    def title_is_built(self) -> bool:
+        return not self.title and bool(self.built_title)
+
     # Symbols -----------------------------------------------------------------
     @property
     def resolution_symbol(self) -> str:
@@ -492,6 +521,58 @@ class Draft(models.Model):
         return f"Adopted with {tally.yes} votes in favour ({self.required_votes} required)"
 
 
+class Sponsorship(models.Model):
+    """A state (or, as written, a body such as "President") that submitted a draft.
+
+    Written by ``resolutions.pipeline.sponsors`` from the best-ranked source that
+    names sponsors: an official one (DGACM) over a compilation, which fills only
+    where no official source says.
+    """
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="sponsorships")
+    state = models.ForeignKey(
+        MemberState,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sponsorships",
+        help_text="Empty when the source names no state (the President, a committee).",
+    )
+    name = models.CharField(max_length=200, help_text="As the source writes it.")
+    position = models.PositiveSmallIntegerField(help_text="Its place in the source's list.")
+    source = models.CharField(max_length=20, choices=Source)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "position"], name="one_sponsor_per_place"),
+            models.UniqueConstraint(
+                fields=["draft", "state"],
+                condition=Q(state__isnull=False),
+                name="state_sponsors_a_draft_once",
+            ),
+        ]
+        indexes = [
+            # The sponsor filter: ?sponsor=<slug> (drafts a state submitted).
+            models.Index(fields=["state", "draft"], name="sponsorship_state_draft_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.draft_id}"
+
+    @property
+    def source_label(self) -> str:
+        """Where the sponsor comes from, as the page and exports word it."""
+        kind = "compiled" if self.source in SECONDARY else "official"
+        return f"{Source(self.source).label} ({kind})"
+
+
+def sponsors_prefetch() -> Prefetch:
+    """A draft's sponsors in the source's order, with their states: one query per page."""
+    return Prefetch(
+        "sponsorships", queryset=Sponsorship.objects.select_related("state").order_by("position")
+    )
+
+
 class Standing(models.Model):
     """A member that was decisive on a draft, or stood alone on it (votes/standing.py).
 
@@ -551,6 +632,9 @@ class Disagreement(models.Model):
     # votes do not add up to its recorded totals. Whichever source or editor gave
     # them, the flag follows the stored votes, so importers leave it alone.
     TOTALS_VS_VOTES = "recorded totals vs member votes"
+    # The ``field`` of a compilation naming other sponsors than the official source;
+    # written only by resolutions.pipeline.sponsors, after every load.
+    SPONSORS = "sponsors"
 
     draft = models.ForeignKey(
         Draft, null=True, blank=True, on_delete=models.CASCADE, related_name="disagreements"

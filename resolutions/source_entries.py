@@ -116,6 +116,7 @@ CHECKS = {
     "undl_record_id": _text,
     "tally_text": _text,
     "subjects": _texts,
+    "sponsors": _texts,
     "procedural": _flag,
     "totals": _counts,
     "totals_incomplete": _true,
@@ -149,6 +150,7 @@ class SourceValues:
     undl_record_id: str | None = None
     tally_text: str | None = None  # the tally as the source writes it
     subjects: list | None = None
+    sponsors: list | None = None  # who submitted it, names as the source writes them
     procedural: bool | None = None
     totals: list | None = None  # [yes, no, abstain, non-voting, members]
     totals_incomplete: bool | None = None  # counted over fewer members than sat

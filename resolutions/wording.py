@@ -35,6 +35,7 @@ FIELD_LABELS = {
     "vetoed_by": "members who vetoed it",
     "undl_record_id": "Digital Library record",
     Disagreement.TOTALS_VS_VOTES: "recorded totals against the members' votes",
+    Disagreement.SPONSORS: "who submitted it",
 }
 OUTCOME_WORDS = {value: label.lower() for value, label in Outcome.choices}
 MODALITY_WORDS = {value: label.lower() for value, label in Modality.choices}

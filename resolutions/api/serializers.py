@@ -33,6 +33,15 @@ class SourceSerializer(serializers.Serializer):
     url = serializers.CharField(allow_blank=True)
 
 
+class SponsorSerializer(serializers.Serializer):
+    state = serializers.CharField(
+        source="state.code", allow_null=True, help_text="UN three-letter code; null for a body"
+    )
+    slug = serializers.CharField(source="state.slug", allow_null=True)
+    name = serializers.CharField(help_text="As the source writes it")
+    source = serializers.CharField(help_text="The source that names it (official or compiled)")
+
+
 class DraftSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The vote's permanent page")
     resolution = serializers.CharField(source="resolution_symbol", help_text="S/RES/n (year)")
@@ -44,6 +53,13 @@ class DraftSerializer(serializers.ModelSerializer):
     vetoed_by = serializers.SerializerMethodField()
     sources = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField(help_text="Links to the UN's documents")
+    title = serializers.CharField(
+        source="display_title", help_text="The sources' title, else one built (title_built)"
+    )
+    title_built = serializers.BooleanField(
+        source="title_is_built", help_text="The title was built from the agenda item and sponsors"
+    )
+    sponsors = SponsorSerializer(source="sponsorships", many=True, read_only=True)
 
     class Meta:
         model = Draft
@@ -56,6 +72,8 @@ class DraftSerializer(serializers.ModelSerializer):
             "meeting",
             "press_release",
             "title",
+            "title_built",
+            "sponsors",
             "agenda_item",
             "modality",
             "procedural",

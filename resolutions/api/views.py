@@ -28,6 +28,7 @@ from resolutions.api.serializers import (
 )
 from resolutions.filters import DraftFilter, public_drafts
 from resolutions.licence import LICENCE, LICENCE_NAME
+from resolutions.models import sponsors_prefetch
 from resolutions.provenance import latest_versions, revalidated
 from votes import analytics
 from votes.dates import LAST_YEAR
@@ -85,7 +86,7 @@ class NoEmptyChoices:
 
 def _drafts():
     vetoes = Prefetch("vetoes", queryset=Veto.objects.select_related("seat", "state"))
-    return public_drafts().prefetch_related(None).prefetch_related(vetoes)
+    return public_drafts().prefetch_related(None).prefetch_related(vetoes, sponsors_prefetch())
 
 
 class VoteViewSet(Conditional, NoEmptyChoices, viewsets.ReadOnlyModelViewSet):

@@ -49,6 +49,7 @@ from resolutions.pipeline.member_votes import (
 )
 from resolutions.pipeline.merge import Merged, merge
 from resolutions.pipeline.resolution_order import keep_resolution_order
+from resolutions.pipeline.sponsors import write_sponsors
 from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.pipeline.values import (
     DRAFT_WRITE_FIELDS,
@@ -170,6 +171,7 @@ class _Loader:
         self.merge(loads, known_dates, drafts)
         created, updated = self.write(loads)
         self.refresh(loads)
+        write_sponsors([load.draft.pk for load in loads])
         self.count(loads, created, updated)
         return {load.draft.pk for load in loads}
 

@@ -33,6 +33,7 @@ from resolutions.models import Disagreement, Draft
 from resolutions.outcomes import refresh_outcomes
 from resolutions.pipeline.compiled_only import compiled_only, load_compiled_only
 from resolutions.pipeline.member_votes import CheckedVote, VoteChecker, fingerprint, permanent_no
+from resolutions.pipeline.sponsors import write_sponsors
 from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.source_entries import SourceEntry, SourceValues
 from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
@@ -176,6 +177,7 @@ def _values(checked: Checked) -> SourceValues:
         resolution=[record.resolution_number, record.resolution_year]
         if record.resolution_number
         else None,
+        sponsors=list(record.sponsors) or None,
         totals=[*said, None, len(record.votes) or None] if said else None,
         outcome=record.outcome or None,
         vetoed_by=seat_codes(record.vetoed_by) if record.vetoed_by else None,
@@ -235,6 +237,7 @@ class _SecondaryLoader:
         self.summary.conflicts = self.write_disagreements(checks)
         if votes_changed:
             refresh_outcomes(sorted(votes_changed), calendar=self.calendar)
+        write_sponsors({c.draft.pk for c in checks} | entries_changed)
         self.count(checks, entries_changed | votes_changed)
         load_compiled_only(self.parsed, alone, self.summary)
 
@@ -568,9 +571,9 @@ class _SecondaryLoader:
         }
         existing = {
             (d.draft_id, d.kind, d.field): d
-            for d in Disagreement.objects.filter(detected_by=self.source).exclude(
-                draft_id__in=self.own
-            )
+            for d in Disagreement.objects.filter(detected_by=self.source)
+            .exclude(draft_id__in=self.own)
+            .exclude(field=Disagreement.SPONSORS)
         }
         stale = [d.pk for key, d in existing.items() if not _still_said(d, wanted.get(key))]
         Disagreement.objects.filter(pk__in=stale).delete()

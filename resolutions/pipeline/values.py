@@ -55,6 +55,7 @@ def record_values(
         resolution=_resolution(record),
         **_texts(record),
         subjects=list(record.subjects) or None,
+        sponsors=list(record.sponsors) or None,
         procedural=True if inferred else record.procedural,
         totals=_totals(record),
         totals_incomplete=_totals_incomplete(record),

@@ -35,6 +35,7 @@ from resolutions.models import (
     Meeting,
     RecordVersion,
     SourceImport,
+    Sponsorship,
     Standing,
     Subject,
     SyncRun,
@@ -105,6 +106,7 @@ TABLES: tuple[Table, ...] = (
     Table("subjects", Subject, "Subjects"),
     Table("drafts", Draft, "Every draft put to the vote, adopted or not, with its provenance"),
     Table("draft_subjects", Draft.subjects.through, "Which subjects each draft is filed under"),
+    Table("sponsorships", Sponsorship, "Who submitted each draft, and which source says so"),
     Table("member_votes", MemberVote, "How each member voted on each draft"),
     Table("vetoes", Veto, "Vetoes, as the outcome engine decides them"),
     Table(

@@ -42,6 +42,7 @@ from resolutions.sources.records import (
     source_location,
     utf8_text,
 )
+from resolutions.sources.values import listed_sponsors
 from votes.choices import Outcome, Source
 from votes.names import NameResolver, default_resolver
 from votes.outcome import SEAT_ORDER, Ballot, Decision, council_size, decide
@@ -192,6 +193,7 @@ def _record(cells: dict, line: int, file: str, resolver: NameResolver) -> DraftR
         date=None,
         draft_symbol=draft,
         meeting_symbol=f"S/PV.{meeting}",
+        sponsors=listed_sponsors(extra["sponsors"]),
         recorded_yes=stated[0],
         recorded_abstain=stated[1],
         recorded_no=stated[2],

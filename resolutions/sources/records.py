@@ -116,6 +116,7 @@ class DraftRecord:
     description: str = ""
     agenda: str = ""
     subjects: tuple[str, ...] = ()
+    sponsors: tuple[str, ...] = ()  # who submitted it, one name each, as written
     modality: str = ""  # a votes.choices.Modality value, or "" if the source doesn't say
     procedural: bool | None = None  # None: the source doesn't say
     # Totals as the source states them. None where the source gives none.

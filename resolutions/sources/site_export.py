@@ -211,7 +211,8 @@ def _record(rows: list[dict], where: str, display: str) -> DraftRecord:
         resolution_year=year,
         meeting_symbol=first.get("meeting", "").strip(),
         press_release=first.get("press_release", "").strip(),
-        title=first.get("title", ""),
+        # A title this site built is not a source's title: left out on import.
+        title="" if first.get("title_built") == "yes" else first.get("title", ""),
         description=first.get("description", ""),
         agenda=first.get("agenda", ""),
         subjects=tuple(s for s in first.get("subjects", "").split("|") if s),

@@ -34,6 +34,7 @@ from resolutions.sources.records import (
     check_council_date,
     normalise_symbol,
 )
+from resolutions.sources.values import listed_sponsors
 from votes.choices import Modality, Outcome, Position, Source
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -430,6 +431,7 @@ def parse_file(source: Path | bytes, *, name: str | None = None) -> DraftRecord:
         title=title,
         agenda=agenda,
         subjects=subjects,
+        sponsors=listed_sponsors([extra.get("sponsors", ""), extra.get("additional_sponsors", "")]),
         modality=Modality.RECORDED_VOTE.value if votes else "",
         recorded_yes=totals["Y"],
         recorded_no=totals["N"],

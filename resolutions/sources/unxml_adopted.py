@@ -39,6 +39,7 @@ from resolutions.sources.records import (
     normalise_symbol,
     parse_resolution_symbol,
 )
+from resolutions.sources.values import listed_sponsors
 from votes.choices import Modality, Outcome, Source
 from votes.names import normalise_name
 
@@ -396,6 +397,7 @@ def record_from_object(obj: dict, *, file: str, number: int) -> DraftRecord:
         title=line.text("resolution_title"),
         agenda=line.text("agenda_item_name"),
         subjects=_subjects(line, extra),
+        sponsors=listed_sponsors([*extra["sponsors"], *extra["additional_sponsors"]]),
         modality=modality,
         recorded_yes=totals["Y"],
         recorded_no=totals["N"],

@@ -10,6 +10,7 @@ import contextlib
 import re
 import unicodedata
 
+from votes.names import default_resolver
 from votes.reference import permanent_terms
 
 # Which permanent seat a state code votes from (SUN and RUS both hold the Russian seat).
@@ -44,3 +45,45 @@ def seat_codes(state_codes) -> list[str]:
 def meeting_number(symbol: str) -> int | None:
     match = _MEETING_NUMBER.match(symbol)
     return int(match.group(1)) if match else None
+
+
+# What a source writes in "Submitted by" when no state submitted the draft, or nothing.
+NO_SPONSOR = frozenset({"", "-none-", "none"})
+# Spreadsheet line breaks (_x000D_), quotes, and a compilation's row numbers ("Zimbabwe (97)").
+_SPONSOR_NOISE = re.compile(r"_x000D_|[\"\n\r]|\(\d{1,3}\)")
+
+
+def is_state_name(name: str) -> bool:
+    return default_resolver().resolve(name) is not None
+
+
+def listed_sponsors(texts) -> tuple[str, ...]:
+    """Every sponsor the texts list, each once, in the order given."""
+    names = (name for text in texts for name in sponsor_names(text, is_state_name))
+    return tuple(dict.fromkeys(names))
+
+
+def sponsor_names(text: str, resolves) -> tuple[str, ...]:
+    """The sponsors a source lists ("Brazil, Ghana and the United States"), one name each.
+
+    ``resolves`` tells whether a name is a state's, so that "Antigua and Barbuda" stays
+    whole while "Brazil and Switzerland" is two; a name it does not know is kept as written.
+    """
+    names: list[str] = []
+    for piece in text.split(","):
+        piece = " ".join(_SPONSOR_NOISE.sub(" ", piece).split()).strip(" .;")
+        if piece.casefold() not in NO_SPONSOR:
+            names.extend(_split_and(piece, resolves))
+    return tuple(names)
+
+
+def _split_and(piece: str, resolves) -> list[str]:
+    """One piece of the list, split at an " and " only where both halves are states."""
+    words = piece.split(" and ")
+    if len(words) == 1 or resolves(piece):
+        return [piece.removeprefix("and ")]
+    for cut in range(1, len(words)):
+        left, right = " and ".join(words[:cut]), " and ".join(words[cut:])
+        if resolves(left) and resolves(right):
+            return [left, right]
+    return [piece]

@@ -6,7 +6,7 @@ from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from resolutions.evidence import evidence_label
-from resolutions.models import Disagreement, Draft, undocs_url
+from resolutions.models import Disagreement, Draft, sponsors_prefetch, undocs_url
 from resolutions.outcomes import decision_for
 from resolutions.wording import disagreement_lines
 from votes.choices import VOTED_WORDS, Position, Source
@@ -20,14 +20,15 @@ def detail(request, pk: int):
     """One vote: symbols, record, tally, member votes by position, outcome, provenance.
 
     Queries: the draft with meeting and agenda item (1), its vetoes (2), its
-    subjects (3), its member votes with their states (4), the disagreements
-    recorded about it (5), the previous (6) and next (7) vote on its agenda item.
+    subjects (3), its sponsors with their states (4), its member votes with their
+    states (5), the disagreements recorded about it (6), the previous (7) and next (8)
+    vote on its agenda item.
     """
     vetoes = Prefetch("vetoes", queryset=Veto.objects.select_related("seat"))
     draft = get_object_or_404(
         Draft.objects.published()
         .select_related("meeting", "agenda_item")
-        .prefetch_related(vetoes, "subjects"),
+        .prefetch_related(vetoes, "subjects", sponsors_prefetch()),
         pk=pk,
     )
     # Permanent members first, in seat order, then the elected members by name.

@@ -168,8 +168,8 @@ def test_votes_list_query_budget(client, sample, django_assert_max_num_queries, 
         Draft.objects.exclude(draft_symbol="S/2022/431").delete()
     # 1 when the record last changed (ETag and Last-Modified), 2 count, 3 page of
     # drafts with meeting and agenda item, 4 their vetoes with seat and state,
-    # 5 the source versions cited.
-    with django_assert_max_num_queries(5):
+    # 5 their sponsors with their states, 6 the source versions cited.
+    with django_assert_max_num_queries(6):
         assert client.get("/api/v1/votes/").status_code == 200
 
 

@@ -5,6 +5,7 @@ direct query; the query budgets are those of test_pages_budget.py, where each
 query is named, now at the full size.
 """
 
+import csv
 import re
 
 import pytest
@@ -53,12 +54,27 @@ def test_every_page_keeps_its_query_budget_and_size(
 
 def test_vote_page_budget(client, record, django_assert_max_num_queries):
     draft = record.get(draft_symbol="S/2022/431")
-    # 9 with "cite this page" (test_pages_budget.py names each)
-    with django_assert_max_num_queries(9):
+    # 10 with "cite this page" and the sponsors (test_pages_budget.py names each)
+    with django_assert_max_num_queries(10):
         response = client.get(draft.get_absolute_url())
     html = response.content.decode()
     assert "13–2–0" in html
     assert "Vetoed by China and the Russian Federation" in html
+
+
+def test_the_seed_case_shows_its_sponsor_as_the_compilation_says(client, record, shared_data):
+    # No official file names S/2022/431's sponsor; the compilation's row does.
+    path = shared_data / "sc_voting_agent_1994_2025" / "sc_voting_from_xlsx_DERIVED.csv"
+    with path.open(encoding="utf-8") as handle:
+        said = {r["Submitted by"] for r in csv.DictReader(handle) if r["Draft"] == "S/2022/431"}
+    assert said == {"United States"}
+    draft = record.get(draft_symbol="S/2022/431")
+    html = client.get(draft.get_absolute_url()).content.decode()
+    assert '<a href="/votes/?sponsor=united-states">United States</a>' in html
+    assert "(according to Voting-Agent compilation" in html
+    assert "submitted by the United States" in html and Draft.TITLE_BUILT_NOTE in html
+    listed = client.get("/votes/", {"sponsor": "united-states", "q": "S/2022/431"})
+    assert draft.get_absolute_url() in listed.content.decode()
 
 
 def test_ghana_voted_no_is_exactly_the_direct_query(client, record):

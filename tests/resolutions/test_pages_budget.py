@@ -63,6 +63,19 @@ def test_votes_list_filtered_by_a_members_vote(client, history, django_assert_ma
     _get(client, url, 8, django_assert_max_num_queries)
 
 
+def test_votes_list_filtered_by_a_sponsor(client, history, django_assert_max_num_queries):
+    url = reverse("resolutions:list") + "?sponsor=united-states"
+    # 1: the chosen state (form validation)
+    # 2: member-state choices for the filter form
+    # 3: count of matching drafts (the sponsor as an EXISTS in the same query)
+    # 4: the page of drafts
+    # 5: their vetoes (prefetch)
+    # 6: the source versions cited
+    # 7, 8: what the counts rest on (the recorded votes, the sources' spans)
+    response = _get(client, url, 8, django_assert_max_num_queries)
+    assert "submitted by United States" in response.content.decode()
+
+
 def test_a_word_search_scans_the_drafts_once(client, history, django_assert_max_num_queries):
     url = reverse("resolutions:list") + "?q=non-proliferation"
     full_text = connection.vendor == "postgresql"
@@ -87,11 +100,13 @@ def test_a_word_search_scans_the_drafts_once(client, history, django_assert_max_
     ("url", "budget"),
     [
         # -1: the per-draft CSV has no member columns, so fetches no member votes
-        ("/votes.csv", 4),
-        ("/votes.csv?rows=votes", 5),
-        ("/votes.json", 5),
+        ("/votes.csv", 5),
+        ("/votes.csv?rows=votes", 6),
+        ("/votes.json", 6),
         # +1: the chosen member state (form validation)
-        ("/votes.csv?country=ghana", 6),
+        ("/votes.csv?country=ghana", 7),
+        # +1: the chosen sponsor (form validation); its drafts in the drafts' query
+        ("/votes.csv?sponsor=united-states", 6),
     ],
 )
 def test_votes_downloads(client, history, url, budget, django_assert_max_num_queries):
@@ -99,6 +114,7 @@ def test_votes_downloads(client, history, url, budget, django_assert_max_num_que
     # 2: the matching drafts' vetoes, 3: their subjects
     # 4: the drafts with meeting and agenda item, 5: their member votes (two cursors
     # read side by side, whatever the size: tests/resolutions/test_exports.py)
+    # 6: their sponsors with their states
     # A download is streamed: its rows are queried while it is read, so it is read
     # inside the budget.
     with django_assert_max_num_queries(budget):
@@ -112,13 +128,14 @@ def test_vote_page(client, history, django_assert_max_num_queries):
     # 1: the draft with meeting and agenda item
     # 2: its vetoes with seats (prefetch)
     # 3: its subjects (prefetch)
-    # 4: its member votes with their states
-    # 5: disagreements recorded about it
-    # 6: the previous vote on its agenda item
-    # 7: the next vote on its agenda item
-    # 8: the source versions cited
-    # 9: the imported files' digests ("cite this page": is the record a data release?)
-    _get(client, url, 9, django_assert_max_num_queries)
+    # 4: its sponsors with their states (prefetch)
+    # 5: its member votes with their states
+    # 6: disagreements recorded about it
+    # 7: the previous vote on its agenda item
+    # 8: the next vote on its agenda item
+    # 9: the source versions cited
+    # 10: the imported files' digests ("cite this page": is the record a data release?)
+    _get(client, url, 10, django_assert_max_num_queries)
 
 
 def test_vetoes_page(client, history, django_assert_max_num_queries):

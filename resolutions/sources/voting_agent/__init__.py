@@ -39,6 +39,7 @@ from resolutions.sources.records import (
     source_bytes,
     source_location,
 )
+from resolutions.sources.values import listed_sponsors
 from resolutions.sources.voting_agent.checks import (
     check_members,
     check_outcomes,
@@ -148,6 +149,7 @@ def _record(group: VoteGroup, unit: str) -> DraftRecord:
         resolution_year=resolution[1] if resolution else None,
         meeting_symbol=_kept(group, "meeting", group.meeting_symbol),
         agenda=" ".join(group.cells["Agenda item"].split()),
+        sponsors=listed_sponsors([group.cells["Submitted by"]]),
         modality=group.modality.value,
         outcome=outcome,
         vetoed_by=tuple(vetoed_by),

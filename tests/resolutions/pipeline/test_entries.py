@@ -79,6 +79,7 @@ WRITTEN_ORDER = [
             "agenda",
             "modality",
             "subjects",
+            "sponsors",  # who submitted it (issue 10)
             "totals",
             "outcome",
             "vetoed_by",

@@ -19,7 +19,7 @@ from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, V
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from votes.choices import Basis, Modality, Outcome, Source
+from votes.choices import AMENDING_KINDS, Basis, Modality, Outcome, Source, VoteKind, counted
 from votes.models import MembershipTerm, MemberVote, Veto
 from votes.outcome import ENLARGEMENT, Tally, council_size, seat_sort_key
 
@@ -96,7 +96,20 @@ COUNCIL_SIZE = Case(
 
 class DraftQuerySet(models.QuerySet):
     def published(self) -> DraftQuerySet:
-        return self.filter(is_published=True)
+        """Published votes on draft resolutions: what every list and count counts.
+
+        Votes on amendments and preliminary questions are left out here, the one place
+        (``votes.choices.counted``); ``published_votes`` includes them.
+        """
+        return self.filter(counted())
+
+    def published_votes(self, kind: str | None = None) -> DraftQuerySet:
+        """Every published vote, of one kind when given (``amendment``)."""
+        found = self.filter(is_published=True)
+        return found.filter(kind=kind) if kind else found
+
+    def amendments(self) -> DraftQuerySet:
+        return self.filter(kind__in=AMENDING_KINDS)
 
     def vetoed(self) -> DraftQuerySet:
         return self.filter(outcome=Outcome.VETOED)
@@ -182,7 +195,28 @@ class DraftQuerySet(models.QuerySet):
 
 
 class Draft(models.Model):
-    """One draft resolution put to the vote, adopted or not."""
+    """One draft resolution put to the vote, adopted or not.
+
+    A vote on an amendment to a draft, or on the "preliminary question" of whether a
+    matter is procedural, is a record of its own (``kind``) naming the draft (``amends``),
+    decided by the same engine and left out of every count of drafts (``published``).
+    """
+
+    kind = models.CharField(
+        max_length=20,
+        choices=VoteKind,
+        default=VoteKind.DRAFT_RESOLUTION,
+        db_index=True,
+        help_text="What was put to the vote: a draft resolution, or an amendment to one.",
+    )
+    amends = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="amendment_votes",
+        help_text="The draft an amendment or preliminary question was voted on.",
+    )
 
     # Symbols -----------------------------------------------------------------
     draft_symbol = models.CharField(
@@ -293,6 +327,18 @@ class Draft(models.Model):
                 | Q(outcome_disputed=True),
                 name="numbered_resolution_is_adopted_or_disputed",
             ),
+            models.CheckConstraint(
+                condition=Q(amends__isnull=True) | Q(kind__in=AMENDING_KINDS),
+                name="only_amendments_amend_a_draft",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=VoteKind.AMENDMENT) | Q(amends__isnull=False),
+                name="amendment_names_its_draft",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_number__isnull=True) | Q(kind=VoteKind.DRAFT_RESOLUTION),
+                name="only_a_draft_becomes_a_resolution",
+            ),
         ]
         indexes = [
             # Every public list: published records, newest first.
@@ -324,11 +370,23 @@ class Draft(models.Model):
     @property
     def symbol(self) -> str:
         """The best name for the record: its resolution, else its draft symbol."""
+        if self.amends_id is not None:
+            return self.amendment_name
         return (
             self.resolution_symbol
             or self.draft_symbol
             or (f"Draft voted at {self.meeting}" if self.meeting_id else f"Draft of {self.date}")
         )
+
+    @property
+    def amendment_name(self) -> str:
+        """'Amendment S/2024/323 to S/2024/302', or 'Amendment to S/2023/1029'."""
+        own = f" {self.draft_symbol}" if self.draft_symbol else ""
+        return f"{self.get_kind_display()}{own} to {self.amends.symbol}"
+
+    @property
+    def is_amendment(self) -> bool:
+        return self.kind in AMENDING_KINDS
 
     @property
     def draft_symbol_is_meeting_record(self) -> bool:

@@ -62,7 +62,7 @@ from resolutions.pipeline.writes import References, write_disagreements
 from resolutions.source_entries import DRAFT_FIELDS, EntryError, version_key, with_notes
 from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
 from votes.calendar import CouncilCalendar
-from votes.choices import Source, TermKind
+from votes.choices import Source, TermKind, VoteKind
 from votes.models import MembershipTerm
 from votes.reference.load import load_reference_data
 
@@ -156,7 +156,11 @@ class _Loader:
         self.calendar = CouncilCalendar()
 
     def run(self) -> None:
-        drafts = list(Draft.objects.select_related("meeting", "agenda_item").order_by("pk"))
+        drafts = list(
+            Draft.objects.filter(kind=VoteKind.DRAFT_RESOLUTION)
+            .select_related("meeting", "agenda_item")
+            .order_by("pk")
+        )
         known_dates = {d.resolution_number: d.date for d in drafts if d.resolution_number}
         index = DraftIndex(drafts)
         loads = self.assign(self.match(self.validate(index), index), index)

@@ -30,20 +30,22 @@ from datetime import date
 from resolutions.bulk import bulk_insert, bulk_update
 from resolutions.models import Disagreement, Draft
 from resolutions.outcomes import refresh_outcomes
+from resolutions.pipeline.amendments import AmendmentLoader, is_amending
 from resolutions.pipeline.member_votes import CheckedVote, VoteChecker, fingerprint
 from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.source_entries import SourceEntry, SourceValues
 from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
 from resolutions.sources.values import seat_codes
 from votes.calendar import CouncilCalendar
-from votes.choices import Evidence, Outcome, Source, evidence_of
+from votes.choices import Evidence, Outcome, Source, VoteKind, evidence_of
 from votes.models import MemberVote
 from votes.reference.load import load_reference_data
 from votes.seating import place
 from votes.seats import seat_sort_key
 
 # Parts of drafts, amendments and preliminary questions are votes of their own, not the
-# draft's: loading them onto the draft would give it another vote's member votes.
+# draft's: loading them onto the draft would give it another vote's member votes. Votes on
+# amendments and preliminary questions are records of their own (pipeline.amendments).
 WHOLE_DRAFT = "draft"
 
 
@@ -186,18 +188,23 @@ class _SecondaryLoader:
         self.summary = summary
         self.calendar = CouncilCalendar()
         self.checker = VoteChecker(self.calendar, str(parsed.location))
+        self.amending: list[DraftRecord] = []
 
     def run(self) -> None:
         drafts = list(
-            Draft.objects.select_related("meeting").prefetch_related("vetoes__seat").order_by("pk")
+            Draft.objects.filter(kind=VoteKind.DRAFT_RESOLUTION)
+            .select_related("meeting")
+            .prefetch_related("vetoes__seat")
+            .order_by("pk")
         )
-        matched = self.match(_Index(drafts))
+        index = _Index(drafts)
+        matched = self.match(index)
         stored = _stored_votes(list(matched))
         checks = [
             self.check(draft, record, stored.get(draft.pk, {})) for draft, record in matched.items()
         ]
         entries_changed = self.write_entries(drafts, checks)
-        votes_changed = self.write_votes(checks, stored)
+        votes_changed = self.write_votes(checks, stored) | self.write_amendments(index)
         self.summary.conflicts = self.write_disagreements(checks)
         if votes_changed:
             refresh_outcomes(sorted(votes_changed), calendar=self.calendar)
@@ -212,7 +219,9 @@ class _SecondaryLoader:
             for kind, _detail in record.extra.get("faults", ()):
                 self.summary.faults[kind] += 1
             vote_on = record.extra.get("vote_on", WHOLE_DRAFT)
-            if vote_on != WHOLE_DRAFT:
+            if is_amending(record):
+                self.amending.append(record)
+            elif vote_on != WHOLE_DRAFT:
                 other_votes[vote_on] += 1
                 continue
             draft = index.match(record)
@@ -477,7 +486,9 @@ class _SecondaryLoader:
         create, update, delete = changes
         # Votes on drafts it no longer matches at all.
         matched = {c.draft.pk for c in checks}
-        delete += MemberVote.objects.filter(source=self.source).exclude(draft_id__in=matched)
+        delete += MemberVote.objects.filter(
+            source=self.source, draft__kind=VoteKind.DRAFT_RESOLUTION
+        ).exclude(draft_id__in=matched)
         MemberVote.objects.filter(pk__in=[v.pk for v in delete]).delete()
         bulk_update(update, ["position", "non_voting", "note", "name_at_vote", "seat", "source"])
         bulk_insert(create)
@@ -504,6 +515,14 @@ class _SecondaryLoader:
         target.note, target.source = vote.note, self.source
         place(target, on, self.calendar)
         return target
+
+    def write_amendments(self, index: _Index) -> set[int]:
+        """The votes on amendments, records of their own (``pipeline.amendments``)."""
+        loader = AmendmentLoader(self.source, self.parsed.version, self.calendar, self.checker)
+        changed = loader.run(self.amending, index.by_symbol)
+        if self.amending or changed:
+            self.summary.warnings += loader.warnings
+        return changed
 
     def write_disagreements(self, checks: list[Checked]) -> int:
         wanted: dict[tuple, dict] = {

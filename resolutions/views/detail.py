@@ -21,12 +21,15 @@ def detail(request, pk: int):
 
     Queries: the draft with meeting and agenda item (1), its vetoes (2), its
     subjects (3), its member votes with their states (4), the disagreements
-    recorded about it (5), the previous (6) and next (7) vote on its agenda item.
+    recorded about it (5), the previous (6) and next (7) vote on its agenda item, the
+    votes on its amendments with their vetoes and member votes (8-10).
+
+    A vote on an amendment has its own page, which names the draft it amends.
     """
     vetoes = Prefetch("vetoes", queryset=Veto.objects.select_related("seat"))
     draft = get_object_or_404(
-        Draft.objects.published()
-        .select_related("meeting", "agenda_item")
+        Draft.objects.published_votes()
+        .select_related("meeting", "agenda_item", "amends")
         .prefetch_related(vetoes, "subjects"),
         pk=pk,
     )
@@ -62,8 +65,32 @@ def detail(request, pk: int):
             "previous": _neighbour(draft, before=True),
             "next": _neighbour(draft, before=False),
             "stood": _stood(draft, member_votes),
+            "amendment_votes": _amendment_votes(draft),
         },
     )
+
+
+def _amendment_votes(draft: Draft) -> list[Draft]:
+    """The published votes on the draft's amendments, each with its member votes."""
+    if draft.is_amendment:
+        return []
+    votes = Prefetch(
+        "member_votes",
+        queryset=MemberVote.objects.select_related("state", "seat").order_by(
+            F("seat__position").asc(nulls_last=True), "name_at_vote"
+        ),
+    )
+    vetoes = Prefetch("vetoes", queryset=Veto.objects.select_related("seat"))
+    found = list(
+        draft.amendment_votes.published_votes()
+        .select_related("amends")
+        .prefetch_related(vetoes, votes)
+        .order_by("date", "pk")
+    )
+    for amendment in found:
+        for vote in amendment.member_votes.all():
+            vote.evidence = evidence_label(vote, amendment.sources)
+    return found
 
 
 def _evidence_summary(member_votes: list) -> list[dict]:

@@ -9,7 +9,7 @@ from django_tables2 import SingleTableMixin
 
 from resolutions import exports
 from resolutions.coverage import counting_caveats
-from resolutions.filters import DraftFilter, public_drafts
+from resolutions.filters import DraftFilter, public_votes
 from resolutions.tables import CappedPaginator, DraftTable
 from resolutions.views.downloads import invalid_filter
 from resolutions.views.params import with_query
@@ -35,7 +35,7 @@ class DraftListView(SingleTableMixin, FilterView):
     strict = False
 
     def get_queryset(self):
-        return public_drafts()
+        return public_votes()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -44,12 +44,17 @@ class DraftSerializer(serializers.ModelSerializer):
     vetoed_by = serializers.SerializerMethodField()
     sources = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField(help_text="Links to the UN's documents")
+    amends = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The id of the draft an amendment amends"
+    )
 
     class Meta:
         model = Draft
         fields = [
             "id",
             "url",
+            "kind",
+            "amends",
             "date",
             "resolution",
             "draft_symbol",

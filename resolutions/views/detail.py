@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from resolutions.evidence import evidence_label
@@ -22,13 +22,15 @@ def detail(request, pk: int):
     Queries: the draft with meeting and agenda item (1), its vetoes (2), its
     subjects (3), its member votes with their states (4), the disagreements
     recorded about it (5), the previous (6) and next (7) vote on its agenda item, the
-    votes on its amendments with their vetoes and member votes (8-10).
+    votes on its amendments with their vetoes and member votes (8-10, only when it has
+    any: whether it does is part of the first query).
 
     A vote on an amendment has its own page, which names the draft it amends.
     """
     vetoes = Prefetch("vetoes", queryset=Veto.objects.select_related("seat"))
     draft = get_object_or_404(
         Draft.objects.published_votes()
+        .annotate(has_amendments=Exists(Draft.objects.filter(amends=OuterRef("pk"))))
         .select_related("meeting", "agenda_item", "amends")
         .prefetch_related(vetoes, "subjects"),
         pk=pk,
@@ -72,7 +74,7 @@ def detail(request, pk: int):
 
 def _amendment_votes(draft: Draft) -> list[Draft]:
     """The published votes on the draft's amendments, each with its member votes."""
-    if draft.is_amendment:
+    if not draft.has_amendments:
         return []
     votes = Prefetch(
         "member_votes",

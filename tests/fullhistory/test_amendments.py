@@ -15,6 +15,8 @@ import pytest
 from django.core.cache import cache
 
 from resolutions.models import Draft
+from resolutions.pipeline.secondary import load_secondary
+from resolutions.sources import voting_agent
 from votes.choices import Outcome, Source, VoteKind
 from votes.models import MemberVote, Veto
 from votes.names import default_resolver
@@ -162,3 +164,16 @@ def test_the_amendment_filter_and_pages(history, client, shared_data):
     assert "an amendment" in own and draft.get_absolute_url() in own
     assert MemberVote.objects.filter(draft=amendment).count() == 15
     assert client.get(f"/api/v1/votes/{amendment.pk}/").json()["kind"] == "amendment"
+
+
+def test_loading_the_compilation_again_changes_no_amendment(history, shared_data):
+    path = shared_data / "sc_voting_agent_1994_2025" / "sc_voting_from_xlsx_DERIVED.csv"
+    before = list(Draft.objects.amendments().order_by("pk").values_list("pk", "updated_at"))
+    votes = list(MemberVote.objects.filter(draft__kind=VoteKind.AMENDMENT).values_list("pk"))
+    summary = load_secondary(voting_agent.parse(path))
+    assert summary.updated == 0
+    after = list(Draft.objects.amendments().order_by("pk").values_list("pk", "updated_at"))
+    assert after == before
+    assert (
+        list(MemberVote.objects.filter(draft__kind=VoteKind.AMENDMENT).values_list("pk")) == votes
+    )

@@ -4,7 +4,8 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from resolutions.models import Draft
 from tests.factories import recorded_draft
@@ -98,3 +99,20 @@ def test_the_constraints_refuse_an_amendment_without_its_draft(sample, fields):
         fields["resolution_year"] = 2022
     with pytest.raises(IntegrityError), transaction.atomic():
         Draft.objects.create(date=seed.date, **fields)
+
+
+def test_the_draft_page_takes_three_queries_more_however_many_amendments(client, sample):
+    seed = sample["seed"]
+    url = seed.get_absolute_url()
+    cache.clear()
+    with CaptureQueriesContext(connection) as without:
+        client.get(url)
+    _amend(seed, {"USA": N})
+    counts = []
+    for _ in range(2):
+        cache.clear()
+        with CaptureQueriesContext(connection) as found:
+            assert "Votes on amendments" in client.get(url).content.decode()
+        counts.append(len(found))
+        _amend(seed, {"FRA": N})
+    assert counts == [len(without) + 3] * 2

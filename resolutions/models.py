@@ -382,7 +382,9 @@ class Draft(models.Model):
     def amendment_name(self) -> str:
         """'Amendment S/2024/323 to S/2024/302', or 'Amendment to S/2023/1029'."""
         own = f" {self.draft_symbol}" if self.draft_symbol else ""
-        return f"{self.get_kind_display()}{own} to {self.amends.symbol}"
+        # The draft as it was voted on, not the resolution it may have become.
+        amended = self.amends.draft_symbol or self.amends.symbol
+        return f"{self.get_kind_display()}{own} to {amended}"
 
     @property
     def is_amendment(self) -> bool:

@@ -23,7 +23,7 @@ from resolutions import search
 from resolutions.models import Draft, Sponsorship, Standing
 from resolutions.sources.records import parse_resolution_symbol
 from votes import analytics
-from votes.choices import VOTED_CHOICES, VOTED_WORDS, Modality, Outcome
+from votes.choices import VOTED_CHOICES, VOTED_WORDS, Modality, Outcome, VoteKind
 from votes.dates import FIRST_YEAR, LAST_YEAR
 from votes.models import MemberState, Veto
 from votes.seats import PAIR_CHOICES, SEAT_LABELS, SHORT_SEAT_LABELS
@@ -65,15 +65,29 @@ def symbol_query(text: str) -> Q | None:
     return None
 
 
-def public_drafts():
-    """Published drafts with everything a table row shows, newest first."""
+def public_drafts(kind: str | None = None):
+    """Published drafts with everything a table row shows, newest first.
+
+    Votes on amendments and preliminary questions only when their ``kind`` is asked for.
+    """
+    return _of_kind(public_votes(), kind)
+
+
+def public_votes():
+    """Every published vote, of any kind, with what a table row shows: the base that
+    ``DraftFilter`` narrows to draft resolutions unless its ``kind`` asks otherwise."""
     vetoes = Prefetch("vetoes", queryset=Veto.objects.select_related("seat"))
     return (
-        Draft.objects.published()
-        .select_related("meeting", "agenda_item")
+        Draft.objects.published_votes()
+        .select_related("meeting", "agenda_item", "amends")
         .prefetch_related(vetoes)
         .newest_first()
     )
+
+
+def _of_kind(queryset, kind: str | None):
+    """The published drafts, or the published votes of the kind asked for."""
+    return queryset.published_votes(kind) if kind in VoteKind.values else queryset.published()
 
 
 @extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
@@ -91,6 +105,12 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class DraftFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        label="Vote on",
+        choices=VoteKind.choices,
+        empty_label="Draft resolutions",
+        method="filter_none",  # chooses the base queryset in __init__
+    )
     q = django_filters.CharFilter(
         label="Text or symbol", method="filter_text", max_length=200, strip=True
     )
@@ -181,7 +201,8 @@ class DraftFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, state=None):
         self.state = state
-        queryset = public_drafts() if queryset is None else queryset.published()
+        kind = (data or {}).get("kind")
+        queryset = public_drafts(kind) if queryset is None else _of_kind(queryset, kind)
         if not queryset.ordered:
             queryset = queryset.newest_first()
         if state is not None:

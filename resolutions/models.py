@@ -33,7 +33,16 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from votes.choices import SECONDARY, Basis, Modality, Outcome, Source
+from votes.choices import (
+    AMENDING_KINDS,
+    SECONDARY,
+    Basis,
+    Modality,
+    Outcome,
+    Source,
+    VoteKind,
+    counted,
+)
 from votes.models import MembershipTerm, MemberState, MemberVote, Veto
 from votes.outcome import ENLARGEMENT, Tally, council_size, seat_sort_key
 
@@ -144,7 +153,20 @@ NEWEST_FIRST = (
 
 class DraftQuerySet(models.QuerySet):
     def published(self) -> DraftQuerySet:
-        return self.filter(is_published=True)
+        """Published votes on draft resolutions: what every list and count counts.
+
+        Votes on amendments and preliminary questions are left out here, the one place
+        (``votes.choices.counted``); ``published_votes`` includes them.
+        """
+        return self.filter(counted())
+
+    def published_votes(self, kind: str | None = None) -> DraftQuerySet:
+        """Every published vote, of one kind when given (``amendment``)."""
+        found = self.filter(is_published=True)
+        return found.filter(kind=kind) if kind else found
+
+    def amendments(self) -> DraftQuerySet:
+        return self.filter(kind__in=AMENDING_KINDS)
 
     def vetoed(self) -> DraftQuerySet:
         return self.filter(outcome=Outcome.VETOED)
@@ -236,13 +258,35 @@ class DraftQuerySet(models.QuerySet):
 
 
 # Created by a compilation and described by no other kind of source since.
-_COMPILED_ONLY = Q(source__in=SECONDARY) & ~Q(
+# (Votes on amendments, which only the compilation gives, are records of another kind.)
+_COMPILED_ONLY = Q(kind=VoteKind.DRAFT_RESOLUTION, source__in=SECONDARY) & ~Q(
     sources__has_any_keys=[key for key in Source.values if key not in SECONDARY]
 )
 
 
 class Draft(models.Model):
-    """One draft resolution put to the vote, adopted or not."""
+    """One draft resolution put to the vote, adopted or not.
+
+    A vote on an amendment to a draft, or on the "preliminary question" of whether a
+    matter is procedural, is a record of its own (``kind``) naming the draft (``amends``),
+    decided by the same engine and left out of every count of drafts (``published``).
+    """
+
+    kind = models.CharField(
+        max_length=20,
+        choices=VoteKind,
+        default=VoteKind.DRAFT_RESOLUTION,
+        db_index=True,
+        help_text="What was put to the vote: a draft resolution, or an amendment to one.",
+    )
+    amends = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="amendment_votes",
+        help_text="The draft an amendment or preliminary question was voted on.",
+    )
 
     # Symbols -----------------------------------------------------------------
     draft_symbol = models.CharField(
@@ -363,6 +407,18 @@ class Draft(models.Model):
                 | Q(outcome_disputed=True),
                 name="numbered_resolution_is_adopted_or_disputed",
             ),
+            models.CheckConstraint(
+                condition=Q(amends__isnull=True) | Q(kind__in=AMENDING_KINDS),
+                name="only_amendments_amend_a_draft",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=VoteKind.AMENDMENT) | Q(amends__isnull=False),
+                name="amendment_names_its_draft",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_number__isnull=True) | Q(kind=VoteKind.DRAFT_RESOLUTION),
+                name="only_a_draft_becomes_a_resolution",
+            ),
         ]
         indexes = [
             # Every public list: published records, newest first (and ``?sort=date``,
@@ -434,6 +490,8 @@ class Draft(models.Model):
     @property
     def symbol(self) -> str:
         """The best name for the record: its resolution, else its draft symbol."""
+        if self.amends_id is not None:
+            return self.amendment_name
         return (
             self.resolution_symbol
             or self.draft_symbol
@@ -444,7 +502,23 @@ class Draft(models.Model):
     def compiled_only(self) -> bool:
         """Whether only third-party compilations describe this vote: no official
         source's entry (resolutions.pipeline.compiled_only), so the page says so."""
-        return self.source in SECONDARY and all(key in SECONDARY for key in self.sources or {})
+        return (
+            self.kind == VoteKind.DRAFT_RESOLUTION
+            and self.source in SECONDARY
+            and all(key in SECONDARY for key in self.sources or {})
+        )
+
+    @property
+    def amendment_name(self) -> str:
+        """'Amendment S/2024/323 to S/2024/302', or 'Amendment to S/2023/1029'."""
+        own = f" {self.draft_symbol}" if self.draft_symbol else ""
+        # The draft as it was voted on, not the resolution it may have become.
+        amended = self.amends.draft_symbol or self.amends.symbol
+        return f"{self.get_kind_display()}{own} to {amended}"
+
+    @property
+    def is_amendment(self) -> bool:
+        return self.kind in AMENDING_KINDS
 
     @property
     def draft_symbol_is_meeting_record(self) -> bool:

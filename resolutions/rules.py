@@ -162,7 +162,7 @@ def publishing_needs(
     if not draft.is_published:
         return [], []
     needs, gaps = [], []
-    if not (draft.draft_symbol or draft.resolution_number):
+    if not (draft.draft_symbol or draft.resolution_number or draft.amends_id):
         needs.append("the draft symbol or the resolution number")
     if result.outcome == Outcome.UNKNOWN:
         if unknown_stated:

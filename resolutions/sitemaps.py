@@ -33,7 +33,8 @@ class VoteSitemap(PublicSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Draft.objects.published().order_by("pk").only("pk", "updated_at")
+        # Every vote has its permalink, votes on amendments too.
+        return Draft.objects.published_votes().order_by("pk").only("pk", "updated_at")
 
     def lastmod(self, draft: Draft):
         return draft.updated_at

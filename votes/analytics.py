@@ -31,7 +31,7 @@ from django.apps import apps
 from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, ExtractYear
 
-from votes.choices import Modality, Position
+from votes.choices import Modality, Position, counted
 from votes.models import MemberVote, Veto
 from votes.seats import PAIRS, SEAT_ORDER
 
@@ -222,7 +222,7 @@ class Agreement:
 def vetoes_per_year(first_year=None, last_year=None, drafts: QuerySet | None = None) -> list[dict]:
     """``[{"year", "seat", "count"}]``: Veto rows of published drafts, by year and seat."""
     vetoes = Veto.objects.filter(draft__in=drafts) if drafts is not None else Veto.objects
-    vetoes = vetoes.filter(draft__is_published=True)
+    vetoes = vetoes.filter(counted("draft__"))
     vetoes = _in_years(vetoes, "draft__date", first_year, last_year)
     rows = (
         vetoes.annotate(year=year_of("draft__date"))
@@ -237,7 +237,7 @@ def vetoes_per_decade(drafts: QuerySet | None = None) -> list[dict]:
     """``[{"decade", "seat", "count"}]``: Veto rows of published drafts, by decade and seat."""
     vetoes = Veto.objects.filter(draft__in=drafts) if drafts is not None else Veto.objects
     rows = (
-        vetoes.filter(draft__is_published=True)
+        vetoes.filter(counted("draft__"))
         .annotate(decade=year_of("draft__date") / 10 * 10)
         .values("decade", "seat__code")
         .annotate(count=Count("pk"))
@@ -253,7 +253,7 @@ def vetoes_by_holder(drafts: QuerySet | None = None, seat_code: str | None = Non
     apart from the People's Republic (same state code, told apart by name).
     """
     vetoes = Veto.objects.filter(draft__in=drafts) if drafts is not None else Veto.objects
-    vetoes = vetoes.filter(draft__is_published=True)
+    vetoes = vetoes.filter(counted("draft__"))
     if seat_code:
         vetoes = vetoes.filter(seat__code=seat_code)
     rows = (
@@ -286,7 +286,7 @@ def _pairs_of_votes(first_year=None, last_year=None, **conditions) -> QuerySet:
     grouped in the database: no query per draft.
     """
     votes = MemberVote.objects.filter(
-        draft__is_published=True,
+        counted("draft__"),
         draft__modality=Modality.RECORDED_VOTE,
         position__in=VOTED,
         draft__member_votes__position__in=VOTED,
@@ -451,7 +451,7 @@ class PositionCounts:
 def position_counts(state) -> PositionCounts:
     """A state's votes on published drafts, by position, and the names it voted under."""
     rows = (
-        MemberVote.objects.filter(state=state, draft__is_published=True)
+        MemberVote.objects.filter(counted("draft__"), state=state)
         .values("draft__modality", "position", "name_at_vote")
         .annotate(count=Count("pk"), first=Min("draft__date"))
         .order_by("first")

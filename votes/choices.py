@@ -58,6 +58,28 @@ class Modality(models.TextChoices):
     ACCLAMATION = "acclamation", "By acclamation"
 
 
+class VoteKind(models.TextChoices):
+    """What a vote was on. Only votes on draft resolutions are counted as drafts."""
+
+    DRAFT_RESOLUTION = "draft", "Draft resolution"
+    AMENDMENT = "amendment", "Amendment"
+    PRELIMINARY_QUESTION = "preliminary_question", "Preliminary question"
+    PROCEDURAL = "procedural", "Procedural vote"
+
+
+# Votes on a draft's amendment or on a preliminary question, which name that draft.
+AMENDING_KINDS = (VoteKind.AMENDMENT, VoteKind.PRELIMINARY_QUESTION)
+
+
+def counted(prefix: str = "") -> models.Q:
+    """The one rule for what every count of drafts counts: published votes on draft
+    resolutions, not those on amendments, preliminary questions or procedure.
+
+    ``prefix`` reaches the draft through a relation (``"draft__"`` from a member vote).
+    """
+    return models.Q(**{f"{prefix}is_published": True, f"{prefix}kind": VoteKind.DRAFT_RESOLUTION})
+
+
 class TermKind(models.TextChoices):
     PERMANENT = "permanent", "Permanent"
     ELECTED = "elected", "Elected"

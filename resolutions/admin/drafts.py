@@ -91,7 +91,7 @@ class DraftAdmin(DraftHistoryMixin, EditorHistoryAdmin):
     ]
     list_display_links = ["symbol_display"]
     list_select_related = ["meeting"]
-    list_filter = [YearListFilter, "outcome", MemberStateFilter, "is_published", "modality"]
+    list_filter = [YearListFilter, "outcome", MemberStateFilter, "is_published", "modality", "kind"]
     list_per_page = 50
     search_fields = ["draft_symbol", "title", "meeting__symbol"]
     search_help_text = "A symbol (S/2022/431, S/RES/2627 (2022), S/PV.9048) or words of the title."

@@ -60,12 +60,17 @@ class DraftSerializer(serializers.ModelSerializer):
         source="title_is_built", help_text="The title was built from the agenda item and sponsors"
     )
     sponsors = SponsorSerializer(source="sponsorships", many=True, read_only=True)
+    amends = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The id of the draft an amendment amends"
+    )
 
     class Meta:
         model = Draft
         fields = [
             "id",
             "url",
+            "kind",
+            "amends",
             "date",
             "resolution",
             "draft_symbol",

@@ -26,11 +26,12 @@ from resolutions.api.serializers import (
     MemberStateSerializer,
     VetoSerializer,
 )
-from resolutions.filters import DraftFilter, public_drafts
+from resolutions.filters import DraftFilter, public_votes
 from resolutions.licence import LICENCE, LICENCE_NAME
 from resolutions.models import sponsors_prefetch
 from resolutions.provenance import latest_versions, revalidated
 from votes import analytics
+from votes.choices import counted
 from votes.dates import LAST_YEAR
 from votes.models import MembershipTerm, MemberState, MemberStateName, MemberVote, Veto
 from votes.seats import PAIRS, SEAT_ORDER
@@ -86,7 +87,7 @@ class NoEmptyChoices:
 
 def _drafts():
     vetoes = Prefetch("vetoes", queryset=Veto.objects.select_related("seat", "state"))
-    return public_drafts().prefetch_related(None).prefetch_related(vetoes, sponsors_prefetch())
+    return public_votes().prefetch_related(None).prefetch_related(vetoes, sponsors_prefetch())
 
 
 class VoteViewSet(Conditional, NoEmptyChoices, viewsets.ReadOnlyModelViewSet):
@@ -111,6 +112,11 @@ class VoteViewSet(Conditional, NoEmptyChoices, viewsets.ReadOnlyModelViewSet):
             )
             return _drafts().prefetch_related("subjects", votes, "disagreements")
         return _drafts()
+
+    def filter_queryset(self, queryset):
+        # A vote's permalink is the vote itself, whatever its kind: the filters
+        # (which count drafts only, unless ``kind`` is given) choose lists.
+        return queryset if self.action == "retrieve" else super().filter_queryset(queryset)
 
     def get_serializer_class(self):
         return DraftDetailSerializer if self.action == "retrieve" else DraftSerializer
@@ -158,7 +164,7 @@ class VetoViewSet(Conditional, NoEmptyChoices, mixins.ListModelMixin, viewsets.G
 
     def get_queryset(self):
         vetoes = (
-            Veto.objects.filter(draft__is_published=True)
+            Veto.objects.filter(counted("draft__"))
             .select_related("draft__meeting", "draft__agenda_item", "seat", "state")
             .order_by("-draft__date", "-draft_id", "seat__position")
         )

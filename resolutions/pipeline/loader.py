@@ -65,7 +65,7 @@ from resolutions.pipeline.writes import References, write_disagreements
 from resolutions.source_entries import DRAFT_FIELDS, EntryError, version_key, with_notes
 from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
 from votes.calendar import CouncilCalendar
-from votes.choices import Source, TermKind
+from votes.choices import Source, TermKind, VoteKind
 from votes.models import MembershipTerm
 from votes.reference.load import load_reference_data
 
@@ -159,8 +159,13 @@ class _Loader:
         self.calendar = CouncilCalendar()
 
     def drafts(self) -> list[Draft]:
-        """The drafts this source's records may describe."""
-        return list(Draft.objects.select_related("meeting", "agenda_item").order_by("pk"))
+        """The drafts this source's records may describe: draft resolutions, never a
+        vote on an amendment (resolutions.pipeline.amendments)."""
+        return list(
+            Draft.objects.filter(kind=VoteKind.DRAFT_RESOLUTION)
+            .select_related("meeting", "agenda_item")
+            .order_by("pk")
+        )
 
     def run(self) -> set[int]:
         """The steps; returns the ids of the drafts the records describe."""

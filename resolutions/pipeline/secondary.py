@@ -31,6 +31,7 @@ from itertools import product
 from resolutions.bulk import bulk_insert, bulk_update
 from resolutions.models import Disagreement, Draft
 from resolutions.outcomes import refresh_outcomes
+from resolutions.pipeline.amendments import AmendmentLoader, is_amending
 from resolutions.pipeline.compiled_only import compiled_only, load_compiled_only
 from resolutions.pipeline.member_votes import CheckedVote, VoteChecker, fingerprint, permanent_no
 from resolutions.pipeline.sponsors import write_sponsors
@@ -39,7 +40,7 @@ from resolutions.source_entries import SourceEntry, SourceValues
 from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
 from resolutions.sources.values import seat_codes
 from votes.calendar import CouncilCalendar
-from votes.choices import Evidence, Outcome, Source, evidence_of
+from votes.choices import Evidence, Outcome, Source, VoteKind, evidence_of
 from votes.models import MemberVote
 from votes.outcome import Decision, Tally, decide
 from votes.reference.load import load_reference_data
@@ -47,7 +48,8 @@ from votes.seating import place
 from votes.seats import seat_sort_key
 
 # Parts of drafts, amendments and preliminary questions are votes of their own, not the
-# draft's: loading them onto the draft would give it another vote's member votes.
+# draft's: loading them onto the draft would give it another vote's member votes. Votes on
+# amendments and preliminary questions are records of their own (pipeline.amendments).
 WHOLE_DRAFT = "draft"
 
 
@@ -219,21 +221,26 @@ class _SecondaryLoader:
         self.calendar = CouncilCalendar()
         self.checker = VoteChecker(self.calendar, str(parsed.location))
         self.own: set[int] = set()
+        self.amending: list[DraftRecord] = []
 
     def run(self) -> None:
         drafts = list(
-            Draft.objects.select_related("meeting").prefetch_related("vetoes__seat").order_by("pk")
+            Draft.objects.filter(kind=VoteKind.DRAFT_RESOLUTION)
+            .select_related("meeting")
+            .prefetch_related("vetoes__seat")
+            .order_by("pk")
         )
         # Its own records (compiled_only) have the loader's steps as their writer: the
         # checks below neither drop their entries, votes and disagreements nor redo them.
         self.own = {d.pk for d in drafts if compiled_only(d) and d.source == self.source}
-        matched, alone = self.match(_Index(drafts))
+        index = _Index(drafts)
+        matched, alone = self.match(index)
         stored = _stored_votes(list(matched))
         checks = [
             self.check(draft, record, stored.get(draft.pk, {})) for draft, record in matched.items()
         ]
         entries_changed = self.write_entries(drafts, checks)
-        votes_changed = self.write_votes(checks, stored)
+        votes_changed = self.write_votes(checks, stored) | self.write_amendments(index)
         self.summary.conflicts = self.write_disagreements(checks)
         if votes_changed:
             refresh_outcomes(sorted(votes_changed), calendar=self.calendar)
@@ -253,6 +260,9 @@ class _SecondaryLoader:
             for kind, _detail in record.extra.get("faults", ()):
                 self.summary.faults[kind] += 1
             vote_on = record.extra.get("vote_on", WHOLE_DRAFT)
+            if is_amending(record):
+                self.amending.append(record)  # a record of its own (pipeline.amendments)
+                continue
             if vote_on != WHOLE_DRAFT:
                 other_votes[vote_on] += 1
                 continue
@@ -535,9 +545,9 @@ class _SecondaryLoader:
         create, update, delete = changes
         # Votes on drafts it no longer matches at all.
         matched = {c.draft.pk for c in checks}
-        delete += MemberVote.objects.filter(source=self.source).exclude(
-            draft_id__in=matched | self.own
-        )
+        delete += MemberVote.objects.filter(
+            source=self.source, draft__kind=VoteKind.DRAFT_RESOLUTION
+        ).exclude(draft_id__in=matched | self.own)
         MemberVote.objects.filter(pk__in=[v.pk for v in delete]).delete()
         bulk_update(update, ["position", "non_voting", "note", "name_at_vote", "seat", "source"])
         bulk_insert(create)
@@ -564,6 +574,14 @@ class _SecondaryLoader:
         target.note, target.source = vote.note, self.source
         place(target, on, self.calendar)
         return target
+
+    def write_amendments(self, index: _Index) -> set[int]:
+        """The votes on amendments, records of their own (``pipeline.amendments``)."""
+        loader = AmendmentLoader(self.source, self.parsed.version, self.calendar, self.checker)
+        changed = loader.run(self.amending, index.by_symbol)
+        if self.amending or changed:
+            self.summary.warnings += loader.warnings
+        return changed
 
     def write_disagreements(self, checks: list[Checked]) -> int:
         wanted: dict[tuple, dict] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from resolutions.evidence import evidence_label
@@ -22,12 +22,16 @@ def detail(request, pk: int):
     Queries: the draft with meeting and agenda item (1), its vetoes (2), its
     subjects (3), its sponsors with their states (4), its member votes with their
     states (5), the disagreements recorded about it (6), the previous (7) and next (8)
-    vote on its agenda item.
+    vote on its agenda item, the votes on its amendments with their vetoes and member
+    votes (9-11, only when it has any: whether it does is part of the first query).
+
+    A vote on an amendment has its own page, which names the draft it amends.
     """
     vetoes = Prefetch("vetoes", queryset=Veto.objects.select_related("seat"))
     draft = get_object_or_404(
-        Draft.objects.published()
-        .select_related("meeting", "agenda_item")
+        Draft.objects.published_votes()
+        .annotate(has_amendments=Exists(Draft.objects.filter(amends=OuterRef("pk"))))
+        .select_related("meeting", "agenda_item", "amends")
         .prefetch_related(vetoes, "subjects", sponsors_prefetch()),
         pk=pk,
     )
@@ -63,8 +67,32 @@ def detail(request, pk: int):
             "previous": _neighbour(draft, before=True),
             "next": _neighbour(draft, before=False),
             "stood": _stood(draft, member_votes),
+            "amendment_votes": _amendment_votes(draft),
         },
     )
+
+
+def _amendment_votes(draft: Draft) -> list[Draft]:
+    """The published votes on the draft's amendments, each with its member votes."""
+    if not draft.has_amendments:
+        return []
+    votes = Prefetch(
+        "member_votes",
+        queryset=MemberVote.objects.select_related("state", "seat").order_by(
+            F("seat__position").asc(nulls_last=True), "name_at_vote"
+        ),
+    )
+    vetoes = Prefetch("vetoes", queryset=Veto.objects.select_related("seat"))
+    found = list(
+        draft.amendment_votes.published_votes()
+        .select_related("amends")
+        .prefetch_related(vetoes, votes)
+        .order_by("date", "pk")
+    )
+    for amendment in found:
+        for vote in amendment.member_votes.all():
+            vote.evidence = evidence_label(vote, amendment.sources)
+    return found
 
 
 def _evidence_summary(member_votes: list) -> list[dict]:

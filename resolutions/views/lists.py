@@ -9,7 +9,7 @@ from django_tables2 import SingleTableMixin
 
 from resolutions import exports, ranges
 from resolutions.coverage import counting_caveats
-from resolutions.filters import DraftFilter, public_drafts
+from resolutions.filters import DraftFilter, public_votes
 from resolutions.licence import LICENCE_NAME
 from resolutions.release import downloads
 from resolutions.tables import CappedPaginator, DraftTable
@@ -38,7 +38,7 @@ class DraftListView(SingleTableMixin, FilterView):
     strict = False
 
     def get_queryset(self):
-        return public_drafts()
+        return public_votes()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -39,7 +39,10 @@ def _published(pk: int) -> Draft:
     """A published draft with what its outcome's words need (its vetoes' seats): 2 queries."""
     vetoes = Prefetch("vetoes", queryset=Veto.objects.select_related("seat"))
     return get_object_or_404(
-        Draft.objects.published().select_related("meeting").prefetch_related(vetoes), pk=pk
+        Draft.objects.published_votes()
+        .select_related("meeting", "amends")
+        .prefetch_related(vetoes),
+        pk=pk,
     )
 
 

@@ -7,7 +7,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from resolutions.coverage import Scope, counting_caveats, veto_basis
-from resolutions.filters import DraftFilter, public_drafts
+from resolutions.filters import DraftFilter, public_votes
 from resolutions.tables import CappedPaginator, VetoTable
 from resolutions.views.lists import PER_PAGE
 from resolutions.views.params import with_query
@@ -32,7 +32,7 @@ class VetoListView(SingleTableMixin, FilterView):
     strict = False
 
     def get_queryset(self):
-        return public_drafts().vetoed()
+        return public_votes().vetoed()
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)

@@ -80,7 +80,7 @@ def test_the_seed_case_shows_its_sponsor_as_the_compilation_says(client, record,
 def test_ghana_voted_no_is_exactly_the_direct_query(client, record):
     expected = set(
         MemberVote.objects.filter(
-            state__code="GHA", position=Position.NO, draft__is_published=True
+            state__code="GHA", position=Position.NO, draft__is_published=True, draft__kind="draft"
         ).values_list("draft_id", flat=True)
     )
     shown = set()
@@ -98,7 +98,7 @@ def test_ghana_voted_no_is_exactly_the_direct_query(client, record):
 
 def test_russian_vetoes_since_2011(client, record):
     expected = Veto.objects.filter(
-        seat__code="RUS", draft__is_published=True, draft__date__year__gte=2011
+        seat__code="RUS", draft__is_published=True, draft__kind="draft", draft__date__year__gte=2011
     ).count()
     html = client.get("/votes/?year_from=2011&vetoed_by=RUS").content.decode()
     count = re.search(r'role="status"><strong>(\d+)</strong>', html).group(1)
@@ -113,7 +113,9 @@ def test_vetoes_page_counts_recount(client, record):
         )
         assert (
             int(shown.group(1))
-            == Veto.objects.filter(seat__code=code, draft__is_published=True).count()
+            == Veto.objects.filter(
+                seat__code=code, draft__is_published=True, draft__kind="draft"
+            ).count()
         )
     drafts = re.search(r'role="status"><strong>([\d,]+)</strong> vetoed draft', html).group(1)
     assert int(drafts.replace(",", "")) == record.vetoed().count()
@@ -124,7 +126,10 @@ def test_home_figures_recount(client, record):
     votes = re.search(r"<strong>([\d,]+)</strong> votes recorded", html).group(1)
     assert int(votes.replace(",", "")) == record.count()
     vetoes = re.search(r"([\d,]+) vetoes by seat", html).group(1)
-    assert int(vetoes.replace(",", "")) == Veto.objects.filter(draft__is_published=True).count()
+    assert (
+        int(vetoes.replace(",", ""))
+        == Veto.objects.filter(draft__is_published=True, draft__kind="draft").count()
+    )
 
 
 def test_symbol_permalinks_on_the_record(client, record):

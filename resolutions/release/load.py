@@ -25,6 +25,7 @@ from django.utils import timezone
 from resolutions.models import RecordVersion
 from resolutions.release import ReleaseError
 from resolutions.release.tables import TABLES, Table, decoder, field_type
+from votes import yearly
 
 csv.field_size_limit(2**31 - 1)  # a draft's provenance is one long JSON cell
 
@@ -213,6 +214,8 @@ def write(release: Release, *, replace: bool = False) -> None:
             reason = str(exc).strip().splitlines()[0]
             raise ReleaseError(f"the database refused table {table.name}: {reason}") from None
         _move_sequences_past_ids()
+        # Derived tables left out of the release (NOT_RELEASED): counted from it.
+        yearly.recount()
         # Pages and caches keyed on the record's version must see a new one.
         RecordVersion.objects.update_or_create(pk=1, defaults={"changed_at": now})
         if connection.vendor == "postgresql":

@@ -39,12 +39,17 @@ from resolutions.models import (
 )
 from resolutions.release import ReleaseError
 from votes.models import (
+    AgreementYear,
+    CountedDraft,
+    DraftYear,
     MembershipTerm,
     MemberState,
     MemberStateName,
     MemberVote,
     PermanentSeat,
+    StateYear,
     Veto,
+    VetoYear,
 )
 
 
@@ -117,6 +122,12 @@ NOT_RELEASED = {
     RecordVersion: "a database's own change stamp",
     # A proxy of Draft (no table of its own): the admin's worklist of its rows.
     WorklistEntry: "the editors' worklist, a view of the drafts",
+    # Counts per year of the member votes (votes/yearly.py): the loader recounts them.
+    CountedDraft: "derived: the year each draft is counted in",
+    AgreementYear: "derived: pairs of votes counted per year",
+    StateYear: "derived: each member's votes counted per year",
+    VetoYear: "derived: vetoes counted per year",
+    DraftYear: "derived: drafts and P5 splits counted per year",
 }
 
 

@@ -54,6 +54,13 @@ def recount(draft_ids: Collection[int] | None = None) -> None:
         _replace(model, rows(years), years)
 
 
+def empty() -> None:
+    """Delete every count (before the rows they refer to go: the release loader's
+    ``--replace``)."""
+    for model in (CountedDraft, *(model for model, _ in COUNTS)):
+        _delete(model, "year", None)
+
+
 def _moved_years(draft_ids: Collection[int]) -> set[int]:
     """The years the drafts were counted in and the years they fall in now."""
     counted = CountedDraft.objects.filter(draft_id__in=draft_ids)

@@ -225,6 +225,7 @@ def write(release: Release, *, replace: bool = False) -> None:
 
 def empty_record() -> None:
     """Delete every row of the released tables (not the history, which is an audit log)."""
+    yearly.empty()  # the derived counts refer to member states and seats
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in reversed(TABLES):

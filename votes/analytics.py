@@ -1,8 +1,13 @@
 """How the permanent members vote together: agreement, divisions and veto counts.
 
-Every figure here is one database aggregate over published drafts; nothing
-loops over votes in Python. The public pages, the CSV/JSON downloads and (later)
-the API all read these functions, so a rule changes in one place.
+Every figure here is one database aggregate; nothing loops over votes in
+Python. The public pages, the CSV/JSON downloads and the API all read these
+functions, so a rule changes in one place. The P5 charts, the elected members
+and a country's figures sum the per-year tables (``AgreementYear``,
+``StateYear``, ``VetoYear``, ``DraftYear``; counted by votes/yearly.py when
+refresh_outcomes runs), so they cost O(years), not O(votes); the figures of a
+filtered selection (the vetoes page) and the list's filters still read the
+member votes.
 
 The rules, stated on the P5 page too:
 

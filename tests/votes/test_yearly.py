@@ -3,10 +3,8 @@ row in Python, after a sample is built, after an editor's changes through the ad
 after a draft is deleted and after an import; and the pages' figures read nothing else."""
 
 from collections import defaultdict
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -223,15 +221,3 @@ def test_a_country_pages_figures_read_only_the_yearly_counts(sample):
     assert len(reads) == 3
     for sql in reads:
         assert not [t for t in RAW if f'"{t}"' in sql], sql
-
-
-EXCERPT = "undl_sc_voting/2026_02_06_sc_voting_EXCERPT.csv"
-MEMBERSHIP = "dppa_sc_membership/DPPA-SCMembership_2026-07-02.csv"
-
-
-@pytest.mark.realdata
-def test_the_counts_of_an_import_are_a_recount_of_its_votes(shared_data):
-    for command, path in (("import_dppa", MEMBERSHIP), ("import_undl", EXCERPT)):
-        call_command(command, str(shared_data / path), stdout=StringIO())
-    assert MemberVote.objects.count() > 100
-    assert_counts_match_a_recount()

@@ -57,7 +57,8 @@ def recount(draft_ids: Collection[int] | None = None) -> None:
 def empty() -> None:
     """Delete every count (before the rows they refer to go: the release loader's
     ``--replace``)."""
-    for model in (CountedDraft, *(model for model, _ in COUNTS)):
+    _delete(CountedDraft, "year", None)
+    for model, _ in COUNTS:
         _delete(model, "year", None)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from resolutions.models import Draft, RecordVersion
 from resolutions.outcomes import refresh_outcomes
 from votes import yearly
-from votes.models import DraftYear
+from votes.models import CountedDraft
 from votes.seating import votes_reseated
 
 WATCHED_APPS = {"votes", "resolutions"}
@@ -73,7 +73,7 @@ def record_version_row(sender, using: str = "default", **kwargs) -> None:
 def counts_after_migrate(sender, using: str = "default", **kwargs) -> None:
     """Count the per-year tables of a record that has none yet: a database that held
     votes before the migration creating them (votes 0005)."""
-    if using == "default" and not DraftYear.objects.exists() and Draft.objects.exists():
+    if using == "default" and not CountedDraft.objects.exists() and Draft.objects.exists():
         yearly.recount()
 
 

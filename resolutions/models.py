@@ -19,7 +19,7 @@ from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, V
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from votes.choices import Basis, Modality, Outcome, Source
+from votes.choices import SECONDARY, Basis, Modality, Outcome, Source
 from votes.models import MembershipTerm, MemberVote, Veto
 from votes.outcome import ENLARGEMENT, Tally, council_size, seat_sort_key
 
@@ -110,6 +110,14 @@ class DraftQuerySet(models.QuerySet):
     def recorded_votes(self) -> DraftQuerySet:
         return self.filter(modality=Modality.RECORDED_VOTE)
 
+    def compiled_only(self) -> DraftQuerySet:
+        """Records no official source describes, only a compilation (Draft.compiled_only)."""
+        return self.filter(_COMPILED_ONLY)
+
+    def officially_recorded(self) -> DraftQuerySet:
+        """Records at least one official source (or an editor) describes."""
+        return self.exclude(_COMPILED_ONLY)
+
     def with_vote_completeness(self) -> DraftQuerySet:
         """Annotate ``seats_sitting`` (members who sat that day) and ``seats_unvoted``
         (those of them with no vote on the draft): one correlated subquery each."""
@@ -179,6 +187,12 @@ class DraftQuerySet(models.QuerySet):
         # Resolutions adopted on one day are numbered in order; drafts without
         # a number fall back on their id, i.e. the order they were recorded.
         return self.order_by("-date", "-resolution_number", "-id")
+
+
+# Created by a compilation and described by no other kind of source since.
+_COMPILED_ONLY = Q(source__in=SECONDARY) & ~Q(
+    sources__has_any_keys=[key for key in Source.values if key not in SECONDARY]
+)
 
 
 class Draft(models.Model):
@@ -329,6 +343,12 @@ class Draft(models.Model):
             or self.draft_symbol
             or (f"Draft voted at {self.meeting}" if self.meeting_id else f"Draft of {self.date}")
         )
+
+    @property
+    def compiled_only(self) -> bool:
+        """Whether only third-party compilations describe this vote: no official
+        source's entry (resolutions.pipeline.compiled_only), so the page says so."""
+        return self.source in SECONDARY and all(key in SECONDARY for key in self.sources or {})
 
     @property
     def draft_symbol_is_meeting_record(self) -> bool:

@@ -265,7 +265,7 @@ def _facts(draft: Draft, known: dict[int, str], calendar: CouncilCalendar) -> Fa
     )
 
 
-def reason(draft: Draft, known: int) -> str:
+def reason(draft: Draft, known: int, compiled: Counter | None = None) -> str:
     """What a deduced vote was deduced from, in words (kept in the vote's note)."""
     sources = draft.field_sources or {}
     label = Source(sources["recorded_yes"]).label
@@ -275,6 +275,8 @@ def reason(draft: Draft, known: int) -> str:
         words += f", the vetoes by {seats} ({Source(sources['recorded_vetoed_by']).label})"
     if known:
         words += f", the {known} member votes a source gives"
+    for source, n in sorted((compiled or {}).items()):
+        words += f", the {n} member votes of the {Source(source).label} that agree with it"
     return words + f" and the members sitting on {draft.date:%d %B %Y} (UN DPPA membership)"
 
 
@@ -325,23 +327,57 @@ def _given(vote: MemberVote) -> bool:
     return vote.source != Source.DEDUCED and evidence_of(vote.source) != Evidence.COMPILED
 
 
-def _wanted(draft: Draft | None, have: dict[int, MemberVote], calendar) -> dict[int, str]:
+@dataclass
+class _Wanted:
+    """The votes to deduce on one draft: from the official facts, then with the
+    compilations' published votes (the compiled votes they used, by source)."""
+
+    settled: dict[int, str] = field(default_factory=dict)
+    with_compiled: dict[int, str] = field(default_factory=dict)
+    compiled_from: Counter = field(default_factory=Counter)
+
+    def items(self):
+        return [*self.settled.items(), *self.with_compiled.items()]
+
+    def __contains__(self, state_id: int) -> bool:
+        return state_id in self.settled or state_id in self.with_compiled
+
+
+def _wanted(draft: Draft | None, have: dict[int, MemberVote], calendar) -> _Wanted:
+    """The votes the official facts settle; then, for the members that neither they nor a
+    compilation give, those the compilations' published votes leave one way (S/2001/270:
+    the compilation omits Ukraine, whose non-voting the 9-1-4 tally then settles)."""
+    wanted = _Wanted()
     if draft is None:
-        return {}
+        return wanted
     known = {state_id: v.position for state_id, v in have.items() if _given(v)}
     if len(known) == len(calendar.sitting(draft.date)):
-        return {}
-    return settle(_facts(draft, known, calendar))
+        return wanted
+    wanted.settled = settle(_facts(draft, known, calendar))
+    compiled = {s: v for s, v in have.items() if _compiled(v) and s not in wanted.settled}
+    if compiled:
+        _settle_with_compiled(wanted, draft, known, compiled, calendar)
+    return wanted
 
 
-def _plan(draft, draft_id: int, wanted: dict, have: dict, calendar, changes: tuple) -> None:
+def _settle_with_compiled(wanted: _Wanted, draft: Draft, known: dict, compiled: dict, calendar):
+    """The members the official facts and the compilations' published votes settle."""
+    positions = {s: v.position for s, v in compiled.items()}
+    more = settle(_facts(draft, {**known, **positions}, calendar))
+    wanted.with_compiled = {s: p for s, p in more.items() if s not in wanted.settled}
+    wanted.compiled_from = Counter(v.source for v in compiled.values())
+
+
+def _compiled(vote: MemberVote) -> bool:
+    return evidence_of(vote.source) == Evidence.COMPILED
+
+
+def _plan(draft, draft_id: int, wanted: _Wanted, have: dict, calendar, changes: tuple) -> None:
     create, update, delete = changes
     delete += [v for s, v in have.items() if v.source == Source.DEDUCED and s not in wanted]
-    if not wanted:
-        return
-    note = reason(draft, sum(1 for v in have.values() if _given(v)))[:300]
+    notes = _notes(draft, have, wanted)
     for state_id, position in wanted.items():
-        old = have.get(state_id)
+        old, note = have.get(state_id), notes[state_id]
         if old is None:
             target = MemberVote(draft_id=draft_id, state_id=state_id)
             create.append(_deduced(target, position, note, draft.date, calendar))
@@ -349,6 +385,17 @@ def _plan(draft, draft_id: int, wanted: dict, have: dict, calendar, changes: tup
             before = _stored(old)
             if _stored(_deduced(old, position, note, draft.date, calendar)) != before:
                 update.append(old)
+
+
+def _notes(draft: Draft, have: dict, wanted: _Wanted) -> dict[int, str]:
+    """Each deduced vote's note: what it was deduced from."""
+    given = sum(1 for v in have.values() if _given(v))
+    first = reason(draft, given)[:300]
+    notes = dict.fromkeys(wanted.settled, first)
+    if wanted.with_compiled:
+        second = reason(draft, given, wanted.compiled_from)[:300]
+        notes.update(dict.fromkeys(wanted.with_compiled, second))
+    return notes
 
 
 def _deduced(target: MemberVote, position: str, note: str, on, calendar) -> MemberVote:

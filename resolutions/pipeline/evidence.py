@@ -4,8 +4,9 @@ When the sources give a draft different dates, each date is weighed by, in turn:
 
 1. whether the record rules it out: the meeting records are numbered in time, so
    a date before an earlier-numbered meeting or after a later-numbered one cannot
-   be right, nor, for a vote whose meeting no source names, a day on which no
-   meeting is recorded in a year whose meetings are dated (:class:`MeetingOrder`);
+   be right, nor a day on which no meeting is recorded in a year whose meetings are
+   dated, for a vote whose meeting no source names or whose meeting the record
+   dates on another day (but the day after: a night meeting) (:class:`MeetingOrder`);
    many official records outweigh one;
 2. the rank of the sources giving it: an official UN publication over a
    third-party compilation (``votes.choices.evidence_of``); the 1946–2021
@@ -136,7 +137,23 @@ class MeetingOrder:
             return f"S/PV.{before[0]}, an earlier meeting, was held on {day_text(before[1])}"
         if after and day > after[1]:
             return f"S/PV.{after[0]}, a later meeting, was held on {day_text(after[1])}"
-        return ""
+        return self._away_from_its_meeting(day, number)
+
+    def _away_from_its_meeting(self, day: date, number: int) -> str:
+        """A day on which no meeting is recorded, days away from the one on which the
+        record dates the vote's own meeting (S/RES/726 (1992) dated 1 January, at
+        S/PV.3026 of 6 January). The next day is not ruled out: a night meeting's vote
+        is dated the day after it began (S/RES/338 (1973), 22 October at S/PV.1747 of
+        21 October)."""
+        held = self.dates.get(number)
+        if held is None or day in self.days or day.year not in self.years:
+            return ""
+        if 0 <= (day - held).days <= 1:
+            return ""
+        return (
+            f"no Council meeting is recorded on {day_text(day)}, and S/PV.{number}, "
+            f"the meeting of the vote, was held on {day_text(held)}"
+        )
 
     def confirms(self, number: int | None, day: date, supporters: list[str]) -> bool:
         """Whether a source other than ``supporters`` dates meeting ``number`` on ``day``."""
@@ -208,9 +225,14 @@ def _candidates(said: dict, sources: dict, order: MeetingOrder | None) -> list[_
     return list(found.values())
 
 
-def choose(name: str, said: dict, sources: dict, order: MeetingOrder | None = None):
+def choose(
+    name: str, said: dict, sources: dict, order: MeetingOrder | None = None, on: date | None = None
+):
     """The value of a disputed field chosen by evidence, with its reason; None when the
-    sources agree, the field is not weighed here, or a value is not a date."""
+    sources agree, the field is not weighed here, or a value is not a date. A disputed
+    meeting is weighed against the vote's date ``on`` (:func:`choose_meeting`)."""
+    if name == "meeting":
+        return choose_meeting(said, order, on)
     if name not in FIELDS or len(set(said.values())) < 2:
         return None
     candidates = sorted(_candidates(said, sources, order), key=_Candidate.key, reverse=True)
@@ -220,6 +242,40 @@ def choose(name: str, said: dict, sources: dict, order: MeetingOrder | None = No
     # The most trusted of its strongest supporters gives it (field_sources names it).
     source = next(s for s in chosen.supporters if rank(s, sources.get(s) or {}) == chosen.best_rank)
     return Choice(source, chosen.value, _reason(chosen, runner_up, candidates[1:]))
+
+
+def choose_meeting(said: dict, order: MeetingOrder | None, on: date | None) -> Choice | None:
+    """Of meetings the sources dispute, the most trusted one the record does not date on
+    another day than the vote's (S/RES/2423 (2018), 28 June: DGACM's JSON names S/PV.8277,
+    a meeting of 6 June; the meetings table S/PV.8298). None where nothing rules the
+    most trusted out."""
+    if order is None or on is None or len(set(said.values())) < 2:
+        return None
+    held = {value: _held(order, value, on) for value in set(said.values())}
+    standing = [(source, value) for source, value in said.items() if not held[value]]
+    first_source, first = next(iter(said.items()))
+    first_held = held[first]
+    if first_held is None or not standing:
+        return None
+    source, value = standing[0]
+    return Choice(source, value, _meeting_reason(value, first, first_source, first_held, on))
+
+
+def _meeting_reason(value: str, first: str, first_source: str, held: date, on: date) -> str:
+    return (
+        f"{value} is shown: {first} ({_names([first_source])}) was held on "
+        f"{day_text(held)}, not on {day_text(on)}, the date of the vote."
+    )
+
+
+def _held(order: MeetingOrder, symbol, on: date) -> date | None:
+    """The day the record holds a meeting, where that rules it out as the vote's (not
+    the vote's day, nor the day before it: a night meeting); else None."""
+    number = meeting_number(symbol)
+    held = order.dates.get(number) if number is not None else None
+    if held is None or 0 <= (on - held).days <= 1:
+        return None
+    return held
 
 
 def _names(sources: list[str]) -> str:
@@ -261,6 +317,8 @@ def explained(disagreements: list[dict], choice: Choice | None) -> list[dict]:
     if choice is None:
         return disagreements
     return [
-        {**d, "detail": f"{d['detail']} {choice.reason}".strip()} if d.get("field") in FIELDS else d
+        {**d, "detail": f"{d['detail']} {choice.reason}".strip()}
+        if d.get("field") in (*FIELDS, "meeting")
+        else d
         for d in disagreements
     ]

@@ -38,6 +38,7 @@ from resolutions.bulk import bulk_update
 from resolutions.models import Draft
 from resolutions.outcomes import refresh_outcomes
 from resolutions.pipeline.editor_file import editor_problems
+from resolutions.pipeline.evidence import MeetingOrder
 from resolutions.pipeline.matching import DraftIndex, Target, agreement
 from resolutions.pipeline.member_votes import (
     CheckedVote,
@@ -155,15 +156,21 @@ class _Loader:
         self.progress = progress
         self.calendar = CouncilCalendar()
 
-    def run(self) -> None:
-        drafts = list(Draft.objects.select_related("meeting", "agenda_item").order_by("pk"))
+    def drafts(self) -> list[Draft]:
+        """The drafts this source's records may describe."""
+        return list(Draft.objects.select_related("meeting", "agenda_item").order_by("pk"))
+
+    def run(self) -> set[int]:
+        """The steps; returns the ids of the drafts the records describe."""
+        drafts = self.drafts()
         known_dates = {d.resolution_number: d.date for d in drafts if d.resolution_number}
         index = DraftIndex(drafts)
         loads = self.assign(self.match(self.validate(index), index), index)
-        self.merge(loads, known_dates)
+        self.merge(loads, known_dates, drafts)
         created, updated = self.write(loads)
         self.refresh(loads)
         self.count(loads, created, updated)
+        return {load.draft.pk for load in loads}
 
     # 1. validate -------------------------------------------------------------
     def validate(self, index: DraftIndex) -> list[Listing]:
@@ -260,16 +267,19 @@ class _Loader:
         load.repeats.append(listing)
 
     # 4. merge ----------------------------------------------------------------
-    def merge(self, loads: list[Load], known_dates: dict[int, date]) -> None:
-        """Store this source's values on each draft, then merge every source's values."""
+    def merge(self, loads: list[Load], known_dates: dict[int, date], drafts: list[Draft]) -> None:
+        """Store this source's values on each draft, then merge every source's values,
+        a disputed date weighed against the meetings the whole record dates."""
         for load in loads:
             load.before = snapshot(load.draft)
             entry = self._entry(load)
             load.draft.sources = {**(load.draft.sources or {}), self.source: entry}
         self._report_repeats(loads)
+        new = [load.draft for load in loads if load.new]
+        meetings = MeetingOrder.from_entries(d.sources for d in [*drafts, *new])
         merged = []
         for load in loads:
-            load.merged = self._merged(load)
+            load.merged = self._merged(load, meetings)
             merged.append((load.draft.sources, load.merged))
         keep_resolution_order(merged, known_dates)
 
@@ -309,13 +319,13 @@ class _Loader:
         )
         return previous
 
-    def _merged(self, load: Load) -> Merged:
+    def _merged(self, load: Load, meetings: MeetingOrder | None = None) -> Merged:
         draft = load.draft
         owned = editor_owned(draft) if draft.pk else set()
         if self.source == Source.EDITOR:
             # A newer editor's file replaces what an earlier editor set.
             owned -= set(draft.sources[self.source].get("values", {}))
-        merged = merge(draft.sources, current_values(draft, owned) if owned else {})
+        merged = merge(draft.sources, current_values(draft, owned) if owned else {}, meetings)
         if "date" not in merged.values:
             raise SourceError(self.file, load.record.location, "no source gives a date")
         return merged

@@ -10,6 +10,7 @@ is produced naming every side. Nothing here touches the database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from resolutions.pipeline import evidence
 from resolutions.pipeline.evidence import MeetingOrder
@@ -81,12 +82,16 @@ PRIORITY: dict[str, tuple[str, ...]] = {
     ),
 }
 FIELDS = tuple(PRIORITY)
+# How compilations rank among themselves, for a record only they describe: the one
+# with member votes and a tally first, then the veto list, then the small sample.
+COMPILATIONS = (Source.VOTING_AGENT, Source.YORDAN_VETOES, Source.FAILED_DRAFTS_SAMPLE)
 # Whose member-by-member votes a draft shows when several sources list them.
 VOTE_PRIORITY = ("editor", "undl", "unxml_adopted", "unxml", "seed")
 
 # The fields whose disagreement between sources is recorded, with its kind.
 COMPARED = {
     "date": "date",
+    "meeting": "field",
     "draft_symbol": "field",
     "totals": "tally",
     "outcome": "outcome",
@@ -171,12 +176,10 @@ def merge(
     against (resolutions.pipeline.evidence); without it the sources' rank and
     agreement still decide."""
     editor_fields = editor_fields or {}
-    # A compilation's values are checked against the merged record, never merged into
-    # it (resolutions.pipeline.secondary): not even to settle how a tally is read.
-    sources = {key: info for key, info in sources.items() if key not in SECONDARY}
+    sources, priority = _ranked(sources)
     totals = reconcile_totals(sources)
     result = Merged()
-    for name, order in PRIORITY.items():
+    for name, order in priority.items():
         said = _said(name, order, sources, totals)
         if name in editor_fields:
             _keep_editors(result, name, editor_fields[name], said)
@@ -184,6 +187,22 @@ def merge(
             _keep_most_trusted(result, name, said, sources, totals, meetings)
     result.notes += [(key, info["note"]) for key, info in totals.items() if info.get("note")]
     return result
+
+
+def _ranked(sources: dict) -> tuple[dict, dict[str, tuple[str, ...]]]:
+    """The sources a draft's values are merged from, and their order for each field.
+
+    A compilation's values are checked against the merged record, never merged into
+    it (resolutions.pipeline.secondary), not even to settle how a tally is read. The
+    one exception is a record that no official source describes at all
+    (resolutions.pipeline.compiled_only): it is merged from its compilations, ranked
+    below every official source, so that the first official source to describe it
+    takes every field over.
+    """
+    official = {key: info for key, info in sources.items() if key not in SECONDARY}
+    if official or not sources:
+        return official, PRIORITY
+    return sources, {name: (*order, *COMPILATIONS) for name, order in PRIORITY.items()}
 
 
 def _said(name: str, order: tuple[str, ...], sources: dict, totals: dict) -> dict:
@@ -211,11 +230,19 @@ def _keep_most_trusted(
     usable = [(k, v) for k, v in said.items() if _usable(name, k, sources, totals)]
     if usable:
         result.origin[name], result.values[name] = usable[0]
-    choice = evidence.choose(name, dict(usable), sources, meetings)
+    choice = evidence.choose(name, dict(usable), sources, meetings, _day(result.values))
     if choice is not None:
         result.origin[name], result.values[name] = choice.source, choice.value
     if name in COMPARED:
         result.disagreements += evidence.explained(_compare(name, said, totals, sources), choice)
+
+
+def _day(values: dict) -> date | None:
+    """The vote's date as merged so far (dates are merged before meetings)."""
+    try:
+        return date.fromisoformat(values["date"]) if values.get("date") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _keep_editors(result: Merged, name: str, value, said: dict) -> None:

@@ -26,11 +26,13 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import product
 
 from resolutions.bulk import bulk_insert, bulk_update
 from resolutions.models import Disagreement, Draft
 from resolutions.outcomes import refresh_outcomes
-from resolutions.pipeline.member_votes import CheckedVote, VoteChecker, fingerprint
+from resolutions.pipeline.compiled_only import compiled_only, load_compiled_only
+from resolutions.pipeline.member_votes import CheckedVote, VoteChecker, fingerprint, permanent_no
 from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.source_entries import SourceEntry, SourceValues
 from resolutions.sources.records import DraftRecord, ParsedSource, SourceError
@@ -38,6 +40,7 @@ from resolutions.sources.values import seat_codes
 from votes.calendar import CouncilCalendar
 from votes.choices import Evidence, Outcome, Source, evidence_of
 from votes.models import MemberVote
+from votes.outcome import Decision, Tally, decide
 from votes.reference.load import load_reference_data
 from votes.seating import place
 from votes.seats import seat_sort_key
@@ -87,7 +90,9 @@ class _Index:
         self.by_resolution = {d.resolution_number: d for d in drafts if d.resolution_number}
         self.by_symbol: dict[str, list[Draft]] = defaultdict(list)
         self.by_meeting: dict[str, list[Draft]] = defaultdict(list)
+        self.by_date: dict[date, list[Draft]] = defaultdict(list)
         for draft in drafts:
+            self.by_date[draft.date].append(draft)
             if draft.draft_symbol:
                 self.by_symbol[draft.draft_symbol].append(draft)
             if draft.meeting is not None:
@@ -100,6 +105,31 @@ class _Index:
         if symbol and not symbol.startswith("S/PV.") and symbol in self.by_symbol:
             return _one(self.by_symbol[symbol], record)
         return self._match_by_meeting(record, symbol)
+
+    def may_stand_alone(self, record: DraftRecord) -> bool:
+        """Whether a record no official record matches can be a record of its own.
+
+        It needs a date and a draft symbol proper (or a resolution number, which no
+        official record has, since none matched). A record without a resolution
+        number at a meeting whose votes an official source records is more likely a
+        vote on a part of a draft or an amendment, or a draft the official record
+        lists without its symbol, than a draft the official sources all missed: it
+        is left for an editor rather than risk counting one vote twice.
+        """
+        if record.date is None:
+            return False
+        if record.resolution_number:
+            return True
+        symbol = record.draft_symbol
+        if not symbol or symbol.startswith("S/PV."):
+            return False
+        # Without its meeting, any official vote that day rules it out.
+        near = (
+            self.by_meeting.get(record.meeting_symbol, [])
+            if record.meeting_symbol
+            else self.by_date.get(record.date, [])
+        )
+        return all(compiled_only(d) for d in near)
 
     def _match_by_meeting(self, record: DraftRecord, symbol: str) -> Draft | None:
         """A draft the official sources know without its symbol (the meetings tables
@@ -186,12 +216,16 @@ class _SecondaryLoader:
         self.summary = summary
         self.calendar = CouncilCalendar()
         self.checker = VoteChecker(self.calendar, str(parsed.location))
+        self.own: set[int] = set()
 
     def run(self) -> None:
         drafts = list(
             Draft.objects.select_related("meeting").prefetch_related("vetoes__seat").order_by("pk")
         )
-        matched = self.match(_Index(drafts))
+        # Its own records (compiled_only) have the loader's steps as their writer: the
+        # checks below neither drop their entries, votes and disagreements nor redo them.
+        self.own = {d.pk for d in drafts if compiled_only(d) and d.source == self.source}
+        matched, alone = self.match(_Index(drafts))
         stored = _stored_votes(list(matched))
         checks = [
             self.check(draft, record, stored.get(draft.pk, {})) for draft, record in matched.items()
@@ -202,11 +236,15 @@ class _SecondaryLoader:
         if votes_changed:
             refresh_outcomes(sorted(votes_changed), calendar=self.calendar)
         self.count(checks, entries_changed | votes_changed)
+        load_compiled_only(self.parsed, alone, self.summary)
 
     # matching ---------------------------------------------------------------------
-    def match(self, index: _Index) -> dict[Draft, DraftRecord]:
+    def match(self, index: _Index) -> tuple[dict[Draft, DraftRecord], list[DraftRecord]]:
+        """Records matched to a draft to check them against, and those that are a
+        record of this compilation alone (resolutions.pipeline.compiled_only)."""
         matched: dict[Draft, DraftRecord] = {}
         unmatched: list[DraftRecord] = []
+        alone: list[DraftRecord] = []
         repeated, other_votes = 0, Counter[str]()
         for record in self.parsed.records:
             for kind, _detail in record.extra.get("faults", ()):
@@ -217,13 +255,15 @@ class _SecondaryLoader:
                 continue
             draft = index.match(record)
             if draft is None:
-                unmatched.append(record)
+                (alone if index.may_stand_alone(record) else unmatched).append(record)
+            elif compiled_only(draft) and draft.source == self.source:
+                alone.append(record)  # its own record, loaded again
             elif draft in matched:
                 repeated += 1
             else:
                 matched[draft] = record
         self._report_matching(unmatched, repeated, other_votes)
-        return matched
+        return matched, alone
 
     def _report_matching(self, unmatched: list, repeated: int, other_votes: Counter) -> None:
         warnings = self.summary.warnings
@@ -239,8 +279,9 @@ class _SecondaryLoader:
             named = ", ".join(_named(r) for r in unmatched[:8])
             more = f" and {len(unmatched) - 8} more" if len(unmatched) > 8 else ""
             warnings.append(
-                f"{len(unmatched)} record(s) match no vote the official sources record, so "
-                f"nothing of them is loaded: {named}{more}"
+                f"{len(unmatched)} record(s) match no vote the official sources record and "
+                "cannot stand alone (no draft symbol or date, or at a meeting whose votes "
+                f"the official sources do record), so nothing of them is loaded: {named}{more}"
             )
 
     # checking ---------------------------------------------------------------------
@@ -320,10 +361,12 @@ class _SecondaryLoader:
         if not record.votes:
             return
         if not (draft.draft_symbol or draft.resolution_number):
-            # A record the official sources know only by its meeting cannot be published
-            # with votes (resolutions.rules.publishing_needs): an editor adds its symbol.
-            named = f" ({record.draft_symbol} here)" if record.draft_symbol else ""
-            checked.unverified = f"the official record names no draft symbol{named}"
+            # A vote the official sources know only by its meeting (S/PV.8823 for
+            # S/2021/667): matched by that meeting and its date, checked like any other.
+            named = f", {record.draft_symbol} here" if record.draft_symbol else ""
+            checked.notes.append(
+                f"matched by its meeting and date: the official record names no draft symbol{named}"
+            )
         try:
             checked.votes = self.checker.check(record, draft.date)
         except SourceError as exc:
@@ -336,12 +379,22 @@ class _SecondaryLoader:
             return
         official = _official_tally(draft, have, self.calendar)
         if official is None:
+            self._check_without_tally(checked)
+        elif not _reachable(said, official, checked.record.extra.get("conflicting", {})):
+            self._tally_differs(checked, said, official)
+
+    def _check_without_tally(self, checked: Checked) -> None:
+        """No official tally (S/2025/353: DGACM names the veto, gives no votes): votes
+        listing every member are checked against the official outcome and vetoes."""
+        if _fits_official_outcome(checked, self.calendar):
+            checked.notes.append(
+                "no official tally: its votes are checked against the official outcome "
+                "and vetoing seats (Article 27), and the members sitting that day"
+            )
+        else:
             checked.unverified = (
                 checked.unverified or "no official tally to check its votes against"
             )
-            return
-        if said != official:
-            self._tally_differs(checked, said, official)
 
     def _tally_differs(self, checked: Checked, said: tuple, official: tuple) -> None:
         text, recorded = _dashed(said), _dashed(official)
@@ -424,6 +477,8 @@ class _SecondaryLoader:
         wanted = {c.draft.pk: self._entry(c) for c in checks}
         changed = []
         for draft in drafts:
+            if draft.pk in self.own:
+                continue
             sources = self._with_entry(draft.sources or {}, wanted.get(draft.pk))
             if sources != (draft.sources or {}):
                 draft.sources = sources
@@ -477,7 +532,9 @@ class _SecondaryLoader:
         create, update, delete = changes
         # Votes on drafts it no longer matches at all.
         matched = {c.draft.pk for c in checks}
-        delete += MemberVote.objects.filter(source=self.source).exclude(draft_id__in=matched)
+        delete += MemberVote.objects.filter(source=self.source).exclude(
+            draft_id__in=matched | self.own
+        )
         MemberVote.objects.filter(pk__in=[v.pk for v in delete]).delete()
         bulk_update(update, ["position", "non_voting", "note", "name_at_vote", "seat", "source"])
         bulk_insert(create)
@@ -511,7 +568,9 @@ class _SecondaryLoader:
         }
         existing = {
             (d.draft_id, d.kind, d.field): d
-            for d in Disagreement.objects.filter(detected_by=self.source)
+            for d in Disagreement.objects.filter(detected_by=self.source).exclude(
+                draft_id__in=self.own
+            )
         }
         stale = [d.pk for key, d in existing.items() if not _still_said(d, wanted.get(key))]
         Disagreement.objects.filter(pk__in=stale).delete()
@@ -585,6 +644,37 @@ def _official_tally(
         counts = Counter(official)
         return (counts["Y"], counts["N"], counts["A"])
     return None
+
+
+def _reachable(said: tuple, official: tuple, conflicting: dict) -> bool:
+    """Whether the official tally is the record's, one listing of each member it lists
+    under two votes (its vote left out) added: the deduction then settles that member."""
+    for combo in product(*conflicting.values()):
+        counts = Counter(combo)
+        if tuple(n + counts[p] for n, p in zip(said, "YNA", strict=True)) == official:
+            return True
+    return False
+
+
+def _fits_official_outcome(checked: Checked, calendar: CouncilCalendar) -> bool:
+    """Votes of every member sitting that Article 27 decides as the official source
+    states the outcome (and the vetoes, checked apart)."""
+    draft, votes = checked.draft, checked.votes
+    stated = draft.recorded_outcome
+    if not (votes and stated and _official((draft.field_sources or {}).get("recorded_outcome"))):
+        return False
+    if len(votes) != len(calendar.sitting(draft.date)):
+        return False
+    counts = Counter(v.position for v in votes)
+    result = decide(
+        Decision(
+            on=draft.date,
+            procedural=bool(draft.procedural),
+            recorded=Tally(counts["Y"], counts["N"], counts["A"], counts["X"]),
+            permanent_no=frozenset(permanent_no(votes)),
+        )
+    )
+    return result.outcome == stated
 
 
 def _said_tally(checked: Checked) -> tuple[int, int, int] | None:

@@ -46,7 +46,7 @@ class DryRun(Exception):
 
 
 def recorded_import(
-    summary: ImportSummary, location: str, work: Callable[[], None], *, model, sha256: str
+    summary: ImportSummary, location: str, work: Callable[[], object], *, model, sha256: str
 ) -> ImportSummary:
     """Run an import's work in one transaction and record it as a SourceImport.
 

@@ -215,15 +215,15 @@ def sync(
     report: Callable[[ImportSummary], None] | None = None,
 ) -> Iterator[ImportSummary]:
     """Load each input in order; the deduced votes are recomputed after the official
-    sources and before the secondary ones, which fill only what neither gives."""
+    sources and before the secondary ones, which fill only what neither gives, and
+    again after them: the official tally can settle a member a compilation leaves out."""
     pending = True
     for item in inputs:
         if pending and item.source in SECONDARY:
             pending = False
             yield _reported(deduce(dry_run=dry_run), report)
         yield _reported(load(item, dry_run=dry_run, progress=progress), report)
-    if pending:
-        yield _reported(deduce(dry_run=dry_run), report)
+    yield _reported(deduce(dry_run=dry_run), report)
 
 
 def _reported(summary: ImportSummary, report: Callable[[ImportSummary], None] | None):

@@ -38,6 +38,10 @@ def data_dictionary(request):
             "gaps": gaps,
             "more_gaps": count - len(gaps),
             "coverage": coverage(),
+            "compiled_resolutions": Draft.objects.compiled_only()
+            .exclude(resolution_number=None)
+            .order_by("resolution_number")
+            .only("pk", "resolution_number", "resolution_year"),
             "classes": CLASS_HEADINGS,
         },
     )

@@ -21,6 +21,7 @@ from votes.models import Veto
 pytestmark = pytest.mark.realdata
 
 LIST_END = date(2022, 5, 26)
+OFFICIAL = Draft.objects.published().officially_recorded()
 # Seat of each name written in the list's last column; the USSR's seat is Russia's.
 SEAT = {
     "USSR": "RUS",
@@ -62,14 +63,16 @@ def veto_list_rows(shared_data):
 def test_vetoed_drafts_match_the_veto_lists_rows(history, shared_data):
     rows = veto_list_rows(shared_data)
     assert len(rows) > 200  # the regex reading found the table
-    vetoed = Draft.objects.published().vetoed().filter(date__lte=LIST_END)
+    # A veto only a compilation records (S/1996/952, cast in a private meeting the
+    # Veto List leaves out) is on /vetoes/ labelled as compiled: test_compiled_only.
+    vetoed = Draft.objects.published().officially_recorded().vetoed().filter(date__lte=LIST_END)
     assert vetoed.count() == len(rows)
 
 
 def test_veto_counts_by_seat_match_the_veto_list(history, shared_data):
     expected = Counter(seat for _when, seats in veto_list_rows(shared_data) for seat in seats)
     counted = dict(
-        Veto.objects.filter(draft__is_published=True, draft__date__lte=LIST_END)
+        Veto.objects.filter(draft__in=OFFICIAL, draft__date__lte=LIST_END)
         .values_list("seat__code")
         .annotate(n=Count("pk"))
         .order_by()
@@ -85,7 +88,7 @@ def test_veto_counts_by_decade_and_seat_match_the_veto_list(history, shared_data
     )
     counted = Counter()
     for year, seat, n in (
-        Veto.objects.filter(draft__is_published=True, draft__date__lte=LIST_END)
+        Veto.objects.filter(draft__in=OFFICIAL, draft__date__lte=LIST_END)
         .annotate(year=ExtractYear("draft__date"))
         .values_list("year", "seat__code")
         .annotate(n=Count("pk"))

@@ -60,6 +60,13 @@ class Command(BaseCommand):
             hint = " (--limit 0)" if limit else ""
             more = f" … {count - len(shown)} more{hint}" if len(shown) < count else ""
             self.stdout.write("  " + ", ".join(f"S/RES/{n}" for n in shown) + more)
+        compiled = Draft.objects.compiled_only().exclude(resolution_number=None)
+        numbers = sorted(compiled.values_list("resolution_number", flat=True))
+        if numbers:
+            self.stdout.write(
+                f"Resolutions only a compilation lists (no official source): {len(numbers)}\n  "
+                + ", ".join(f"S/RES/{n}" for n in numbers)
+            )
 
     def disputed_outcomes(self, limit: int) -> None:
         disputed = Draft.objects.filter(outcome_disputed=True).order_by("date", "pk")

@@ -103,6 +103,7 @@ def _rows(data: bytes, file: str) -> tuple[list, int, str]:
 def _extra(group: VoteGroup) -> dict:
     """What the record keeps besides its fields: the file's own cells, ids and lines."""
     cells, extra = group.cells, dict(group.extra)
+    written = extra.get("rows_as_written") or group.members
     extra.update(
         id=group.id,
         lines=group.lines,
@@ -118,7 +119,7 @@ def _extra(group: VoteGroup) -> dict:
         draft_as_written=cells["Draft"],
         resolution_as_written=cells["Resolution"],
         meeting_as_written=cells["Meeting"],
-        positions=dict(Counter(m.position for m in group.members)),
+        positions=dict(Counter(m.position for m in written)),
     )
     return extra
 
@@ -127,8 +128,12 @@ def _record(group: VoteGroup, unit: str) -> DraftRecord:
     withheld = group.withheld
     votes = tuple(VoteRecord(m.position, code=m.code, name=m.name) for m in group.members)
     extra = _extra(group)
-    if "votes" in withheld:
-        extra["votes_as_written"] = votes
+    written = extra.pop("rows_as_written", ())
+    if "votes" in withheld or len(written) != len(votes):
+        # Every row as written: the votes withheld, or a member's rows left out.
+        extra["votes_as_written"] = tuple(
+            VoteRecord(m.position, code=m.code, name=m.name) for m in written or group.members
+        )
     resolution = _kept(group, "resolution", group.resolution, None)
     outcome = _kept(group, "outcome", group.outcome.value)
     # Set by the outcome check only when the listed votes make the stated veto.

@@ -51,17 +51,50 @@ def check_members(groups: Sequence[VoteGroup]) -> None:
 
 
 def _listed_twice(group: VoteGroup) -> bool:
-    """Whether a member is listed twice (the votes are then withheld, as a fault)."""
-    codes = group.codes()
-    twice = sorted(code for code, n in Counter(codes).items() if n > 1)
+    """Whether a member is listed more than once. A repeated row (same member, same
+    vote) is dropped as a repeat; a member listed under different votes has its vote
+    withheld (the others stand), its listings kept in ``extra["conflicting"]``."""
+    group.extra.setdefault("rows_as_written", tuple(group.members))
+    _drop_repeated_rows(group)
+    positions = _positions_by_member(group)
+    twice = sorted(code for code, listed in positions.items() if len(listed) > 1)
     if twice:
-        names = {m.code or f"?{m.name}": m.name for m in group.members}
-        group.fault(
-            "member_listed_twice",
-            f"{', '.join(names[c] for c in twice)} listed twice in {len(codes)} rows",
-            withhold=["votes"],
-        )
+        _withhold_conflicting(group, twice, positions)
     return bool(twice)
+
+
+def _key(member) -> str:
+    return member.code or f"?{member.name}"
+
+
+def _positions_by_member(group: VoteGroup) -> dict[str, set[str]]:
+    positions: dict[str, set[str]] = {}
+    for member in group.members:
+        positions.setdefault(_key(member), set()).add(member.position)
+    return positions
+
+
+def _withhold_conflicting(group: VoteGroup, twice: list[str], positions: dict) -> None:
+    names = {_key(m): m.name for m in group.members}
+    detail = ", ".join(f"{names[c]} ({'/'.join(sorted(positions[c]))})" for c in twice)
+    group.fault("member_listed_twice", f"{detail} in {len(group.members)} rows")
+    group.extra["conflicting"] = {names[c]: tuple(sorted(positions[c])) for c in twice}
+    group.members = [m for m in group.members if _key(m) not in twice]
+
+
+def _drop_repeated_rows(group: VoteGroup) -> None:
+    """The same member with the same vote in two rows: one vote, listed twice."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for member in group.members:
+        key = (_key(member), member.position)
+        if key not in seen:
+            seen.add(key)
+            kept.append(member)
+    if len(kept) < len(group.members):
+        repeated = sorted({m.name for m in group.members if m not in kept})
+        group.fault("member_repeated", f"{', '.join(repeated)}: the same vote in two rows")
+        group.members = kept
 
 
 def _outside_council(group, listed, outside, councils, same_ballots) -> None:

@@ -70,6 +70,42 @@ def test_the_meeting_order_overrules_the_reconstruction():
     assert "S/PV.3026, an earlier meeting, was held on 6 January 1992" in choice.reason
 
 
+def test_a_day_without_meetings_away_from_the_votes_own_meeting_is_ruled_out():
+    # S/RES/726 (1992) as the record has it: at S/PV.3026, which the meetings table
+    # dates 6 January; the reconstruction dates it 1 January, when no meeting is
+    # recorded (S/PV.3025 was held in December 1991, so the order alone allows it).
+    order = MeetingOrder({3025: date(1991, 12, 20), 3026: date(1992, 1, 6), 3027: date(1992, 1, 8)})
+    sources = {
+        "undl": entry("1992-01-01", version=RECONSTRUCTED, meeting="S/PV.3026"),
+        "dhl_meetings": entry("1992-01-06", meeting="S/PV.3026"),
+    }
+    choice = choose("date", said(sources), sources, order)
+    assert (choice.value, choice.source) == ("1992-01-06", "dhl_meetings")
+    assert "no Council meeting is recorded on 1 January 1992" in choice.reason
+    assert "S/PV.3026, the meeting of the vote, was held on 6 January 1992" in choice.reason
+
+
+def test_the_day_after_its_meeting_began_is_not_ruled_out():
+    # A night meeting: S/RES/338 (1973) is dated 22 October, the day after S/PV.1747
+    # began; no meeting is recorded on 22 October, yet the date stands.
+    order = MeetingOrder({1747: date(1973, 10, 21), 1748: date(1973, 10, 23)})
+    assert order.ruled_out(date(1973, 10, 22), 1747) == ""
+    assert order.ruled_out(date(1973, 10, 20), 1747) != ""  # before its own meeting
+
+
+def test_a_meeting_the_record_holds_on_another_day_gives_way():
+    # S/RES/2423 (2018), 28 June: DGACM's JSON names S/PV.8277, which the record dates
+    # 6 June (S/RES/2419 was adopted there); the meetings table names S/PV.8298.
+    order = MeetingOrder({8277: date(2018, 6, 6), 8298: date(2018, 6, 28)})
+    said_meeting = {"unxml_adopted": "S/PV.8277", "dhl_meetings": "S/PV.8298"}
+    choice = choose("meeting", said_meeting, {}, order, date(2018, 6, 28))
+    assert (choice.value, choice.source) == ("S/PV.8298", "dhl_meetings")
+    assert "S/PV.8277" in choice.reason and "6 June 2018" in choice.reason
+    # Held the day before the vote (a night meeting), or with no order: it stands.
+    assert choose("meeting", said_meeting, {}, order, date(2018, 6, 7)) is None
+    assert choose("meeting", said_meeting, {}, None, date(2018, 6, 28)) is None
+
+
 def test_two_compilations_never_outweigh_one_official_source():
     sources = {
         "voting_agent": entry("1999-04-05"),  # day and month swapped, as its rows can be

@@ -89,7 +89,7 @@ def test_one_record_per_vote_id_with_every_row_kept(parsed, raw):
     assert [r.extra["id"] for r in parsed.records] == list(raw)
     for record in parsed.records:
         rows = raw[record.extra["id"]]
-        listed = record.votes or record.extra.get("votes_as_written", ())
+        listed = record.extra.get("votes_as_written") or record.votes
         assert len(listed) == len(rows), record.location
         assert [v.name for v in listed] == [" ".join(r["Member State"].split()) for r in rows]
     assert {r.source for r in parsed.records} == {Source.VOTING_AGENT}
@@ -170,12 +170,22 @@ def test_votes_copied_from_another_years_vote_are_withheld(by_id, raw):
 
 
 @pytest.mark.realdata
-def test_member_listed_twice_withholds_the_votes(by_id, raw):
-    names = Counter(r["Member State"] for r in raw[1790])
-    assert names["Tunisia"] == 2 and "China" not in names
-    record = by_id[1790]
-    assert record.votes == ()
-    assert "member_listed_twice" in kinds(record)
+def test_a_member_listed_under_two_votes_has_only_its_vote_withheld(by_id, raw):
+    # S/2020/797, S/2020/1054 and S/2021/898 list a member (two on S/2020/1054) under
+    # two different votes: only those members' votes are withheld, the others stand.
+    for vote_id in (1722, 1735, 1790):
+        listed = defaultdict(set)
+        for row in raw[vote_id]:
+            listed[row["Member State"]].add(row["Vote"])
+        twice = {name for name, votes in listed.items() if len(votes) > 1}
+        assert twice
+        record = by_id[vote_id]
+        assert "member_listed_twice" in kinds(record)
+        assert sorted(v.name for v in record.votes) == sorted(set(listed) - twice)
+        assert set(record.extra["conflicting"]) == twice
+        for name in twice:
+            words = {"Y": "Yes", "N": "No", "A": "Abstain"}
+            assert {words[p] for p in record.extra["conflicting"][name]} == listed[name]
 
 
 @pytest.mark.realdata
@@ -368,14 +378,26 @@ def test_a_veto_agreeing_with_the_votes_names_the_vetoer():
 
 def test_member_twice_and_members_unlisted():
     twice = _vote(5, date(2000, 5, 16), 140, council=[*COUNCIL_2000[:-1], "Tunisia"])
+    twice[-1]["Vote"] = "Abstain"  # Tunisia listed in favour and abstaining
     short = _vote(6, date(2000, 5, 18), 141, council=COUNCIL_2000[:-1])
     parsed = voting_agent.parse(_year_2000(twice, short))
-    assert _record(parsed, 5).votes == ()
+    assert len(_record(parsed, 5).votes) == 13  # Ukraine unlisted, Tunisia withheld
+    assert "Tunisia" not in {v.name for v in _record(parsed, 5).votes}
+    assert _record(parsed, 5).extra["conflicting"] == {"Tunisia": ("A", "Y")}
     assert "member_listed_twice" in kinds(_record(parsed, 5))
     record = _record(parsed, 6)
     assert len(record.votes) == 14
     assert record.extra["unlisted_members"] == ("Ukraine",)
     assert "members_unlisted" in kinds(record)
+
+
+def test_a_vote_repeated_in_a_second_row_is_counted_once():
+    repeated = _vote(5, date(2000, 5, 16), 140, council=COUNCIL_2000)
+    repeated.insert(3, dict(repeated[3]))  # the same member, the same vote, twice
+    record = _record(voting_agent.parse(_year_2000(repeated)), 5)
+    assert len(record.votes) == len(COUNCIL_2000) == len(repeated) - 1
+    assert sorted(v.name for v in record.votes) == sorted(COUNCIL_2000)
+    assert "member_repeated" in kinds(record) and "member_listed_twice" not in kinds(record)
 
 
 def test_symbol_faults_in_the_draft_cell():

@@ -2,9 +2,10 @@
 
 This is the only code that writes the computed fields of a draft (tally,
 outcome, basis, disagreements, margin, near-miss), the ``Veto`` rows, the
-``Standing`` rows (decisive members, a member alone) and the flag for member
-votes that do not add up to the recorded totals, and has the search vectors
-rewritten (``resolutions.search``). It asks the one outcome
+``Standing`` rows (decisive members, a member alone), the flag for member
+votes that do not add up to the recorded totals, the search vectors
+(``resolutions.search``) and, through ``votes.yearly.recount``, the per-year
+counts the P5 and country pages read. It asks the one outcome
 engine, ``votes.outcome.decide``, for each draft; importers, the admin and the
 starter data all call :func:`refresh_outcomes` after they change votes.
 """
@@ -21,6 +22,7 @@ from django.db import transaction
 from resolutions.bulk import bulk_update
 from resolutions.models import Disagreement, Draft, Standing
 from resolutions.search import refresh_search
+from votes import yearly
 from votes.calendar import CouncilCalendar
 from votes.choices import SECONDARY, Outcome, Source
 from votes.models import MemberVote, PermanentSeat, Veto
@@ -175,10 +177,14 @@ def refresh_outcomes(drafts=None, *, calendar: CouncilCalendar | None = None) ->
     ids = _ids(drafts)
     calendar = calendar or CouncilCalendar()
     seats = {s.code: s for s in PermanentSeat.objects.all()}
-    return sum(
+    changed = sum(
         _refresh_chunk(ids[start : start + CHUNK], calendar, seats)
         for start in range(0, len(ids), CHUNK)
     )
+    # The per-year counts the P5 and country pages read, in the same transaction:
+    # the years of these drafts (and those they were counted in), or every year.
+    yearly.recount(None if drafts is None else ids)
+    return changed
 
 
 def _ids(drafts) -> list[int]:

@@ -1,15 +1,18 @@
 """Date every change to the record, for ETag and Last-Modified (RecordVersion),
-keep outcomes in step when a term or a name moves votes (votes.seating), and
-search vectors when an agenda item or a meeting is renamed."""
+keep outcomes in step when a term or a name moves votes (votes.seating), search
+vectors when an agenda item or a meeting is renamed, and the per-year counts when
+a draft is deleted."""
 
 from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
 
-from resolutions.models import AgendaItem, Meeting, RecordVersion
+from resolutions.models import AgendaItem, Draft, Meeting, RecordVersion
 from resolutions.outcomes import refresh_outcomes
 from resolutions.search import refresh_search
+from votes import yearly
+from votes.models import CountedDraft
 from votes.seating import votes_reseated
 
 WATCHED_APPS = {"votes", "resolutions"}
@@ -59,6 +62,11 @@ def words_follow_names(sender, instance, raw=False, **kwargs) -> None:
         refresh_search(instance.drafts.values_list("pk", flat=True))
 
 
+def counts_follow_deletion(sender, instance, **kwargs) -> None:
+    """A deleted draft leaves the per-year counts of the year it was counted in."""
+    yearly.recount([instance.pk])
+
+
 def record_version_row(sender, using: str = "default", **kwargs) -> None:
     """The one RecordVersion row, there again after a flush.
 
@@ -70,15 +78,28 @@ def record_version_row(sender, using: str = "default", **kwargs) -> None:
     RecordVersion.objects.using(using).get_or_create(pk=1, defaults={"changed_at": timezone.now()})
 
 
+def counts_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    """Count the per-year tables of a record that has none yet: a database that held
+    votes before the migration creating them (votes 0005)."""
+    if using == "default" and not CountedDraft.objects.exists() and Draft.objects.exists():
+        yearly.recount()
+
+
 def connect() -> None:
     post_migrate.connect(
         record_version_row,
         sender=apps.get_app_config("resolutions"),
         dispatch_uid="record_version_row",
     )
+    post_migrate.connect(
+        counts_after_migrate,
+        sender=apps.get_app_config("resolutions"),
+        dispatch_uid="counts_after_migrate",
+    )
     votes_reseated.connect(outcomes_follow_seats, dispatch_uid="outcomes_follow_seats")
     post_save.connect(record_changed, dispatch_uid="record_changed_save")
     for model in (AgendaItem, Meeting):
         post_save.connect(words_follow_names, sender=model, dispatch_uid=f"words_{model.__name__}")
     post_delete.connect(record_changed, dispatch_uid="record_changed_delete")
+    post_delete.connect(counts_follow_deletion, sender=Draft, dispatch_uid="counts_follow_deletion")
     m2m_changed.connect(record_changed, dispatch_uid="record_changed_m2m")

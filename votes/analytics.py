@@ -1,8 +1,13 @@
 """How the permanent members vote together: agreement, divisions and veto counts.
 
-Every figure here is one database aggregate over published drafts; nothing
-loops over votes in Python. The public pages, the CSV/JSON downloads and (later)
-the API all read these functions, so a rule changes in one place.
+Every figure here is one database aggregate; nothing loops over votes in
+Python. The public pages, the CSV/JSON downloads and the API all read these
+functions, so a rule changes in one place. The P5 charts, the elected members
+and a country's figures sum the per-year tables (``AgreementYear``,
+``StateYear``, ``VetoYear``, ``DraftYear``; counted by votes/yearly.py when
+refresh_outcomes runs), so they cost O(years), not O(votes); the figures of a
+filtered selection (the vetoes page) and the list's filters still read the
+member votes.
 
 The rules, stated on the P5 page too:
 
@@ -28,11 +33,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Cast, ExtractYear
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 
 from votes.choices import Modality, Position, counted
-from votes.models import MemberVote, Veto
+from votes.models import AgreementYear, DraftYear, MemberVote, StateYear, Veto, VetoYear
 from votes.seats import PAIRS, SEAT_ORDER
 
 VOTED = (Position.YES, Position.NO, Position.ABSTAIN)
@@ -221,15 +226,15 @@ class Agreement:
 
 def vetoes_per_year(first_year=None, last_year=None, drafts: QuerySet | None = None) -> list[dict]:
     """``[{"year", "seat", "count"}]``: Veto rows of published drafts, by year and seat."""
-    vetoes = Veto.objects.filter(draft__in=drafts) if drafts is not None else Veto.objects
-    vetoes = vetoes.filter(counted("draft__"))
-    vetoes = _in_years(vetoes, "draft__date", first_year, last_year)
-    rows = (
-        vetoes.annotate(year=year_of("draft__date"))
-        .values("year", "seat__code")
-        .annotate(count=Count("pk"))
-        .order_by("year", "seat__position")
-    )
+    if drafts is None:
+        per_year = _years(VetoYear.objects.all(), first_year, last_year)
+        rows = per_year.values("year", "seat__code").annotate(count=Sum("vetoes"))
+    else:
+        vetoes = Veto.objects.filter(counted("draft__"), draft__in=drafts)
+        vetoes = _in_years(vetoes, "draft__date", first_year, last_year)
+        rows = vetoes.annotate(year=year_of("draft__date")).values("year", "seat__code")
+        rows = rows.annotate(count=Count("pk"))
+    rows = rows.order_by("year", "seat__position")
     return [{"year": r["year"], "seat": r["seat__code"], "count": r["count"]} for r in rows]
 
 
@@ -246,21 +251,30 @@ def vetoes_per_decade(drafts: QuerySet | None = None) -> list[dict]:
     return [{"decade": r["decade"], "seat": r["seat__code"], "count": r["count"]} for r in rows]
 
 
+HOLDER = ("seat__code", "state__code", "state__slug", "name_at_vote")
+
+
+def _holder_rows(drafts: QuerySet | None) -> QuerySet:
+    """Vetoes by seat and casting state: from the yearly counts, or a selection's rows."""
+    if drafts is None:
+        return VetoYear.objects.values(*HOLDER).annotate(
+            count=Sum("vetoes"), first=Min("first"), last=Max("last")
+        )
+    vetoes = Veto.objects.filter(counted("draft__"), draft__in=drafts)
+    return vetoes.values(*HOLDER).annotate(
+        count=Count("pk"), first=Min("draft__date"), last=Max("draft__date")
+    )
+
+
 def vetoes_by_holder(drafts: QuerySet | None = None, seat_code: str | None = None) -> list[dict]:
     """``[{"seat", "state", "name", "count"}]``: vetoes by seat and by the state casting them.
 
     Keeps the USSR apart from the Russian Federation, and the Republic of China
     apart from the People's Republic (same state code, told apart by name).
     """
-    vetoes = Veto.objects.filter(draft__in=drafts) if drafts is not None else Veto.objects
-    vetoes = vetoes.filter(counted("draft__"))
+    rows = _holder_rows(drafts)
     if seat_code:
-        vetoes = vetoes.filter(seat__code=seat_code)
-    rows = (
-        vetoes.values("seat__code", "state__code", "state__slug", "name_at_vote")
-        .annotate(count=Count("pk"), first=Min("draft__date"), last=Max("draft__date"))
-        .order_by("seat__position", "first")
-    )
+        rows = rows.filter(seat__code=seat_code)
     return [
         {
             "seat": r["seat__code"],
@@ -272,37 +286,33 @@ def vetoes_by_holder(drafts: QuerySet | None = None, seat_code: str | None = Non
             "first_year": r["first"].year,
             "last_year": r["last"].year,
         }
-        for r in rows
+        for r in rows.order_by("seat__position", "first")
     ]
 
 
-def _pairs_of_votes(first_year=None, last_year=None, **conditions) -> QuerySet:
-    """Two votes cast on one published recorded draft: the row's and an ``other``'s.
+def _years(counts: QuerySet, first: int | None, last: int | None) -> QuerySet:
+    """Rows of a per-year table (votes/yearly.py) within a period of years."""
+    if first is not None:
+        counts = counts.filter(year__gte=first)
+    if last is not None:
+        counts = counts.filter(year__lte=last)
+    return counts
 
-    ``MemberVote`` rows joined to the other member votes on the same draft
-    (``draft__member_votes``), both restricted to cast votes (yes, no,
-    abstention). ``conditions`` go into the same ``filter()`` call, because
-    Django joins a multi-valued relation afresh for each call. One join,
-    grouped in the database: no query per draft.
-    """
-    votes = MemberVote.objects.filter(
-        counted("draft__"),
-        draft__modality=Modality.RECORDED_VOTE,
-        position__in=VOTED,
-        draft__member_votes__position__in=VOTED,
-        **conditions,
-    )
-    return _in_years(votes, "draft__date", first_year, last_year)
+
+def _pairs_of_votes(first_year=None, last_year=None, **conditions) -> QuerySet:
+    """Pairs of cast votes on published recorded drafts (``AgreementYear``): a member's
+    and a permanent seat's held by another state, counted by year and positions."""
+    return _years(AgreementYear.objects.filter(**conditions), first_year, last_year)
 
 
 # The two positions of a pair of votes: grouping by them (3 x 3 cells at most per
 # group) gives the contingency table kappa needs, still one aggregate.
-POSITIONS = ("position", "draft__member_votes__position")
+POSITIONS = ("position", "seat_position")
 
 
-def _agreements(votes: QuerySet, *keys: str) -> dict[tuple, Agreement]:
+def _agreements(counts: QuerySet, *keys: str) -> dict[tuple, Agreement]:
     """Pairs of votes grouped by ``keys``: ``{key values: Agreement}``, one query."""
-    rows = votes.values(*keys, *POSITIONS).annotate(n=Count("pk")).order_by()
+    rows = counts.values(*keys, *POSITIONS).annotate(n=Sum("votes")).order_by()
     cells: dict[tuple, dict[tuple[str, str], int]] = {}
     for row in rows:
         key = tuple(row[k] for k in keys)
@@ -312,13 +322,8 @@ def _agreements(votes: QuerySet, *keys: str) -> dict[tuple, Agreement]:
 
 def agreement_matrix(first_year=None, last_year=None) -> dict[tuple[str, str], Agreement]:
     """Agreement of every pair of permanent seats over a period, in one query."""
-    votes = _pairs_of_votes(
-        first_year,
-        last_year,
-        seat__isnull=False,
-        draft__member_votes__seat__isnull=False,
-    )
-    found = _agreements(votes, "seat__code", "draft__member_votes__seat__code")
+    counts = _pairs_of_votes(first_year, last_year, member_seat__isnull=False)
+    found = _agreements(counts, "member_seat__code", "seat__code")
     return {pair: found.get(pair, Agreement(0, 0)) for pair in PAIRS}
 
 
@@ -326,10 +331,8 @@ def pair_agreement_per_year(
     first: str, second: str, first_year=None, last_year=None
 ) -> list[tuple[int, Agreement]]:
     """``[(year, Agreement)]``: a pair's agreement year by year, in one query."""
-    votes = _pairs_of_votes(
-        first_year, last_year, seat__code=first, draft__member_votes__seat__code=second
-    ).annotate(year=year_of("draft__date"))
-    return sorted((year, result) for (year,), result in _agreements(votes, "year").items())
+    counts = _pairs_of_votes(first_year, last_year, member_seat__code=first, seat__code=second)
+    return sorted((year, result) for (year,), result in _agreements(counts, "year").items())
 
 
 def pair_per_year(first: str, second: str, first_year=None, last_year=None) -> list[dict]:
@@ -342,26 +345,16 @@ def pair_per_year(first: str, second: str, first_year=None, last_year=None) -> l
 
 def divisions_per_year(first_year=None, last_year=None) -> list[dict]:
     """``[{"year", "divided", "total"}]``: recorded votes on which the five split."""
-    rows = (
-        with_divisions(recorded_votes(first_year, last_year))
-        .annotate(year=year_of())
-        .values("year")
-        .annotate(total=Count("pk"), divided=Count("pk", filter=Q(p5_distinct__gt=1)))
-        .order_by("year")
-    )
-    return [{"year": r["year"], "divided": r["divided"], "total": r["total"]} for r in rows]
+    rows = _years(DraftYear.objects.filter(p5_recorded__gt=0), first_year, last_year)
+    return [
+        {"year": r.year, "divided": r.p5_divided, "total": r.p5_recorded}
+        for r in rows.order_by("year")
+    ]
 
 
 def country_agreement(state) -> dict[str, Agreement]:
     """How often a state voted as each permanent seat did, over all its recorded votes."""
-    votes = (
-        _pairs_of_votes(state=state, draft__member_votes__seat__isnull=False)
-        # Not the state with itself (a permanent member's own seat); an annotation
-        # keeps the comparison on the one join instead of a subquery.
-        .annotate(other_state=F("draft__member_votes__state"))
-        .exclude(other_state=state.pk)
-    )
-    found = _agreements(votes, "draft__member_votes__seat__code")
+    found = _agreements(_pairs_of_votes(state=state), "seat__code")
     return {code: found.get((code,), Agreement(0, 0)) for code in SEAT_ORDER}
 
 
@@ -377,10 +370,8 @@ class ElectedMember:
 def elected_agreement(first_year=None, last_year=None) -> list[ElectedMember]:
     """Every member that voted from an elected seat in a period, against each permanent
     seat, in one query. Ordered by name."""
-    votes = _pairs_of_votes(
-        first_year, last_year, seat__isnull=True, draft__member_votes__seat__isnull=False
-    )
-    found = _agreements(votes, "state__slug", "state__name", "draft__member_votes__seat__code")
+    counts = _pairs_of_votes(first_year, last_year, member_seat__isnull=True)
+    found = _agreements(counts, "state__slug", "state__name", "seat__code")
     members: dict[tuple[str, str], dict[str, Agreement]] = {}
     for (slug, name, seat), result in found.items():
         members.setdefault((slug, name), {})[seat] = result
@@ -412,15 +403,9 @@ def state_agreement_per_year(state) -> dict[int, dict[str, Agreement]]:
 
     One query; callers add the years of a term together (``Agreement.__add__``).
     """
-    votes = (
-        _pairs_of_votes(state=state, draft__member_votes__seat__isnull=False)
-        .annotate(other_state=F("draft__member_votes__state"), year=year_of("draft__date"))
-        .exclude(other_state=state.pk)
-    )
     years: dict[int, dict[str, Agreement]] = {}
-    for (year, seat), result in _agreements(
-        votes, "year", "draft__member_votes__seat__code"
-    ).items():
+    counts = _pairs_of_votes(state=state)
+    for (year, seat), result in _agreements(counts, "year", "seat__code").items():
         years.setdefault(year, {})[seat] = result
     return years
 
@@ -451,20 +436,29 @@ class PositionCounts:
 def position_counts(state) -> PositionCounts:
     """A state's votes on published drafts, by position, and the names it voted under."""
     rows = (
-        MemberVote.objects.filter(counted("draft__"), state=state)
-        .values("draft__modality", "position", "name_at_vote")
-        .annotate(count=Count("pk"), first=Min("draft__date"))
+        StateYear.objects.filter(state=state)
+        .values("modality", "position", "name_at_vote")
+        .annotate(count=Sum("votes"), first=Min("first"))
         .order_by("first")
     )
     counts = PositionCounts(dict.fromkeys(Position.values, 0), 0, [])
     for row in rows:
-        if row["draft__modality"] == Modality.RECORDED_VOTE:
+        if row["modality"] == Modality.RECORDED_VOTE:
             counts.recorded[row["position"]] += row["count"]
         else:
             counts.without_vote += row["count"]
         if row["name_at_vote"] not in counts.names:
             counts.names.append(row["name_at_vote"])
     return counts
+
+
+def standing_counts(state) -> dict[str, int]:
+    """How many published drafts the state voted on where it was decisive, stood alone,
+    or saw the draft fail by one vote (``votes.standing``), in one aggregate."""
+    totals = StateYear.objects.filter(state=state).aggregate(
+        **{kind: Coalesce(Sum(kind), 0) for kind in ("decisive", "isolated", "near_miss")}
+    )
+    return dict(totals)
 
 
 @dataclass(frozen=True)
@@ -495,7 +489,7 @@ def worked_kappa(first: str, second: str, first_year=None, last_year=None) -> Wo
 
 def year_span() -> dict:
     """The first and last year with a published draft (for period filters' defaults)."""
-    return _drafts().aggregate(first=Min(year_of()), last=Max(year_of()))
+    return DraftYear.objects.aggregate(first=Min("year"), last=Max("year"))
 
 
 # The charts of the P5 page, as plain rows (the page, its downloads and the API) ---

@@ -292,3 +292,105 @@ class Veto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_at_vote} vetoed {self.draft}"
+
+
+# Counts per year, derived from the member votes and vetoes of published drafts
+# (votes/yearly.py recounts them; resolutions.outcomes.refresh_outcomes calls it in
+# its own transaction, so they never lag the votes). The P5 page, the elected
+# members' page, the country pages and their downloads read only these: a few rows
+# per year, whatever the number of votes.
+
+
+class CountedDraft(models.Model):
+    """The year a draft was last counted in: the years to recount when it moves or goes."""
+
+    draft_id = models.BigIntegerField(primary_key=True)  # not a key: outlives its draft
+    year = models.SmallIntegerField()
+
+    def __str__(self) -> str:
+        return f"draft {self.draft_id} counted in {self.year}"
+
+
+class AgreementYear(models.Model):
+    """Pairs of cast votes (yes, no, abstention) on one published recorded draft:
+    a member's, and a permanent seat's held by another state, by year and by the
+    two positions (the contingency table Cohen's kappa needs)."""
+
+    year = models.SmallIntegerField()
+    state = models.ForeignKey(MemberState, on_delete=models.CASCADE, related_name="+")
+    # The member's own permanent seat; NULL when it voted from an elected seat.
+    member_seat = models.ForeignKey(
+        PermanentSeat, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    seat = models.ForeignKey(PermanentSeat, on_delete=models.CASCADE, related_name="+")
+    position = models.CharField(max_length=1, choices=Position)
+    seat_position = models.CharField(max_length=1, choices=Position)
+    votes = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # A country page: one state's rows.
+            models.Index(fields=["state", "year"], name="agreement_year_state_idx"),
+            # The P5 matrix and a pair by year; the elected members (member_seat NULL).
+            models.Index(fields=["member_seat", "year"], name="agreement_year_seat_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.votes} votes {self.position}/{self.seat_position}"
+
+
+class StateYear(models.Model):
+    """A member's votes on published drafts in a year, by name, modality and position,
+    with how many of those drafts it was decisive on, stood alone on, or saw fail
+    by one vote (a state casts one vote per draft, so these add up over rows)."""
+
+    year = models.SmallIntegerField()
+    state = models.ForeignKey(MemberState, on_delete=models.CASCADE, related_name="+")
+    name_at_vote = models.CharField(max_length=100)
+    modality = models.CharField(max_length=20)
+    position = models.CharField(max_length=1, choices=Position)
+    votes = models.PositiveIntegerField()
+    first = models.DateField()  # the earliest such vote: orders the names it voted under
+    decisive = models.PositiveIntegerField()
+    isolated = models.PositiveIntegerField()
+    near_miss = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # A country page: one state's rows.
+            models.Index(fields=["state", "year"], name="state_year_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_at_vote}, {self.year}: {self.votes} x {self.position}"
+
+
+class VetoYear(models.Model):
+    """Vetoes of published drafts in a year, by seat and by the state casting them."""
+
+    year = models.SmallIntegerField()
+    seat = models.ForeignKey(PermanentSeat, on_delete=models.CASCADE, related_name="+")
+    state = models.ForeignKey(MemberState, on_delete=models.CASCADE, related_name="+")
+    name_at_vote = models.CharField(max_length=100)
+    vetoes = models.PositiveIntegerField()
+    first = models.DateField()
+    last = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.name_at_vote}, {self.year}: {self.vetoes} vetoes"
+
+
+class DraftYear(models.Model):
+    """Published drafts in a year; of its recorded votes, those with all five seats in
+    the member-by-member record (``p5_recorded``) and those on which the five split."""
+
+    year = models.SmallIntegerField()
+    drafts = models.PositiveIntegerField()
+    p5_recorded = models.PositiveIntegerField()
+    p5_divided = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year"], name="one_draft_year_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.p5_divided} of {self.p5_recorded} divided"

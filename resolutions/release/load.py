@@ -26,6 +26,7 @@ from resolutions.models import RecordVersion
 from resolutions.release import ReleaseError
 from resolutions.release.tables import TABLES, Table, decoder, field_type
 from resolutions.search import refresh_search
+from votes import yearly
 
 csv.field_size_limit(2**31 - 1)  # a draft's provenance is one long JSON cell
 
@@ -215,6 +216,8 @@ def write(release: Release, *, replace: bool = False) -> None:
             raise ReleaseError(f"the database refused table {table.name}: {reason}") from None
         _move_sequences_past_ids()
         refresh_search()
+        # Derived tables left out of the release (NOT_RELEASED): counted from it.
+        yearly.recount()
         # Pages and caches keyed on the record's version must see a new one.
         RecordVersion.objects.update_or_create(
             pk=1, defaults={"changed_at": now, "release": release.version}
@@ -226,6 +229,7 @@ def write(release: Release, *, replace: bool = False) -> None:
 
 def empty_record() -> None:
     """Delete every row of the released tables (not the history, which is an audit log)."""
+    yearly.empty()  # the derived counts refer to member states and seats
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in reversed(TABLES):

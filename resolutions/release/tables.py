@@ -43,12 +43,17 @@ from resolutions.models import (
 )
 from resolutions.release import ReleaseError
 from votes.models import (
+    AgreementYear,
+    CountedDraft,
+    DraftYear,
     MembershipTerm,
     MemberState,
     MemberStateName,
     MemberVote,
     PermanentSeat,
+    StateYear,
     Veto,
+    VetoYear,
 )
 
 
@@ -128,6 +133,12 @@ NOT_RELEASED = {
     WorklistEntry: "the editors' worklist, a view of the drafts",
     # What the last sync of *this* database read, so that the same sync is skipped.
     SyncRun: "a database's own note of its last sync",
+    # Counts per year of the member votes (votes/yearly.py): the loader recounts them.
+    CountedDraft: "derived: the year each draft is counted in",
+    AgreementYear: "derived: pairs of votes counted per year",
+    StateYear: "derived: each member's votes counted per year",
+    VetoYear: "derived: vetoes counted per year",
+    DraftYear: "derived: drafts and P5 splits counted per year",
 }
 
 

@@ -13,7 +13,6 @@ from django_tables2 import SingleTableMixin
 
 from resolutions.coverage import counting_caveats
 from resolutions.filters import DraftFilter
-from resolutions.models import Draft, Standing
 from resolutions.tables import CappedPaginator, CountryDraftTable
 from resolutions.views.lists import PER_PAGE
 from resolutions.views.params import with_query
@@ -92,7 +91,7 @@ class CountryView(SingleTableMixin, FilterView):
                 "count_rows": position_rows(counts, self.state),
                 "agreement": agreement_rows(agreement, seat),
                 "term_agreement": term_agreement(terms, by_year),
-                "stood": standing_counts(self.state),
+                "stood": analytics.standing_counts(self.state),
                 "seat_vetoes": (
                     analytics.vetoes_by_holder(seat_code=seat.code) if seat is not None else []
                 ),
@@ -131,28 +130,6 @@ def position_rows(counts: analytics.PositionCounts, state) -> list[dict]:
         }
         for position, label in VOTED_CHOICES
     ]
-
-
-def standing_counts(state) -> dict:
-    """How often the state was decisive, stood alone, or sat through a near-miss.
-
-    One aggregate; a draft joins one member vote of the state and its standing
-    rows, hence the distinct counts.
-    """
-    mine = Q(standings__state=state)
-    return (
-        Draft.objects.published()
-        .filter(member_votes__state=state)
-        .aggregate(
-            decisive=Count(
-                "pk", filter=mine & Q(standings__kind=Standing.Kind.DECISIVE), distinct=True
-            ),
-            isolated=Count(
-                "pk", filter=mine & Q(standings__kind=Standing.Kind.ISOLATED), distinct=True
-            ),
-            near_miss=Count("pk", filter=Q(near_miss=True), distinct=True),
-        )
-    )
 
 
 def term_agreement(terms, by_year) -> list[dict]:

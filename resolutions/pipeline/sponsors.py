@@ -104,8 +104,7 @@ class _Planner:
         if draft.title:
             return ""
         agenda = draft.agenda_item.name if draft.agenda_item else ""
-        named = join_names([self.shown(draft, row) for row in rows])
-        return built_title(agenda, named)
+        return built_title(agenda, sponsors_named([self.shown(draft, row) for row in rows]))
 
     def disagreements(self, draft: Draft, said: dict[str, list[str]]) -> list[Disagreement]:
         """A compilation naming other states than the official source."""
@@ -120,11 +119,29 @@ class _Planner:
         return found
 
 
+# A title names this many sponsors at most: S/2021/990 had 113, more than a title
+# holds (and than a reader wants); the page and the dumps list them all.
+NAMED_SPONSORS = 10
+TITLE_LENGTH = Draft._meta.get_field("built_title").max_length
+
+
+def sponsors_named(names: list[str]) -> str:
+    """The sponsors as a title names them: all of a few, else the first and how many more."""
+    if len(names) <= NAMED_SPONSORS:
+        return join_names(names)
+    more = len(names) - NAMED_SPONSORS
+    return join_names([*names[:NAMED_SPONSORS], f"{more} other{'s' if more > 1 else ''}"])
+
+
 def built_title(agenda: str, sponsors: str) -> str:
-    """'Draft resolution on <agenda> submitted by <sponsors>', from what is known."""
+    """'Draft resolution on <agenda> submitted by <sponsors>', from what is known.
+
+    Never longer than the column: PostgreSQL would cut a longer one where SQLite
+    keeps it whole, and the two databases would publish different titles."""
     about = f" on {agenda}" if agenda else ""
     by = f" submitted by {sponsors}" if sponsors else ""
-    return f"Draft resolution{about}{by}" if about or by else ""
+    title = f"Draft resolution{about}{by}" if about or by else ""
+    return title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 1] + "…"
 
 
 def _disagreement(draft, source, names, compiled, other) -> Disagreement:

@@ -110,7 +110,12 @@ class _Index:
         return self._match_by_meeting(record, symbol)
 
     def may_stand_alone(self, record: DraftRecord) -> bool:
-        """Whether a record no official record matches can be a record of its own.
+        """Whether a record no official record matches can be a record of its own."""
+        return not self.why_not_alone(record)
+
+    def why_not_alone(self, record: DraftRecord) -> str:
+        """Why a record no official record matches cannot be a record of its own, in
+        words; empty where it can.
 
         It needs a date and a draft symbol proper (or a resolution number, which no
         official record has, since none matched). A record without a resolution
@@ -120,19 +125,26 @@ class _Index:
         is left for an editor rather than risk counting one vote twice.
         """
         if record.date is None:
-            return False
+            return "the file gives no date that can be right"
         if record.resolution_number:
-            return True
+            return ""
         symbol = record.draft_symbol
         if not symbol or symbol.startswith("S/PV."):
-            return False
+            return "the file names no draft symbol"
         # Without its meeting, any official vote that day rules it out.
+        where = record.meeting_symbol or f"{record.date:%d %B %Y}"
         near = (
             self.by_meeting.get(record.meeting_symbol, [])
             if record.meeting_symbol
             else self.by_date.get(record.date, [])
         )
-        return all(compiled_only(d) for d in near)
+        official = sorted(d.symbol for d in near if not compiled_only(d))
+        if official:
+            return (
+                f"the official record holds {', '.join(official)} at {where} and no other "
+                "vote: this may be an amendment or a part of it"
+            )
+        return ""
 
     def _match_by_meeting(self, record: DraftRecord, symbol: str) -> Draft | None:
         """A draft the official sources know without its symbol (the meetings tables
@@ -221,6 +233,8 @@ class _SecondaryLoader:
         self.calendar = CouncilCalendar()
         self.checker = VoteChecker(self.calendar, str(parsed.location))
         self.own: set[int] = set()
+        # Records matching no record here that cannot be one of their own, and why.
+        self.unplaced: list[tuple[DraftRecord, str]] = []
         self.amending: list[DraftRecord] = []
 
     def run(self) -> None:
@@ -276,6 +290,7 @@ class _SecondaryLoader:
             else:
                 matched[draft] = record
         self._report_matching(unmatched, repeated, other_votes)
+        self.unplaced = [(record, index.why_not_alone(record)) for record in unmatched]
         return matched, alone
 
     def _report_matching(self, unmatched: list, repeated: int, other_votes: Counter) -> None:
@@ -587,6 +602,9 @@ class _SecondaryLoader:
         wanted: dict[tuple, dict] = {
             (c.draft.pk, p["kind"], p["field"]): p for c in checks for p in c.problems
         }
+        for record, why in self.unplaced:
+            problem = self._unplaced(record, why)
+            wanted[(None, problem["kind"], problem["field"])] = problem
         existing = {
             (d.draft_id, d.kind, d.field): d
             for d in Disagreement.objects.filter(detected_by=self.source)
@@ -601,6 +619,31 @@ class _SecondaryLoader:
             batch_size=500,
         )
         return len(wanted)
+
+    def _unplaced(self, record: DraftRecord, why: str) -> dict:
+        """A record placed nowhere, kept as a disagreement with no draft: the vetoes page
+        and data_report list it, so that no vote a source gives is silently dropped."""
+        vetoed = seat_codes(record.vetoed_by) if record.outcome == Outcome.VETOED else []
+        said = {
+            "symbol": record.draft_symbol or None,
+            "date": record.date.isoformat() if record.date else None,
+            "meeting": record.meeting_symbol or None,
+            "outcome": record.outcome or None,
+            "vetoed_by": vetoed or None,
+            "location": record.location,
+        }
+        outcome = f"vetoed by {', '.join(vetoed)}" if vetoed else (record.outcome or "a vote")
+        return {
+            "kind": Disagreement.Kind.MATCH,
+            "field": f"{_named(record)} {record.location}"[:60],
+            "values": {self.source: said},
+            "detail": (
+                f"{self._label} lists {_named(record)}"
+                + (f" at {record.meeting_symbol}" if record.meeting_symbol else "")
+                + f" ({outcome}); no record here matches it, and it is not a record of "
+                f"its own because {why}. An editor can add it or match it."
+            ),
+        }
 
     def _disagreement(self, key: tuple, problem: dict) -> Disagreement:
         draft_id, kind, name = key

@@ -8,10 +8,12 @@ from django_tables2 import SingleTableMixin
 
 from resolutions.coverage import Scope, counting_caveats, veto_basis
 from resolutions.filters import DraftFilter, public_votes
+from resolutions.models import Disagreement
 from resolutions.tables import CappedPaginator, VetoTable
 from resolutions.views.lists import PER_PAGE
 from resolutions.views.params import with_query
 from votes import analytics
+from votes.choices import Outcome
 from votes.dates import FIRST_YEAR
 from votes.seats import SEAT_LABELS, SEAT_ORDER
 
@@ -22,7 +24,8 @@ class VetoListView(SingleTableMixin, FilterView):
     Queries: the count (1), the page of rows (2) and their vetoes (3), vetoes by
     seat and holder (4), by decade and seat (5); plus one to check a chosen
     member state (6) and the form's member-state choices (7); what the counts
-    rest on: the recorded votes (8) and the sources' spans (9).
+    rest on: the recorded votes (8) and the sources' spans (9); the vetoes a
+    compilation lists that no record holds (10).
     """
 
     table_class = VetoTable
@@ -56,7 +59,19 @@ class VetoListView(SingleTableMixin, FilterView):
         note = counting_caveats((Scope.VETOED,))
         context["coverage_note"] = {**note, "failed_caveat": ""}
         context["coverage_basis"] = veto_basis(note["facts"])
+        context["unplaced"] = unplaced_vetoes()
         return context
+
+
+def unplaced_vetoes() -> list[Disagreement]:
+    """Vetoes a secondary source lists that it could place on no record (one query):
+    shown, so that no veto in a loaded source is missing from this page."""
+    found = Disagreement.objects.filter(draft=None, kind=Disagreement.Kind.MATCH).order_by("pk")
+    return [
+        item
+        for item in found
+        if any((said or {}).get("outcome") == Outcome.VETOED for said in item.values.values())
+    ]
 
 
 def seat_totals(by_holder: list[dict]) -> list[dict]:

@@ -7,6 +7,7 @@ is the only source. Every fact is recounted here from the compilation's rows.
 """
 
 import csv
+import re
 from collections import Counter, defaultdict
 from datetime import date
 
@@ -124,3 +125,35 @@ def test_the_data_page_names_the_resolutions_only_a_compilation_gives(history, c
     for draft in only:
         assert draft.resolution_symbol in said
     assert f"lists {only.count()} resolution" in said
+
+
+def stated_vetoes(shared_data) -> set[tuple[str, date]]:
+    """(draft symbol, day) of every vote the compilation states was vetoed."""
+    with (shared_data / COMPILATION).open(encoding="utf-8", newline="") as f:
+        return {
+            # The symbol alone: the cell can add words ("S/2007/14 as orally revised").
+            (_symbol(row["Draft"]), date.fromisoformat(row["date_iso"]))
+            for row in csv.DictReader(f)
+            if "veto" in row["Outcome results"].lower() and row["Draft"].strip()
+        }
+
+
+def _symbol(cell: str) -> str:
+    found = re.search(r"S/\S+", cell)
+    return found[0] if found else cell.strip()
+
+
+def test_every_veto_the_compilation_lists_is_on_the_vetoes_page(history, client, shared_data):
+    """Each vote the compilation states was vetoed, read from its rows, is a vetoed
+    record here or named in the page's list of vetoes no record holds: none is dropped
+    without a word."""
+    page = client.get(reverse("resolutions:vetoes")).content.decode()
+    unplaced = page[page.index('id="unplaced-heading"') :] if "unplaced-heading" in page else ""
+    vetoes = stated_vetoes(shared_data)
+    assert len(vetoes) > 50
+    for symbol, on in sorted(vetoes):
+        # (A vote on an amendment is listed with ?kind=amendment.)
+        held = Draft.objects.published_votes().vetoed()
+        # A row naming no symbol ("Oral amendment") is found by its day.
+        held = held.filter(draft_symbol=symbol) if symbol.startswith("S/") else held.filter(date=on)
+        assert held.exists() or symbol in unplaced, (symbol, on)

@@ -98,7 +98,10 @@ class Command(BaseCommand):
 
     @staticmethod
     def describe(item: Disagreement) -> str:
-        where = f"{item.draft.symbol} ({item.draft.date})" if item.draft_id else "membership"
+        if item.draft_id:
+            where = f"{item.draft.symbol} ({item.draft.date})"
+        else:  # a membership row, or a source's record placed on no draft
+            where = "membership" if item.kind == Disagreement.Kind.MEMBERSHIP else "no record"
         said = "; ".join(
             f"{Source(k).label if k in Source.values else k}: {v}" for k, v in item.values.items()
         )

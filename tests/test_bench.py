@@ -11,6 +11,9 @@ import importlib.util
 import pytest
 from django.http import HttpResponse, HttpResponseRedirect
 
+from config import bench as config_bench
+from config import checks
+from resolutions.models import Draft
 from tests.conftest import REPO
 
 spec = importlib.util.spec_from_file_location("bench", REPO / "scripts" / "bench.py")
@@ -49,3 +52,25 @@ def test_a_refusal_stops_the_bench_with_a_non_zero_exit(tmp_path):
         bench.run_pages(["/votes/"], env)
     assert stopped.value.code != 0
     assert "Refused: /votes/ answered 500" in str(stopped.value.code)
+
+
+@pytest.mark.django_db
+def test_the_yardstick_views_are_not_served_without_bench(client, sample):
+    assert client.get("/_bench/bare/").status_code == 404
+    assert client.get("/_bench/one-query/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_yardsticks_cost_nothing_and_one_query(rf, sample, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert config_bench.bare(rf.get("/_bench/bare/")).status_code == 200
+    with django_assert_num_queries(1):
+        response = config_bench.one_query(rf.get("/_bench/one-query/"))
+    assert response.status_code == 200 and str(Draft.objects.latest("pk").pk) in response.text
+
+
+def test_deploy_checks_fail_while_bench_is_on(settings):
+    settings.BENCH = False
+    assert checks.bench_views_off(None) == []
+    settings.BENCH = True
+    assert [w.id for w in checks.bench_views_off(None)] == ["site.W001"]

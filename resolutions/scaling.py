@@ -69,7 +69,8 @@ def _copy(model: type[models.Model], replaced: dict[str, str], where: str, param
 
     The id is copied only when ``replaced`` shifts it; otherwise the table numbers it.
     """
-    columns = [f.column for f in model._meta.concrete_fields]
+    # A generated column (GeneratedField) is computed by the database, never inserted.
+    columns = [f.column for f in model._meta.concrete_fields if not f.generated]
     columns = [c for c in columns if c != "id" or "id" in replaced]
     select = ", ".join(replaced.get(c, _q(c)) for c in columns)
     table = _q(model._meta.db_table)

@@ -259,18 +259,32 @@ PAGES_CHILD = (
 
 
 def run_pages(paths: list[str], env: dict[str, str]) -> list[list]:
-    """The measurements of every page, or exit non-zero saying which page refused."""
-    done = subprocess.run(
-        [sys.executable, "-c", PAGES_CHILD, json.dumps(paths)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        sys.exit(f"bench pages failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
-    return [json.loads(line) for line in done.stdout.splitlines()]
+    """The measurements of every page, or exit non-zero saying which page refused.
+
+    Each page's line is echoed to stderr as it comes, so a long run shows its progress.
+    """
+    import tempfile
+
+    # stderr to a file: a pipe left unread could fill and stall the child.
+    with tempfile.TemporaryFile("w+") as stderr:
+        child = subprocess.Popen(
+            [sys.executable, "-c", PAGES_CHILD, json.dumps(paths)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+        lines = []
+        for line in child.stdout:
+            print(f"  measured {line.strip()}", file=sys.stderr, flush=True)
+            lines.append(line)
+        child.wait()
+        stderr.seek(0)
+        errors = stderr.read()
+    if child.returncode:
+        sys.exit(f"bench pages failed (exit {child.returncode}):\n{''.join(lines)}{errors}")
+    return [json.loads(line) for line in lines]
 
 
 def collect_static(env: dict[str, str]) -> None:

@@ -203,8 +203,10 @@ PRIVATE_PATH_PREFIXES: tuple[str, ...] = ("/admin/",)
 # yardsticks of the requests/s it measures. `check --deploy` fails while it is on.
 BENCH = env_bool("BENCH", default=False)
 if BENCH:
-    # The yardsticks bypass the page cache (its ETag costs a query).
+    # The yardsticks bypass the page cache (its ETag costs a query), and answer
+    # plain http too, so that the bench can see the server is up before it loads it.
     PRIVATE_PATH_PREFIXES += ("/_bench/",)
+    SECURE_REDIRECT_EXEMPT = [r"^_bench/"]
 
 # The designed 404 and 500 pages show with DEBUG on too (config/errors.py);
 # Django's technical pages (every URL pattern, the traceback) only on request.

@@ -789,7 +789,10 @@ def wait_until_serving(port: int, server) -> None:
         if server.poll() is not None:
             sys.exit("gunicorn stopped before serving")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}{BARE}", timeout=2).read()
+            asked = urllib.request.Request(
+                f"http://127.0.0.1:{port}{BARE}", headers={"X-Forwarded-Proto": "https"}
+            )
+            urllib.request.urlopen(asked, timeout=2).read()  # noqa: S310 (http, loopback)
             return
         except OSError:
             time.sleep(0.25)

@@ -79,7 +79,8 @@ migrations-check: install-dev
 pytest: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Speed and memory targets, on PostgreSQL (BENCH_DATABASE_URL); see docs/performance.md.
+# Speed and memory targets, on PostgreSQL (BENCH_DATABASE_URL, and <name>_10x for the record
+# grown ten times); one table, see docs/performance.md. `scripts/bench.py all` runs every section.
 bench: install-dev
 	$(BIN)/python scripts/bench.py
 

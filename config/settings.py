@@ -198,7 +198,15 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 24 * 60 * 60)
 HTTP_CACHE_SECONDS = env_int("HTTP_CACHE_SECONDS", 0 if DEBUG else 5 * 60)
 # Never cached nor read from a replica: what an editor sees and changes.
-PRIVATE_PATH_PREFIXES = ("/admin/",)
+PRIVATE_PATH_PREFIXES: tuple[str, ...] = ("/admin/",)
+# `make bench` only: serves /_bench/bare/ and /_bench/one-query/ (config/bench.py), the
+# yardsticks of the requests/s it measures. `check --deploy` fails while it is on.
+BENCH = env_bool("BENCH", default=False)
+if BENCH:
+    # The yardsticks bypass the page cache (its ETag costs a query), and answer
+    # plain http too, so that the bench can see the server is up before it loads it.
+    PRIVATE_PATH_PREFIXES += ("/_bench/",)
+    SECURE_REDIRECT_EXEMPT = [r"^_bench/"]
 
 # The designed 404 and 500 pages show with DEBUG on too (config/errors.py);
 # Django's technical pages (every URL pattern, the traceback) only on request.

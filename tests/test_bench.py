@@ -6,11 +6,16 @@ to https and the bench printed "0 ms, 0 queries" as if it had measured them.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 
 import pytest
 from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import resolve
 
+from config import bench as config_bench
+from config import checks
+from resolutions.models import Draft
 from tests.conftest import REPO
 
 spec = importlib.util.spec_from_file_location("bench", REPO / "scripts" / "bench.py")
@@ -35,8 +40,9 @@ def test_anything_but_a_200_is_refused(response):
 
 @pytest.mark.django_db
 def test_a_page_is_timed_only_when_it_answers_200(client, sample):
-    path, median, slowest, queries, size = bench.measure(client, "/", timed=2)
+    path, median, slowest, queries, size, sql, heap = bench.measure(client, "/", timed=2)
     assert path == "/" and 0 <= median <= slowest and queries > 0 and size > 0
+    assert sql >= 0 and heap > 0
     with pytest.raises(bench.Refused, match="/nowhere/ answered 404"):
         bench.measure(client, "/nowhere/", timed=2)
 
@@ -49,3 +55,45 @@ def test_a_refusal_stops_the_bench_with_a_non_zero_exit(tmp_path):
         bench.run_pages(["/votes/"], env)
     assert stopped.value.code != 0
     assert "Refused: /votes/ answered 500" in str(stopped.value.code)
+
+
+@pytest.mark.django_db
+def test_the_yardstick_views_are_not_served_without_bench(client, sample):
+    assert client.get("/_bench/bare/").status_code == 404
+    assert client.get("/_bench/one-query/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_yardsticks_cost_nothing_and_one_query(rf, sample, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert config_bench.bare(rf.get("/_bench/bare/")).status_code == 200
+    with django_assert_num_queries(1):
+        response = config_bench.one_query(rf.get("/_bench/one-query/"))
+    assert response.status_code == 200 and str(Draft.objects.latest("pk").pk) in response.text
+
+
+def test_deploy_checks_fail_while_bench_is_on(settings):
+    settings.BENCH = False
+    assert checks.bench_views_off(None) == []
+    settings.BENCH = True
+    assert [w.id for w in checks.bench_views_off(None)] == ["site.W001"]
+
+
+def test_gunicorn_is_measured_as_production_serves(tmp_path):
+    # The page cache on (its production default), DEBUG off, the yardsticks on;
+    # https comes from the proxy's header (bench.hammer sends X-Forwarded-Proto).
+    env = bench.serve_env(str(tmp_path), 8123)
+    assert env["DEBUG"] == "0" and "PAGE_CACHE_SECONDS" not in env
+    assert env["BENCH"] == "1" and env["GUNICORN_BIND"] == "127.0.0.1:8123"
+
+
+def test_every_public_page_is_benched_at_both_sizes():
+    budgets = importlib.import_module("tests.resolutions.test_budgets_at_scale")
+    benched = {*bench.SCALED_PAGES, *bench.DOWNLOADS}
+    names = set()
+    for url in benched:
+        match = resolve(url.format(seed=1).split("?")[0])
+        names.add(f"{match.namespace}:{match.url_name}")
+    # The symbol addresses and the search box only redirect: nothing to time.
+    redirects = {"resolutions:symbol", "resolutions:search"}
+    assert budgets._public_names() - redirects - names == set()

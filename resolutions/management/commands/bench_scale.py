@@ -1,0 +1,59 @@
+"""Grow the record N times in a scratch database, for `make bench` (resolutions/scaling.py).
+
+    DATABASE_URL=postgres://…/sc_votes_bench_10x manage.py bench_scale --factor 10
+
+Every draft and its member votes are copied N-1 times under fake symbols
+(S/X1/2022/431), then the outcomes are refreshed by the one writer. It writes
+into the database that DATABASE_URL names, so it refuses one that does not look
+like a scratch database: its name must contain "bench", or the command be given
+``--yes-this-is-a-scratch-db``.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from resolutions.models import Draft
+from resolutions.outcomes import refresh_outcomes
+from resolutions.scaling import AlreadyGrown, grow
+
+SCRATCH_MARK = "bench"
+
+
+def looks_like_scratch(name: str) -> bool:
+    """A database whose name (or SQLite file name) says it is for benchmarks."""
+    return SCRATCH_MARK in Path(str(name)).name.lower()
+
+
+class Command(BaseCommand):
+    help = "Copy the record N-1 times under fake symbols (a scratch database only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--factor", type=int, default=10, help="how many times the record")
+        parser.add_argument(
+            "--yes-this-is-a-scratch-db",
+            action="store_true",
+            dest="scratch",
+            help=f'write even though the database name lacks "{SCRATCH_MARK}"',
+        )
+
+    def handle(self, *args, factor=10, scratch=False, **options):
+        name = connection.settings_dict["NAME"]
+        if not (scratch or looks_like_scratch(name)):
+            raise CommandError(
+                f"Refusing to grow {name!r}: it does not look like a scratch database. "
+                f"bench_scale writes fake drafts into it; use a database whose name contains "
+                f'"{SCRATCH_MARK}", or pass --yes-this-is-a-scratch-db.'
+            )
+        before = Draft.objects.count()
+        try:
+            with transaction.atomic():
+                new = grow(factor)
+                changed = refresh_outcomes(new)
+        except AlreadyGrown as grown:
+            raise CommandError(f"Refusing to grow {name!r}: {grown}.") from grown
+        self.stdout.write(
+            f"{before} drafts grown to {Draft.objects.count()} (x{factor}); "
+            f"refresh_outcomes changed {changed}."
+        )

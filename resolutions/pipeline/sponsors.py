@@ -122,7 +122,7 @@ class _Planner:
 # A title names this many sponsors at most: S/2021/990 had 113, more than a title
 # holds (and than a reader wants); the page and the dumps list them all.
 NAMED_SPONSORS = 10
-TITLE_LENGTH = Draft._meta.get_field("built_title").max_length
+TITLE_LENGTH: int = Draft._meta.get_field("built_title").max_length or 1000
 
 
 def sponsors_named(names: list[str]) -> str:

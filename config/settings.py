@@ -398,6 +398,7 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "votes.choices.Outcome",
         "PositionEnum": "votes.choices.Position",
         "SourceEnum": "votes.choices.Source",
+        "VoteKindEnum": "votes.choices.VoteKind",
     },
 }
 # Anyone may read the API from a browser on another site; nothing else is shared.

@@ -97,6 +97,12 @@ class YearNumberFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+@extend_schema_field({"type": "string", "description": "A member state's slug, e.g. united-states"})
+class StateSlugFilter(django_filters.ModelChoiceFilter):
+    """A member state named by its slug; the schema says so (a method filter's type
+    cannot be guessed from the model)."""
+
+
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
 class IdFilter(django_filters.NumberFilter):
     """A record id: a whole number in the database's range (never a huge float)."""
@@ -147,7 +153,7 @@ class DraftFilter(django_filters.FilterSet):
         empty_label="Any or none",
         method="filter_vetoed_by",
     )
-    sponsor = django_filters.ModelChoiceFilter(
+    sponsor = StateSlugFilter(
         label="Submitted by",
         queryset=MemberState.objects.order_by("name"),
         to_field_name="slug",

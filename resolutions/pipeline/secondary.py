@@ -389,12 +389,12 @@ class _SecondaryLoader:
         if not record.votes:
             return
         if not (draft.draft_symbol or draft.resolution_number):
-            # A vote the official sources know only by its meeting (S/PV.8823 for
-            # S/2021/667): matched by that meeting and its date, checked like any other.
-            named = f", {record.draft_symbol} here" if record.draft_symbol else ""
-            checked.notes.append(
-                f"matched by its meeting and date: the official record names no draft symbol{named}"
-            )
+            # A record the official sources know only by its meeting (S/PV.8823 for
+            # S/2021/667) cannot be published with votes (resolutions.rules.
+            # publishing_needs), nor could an export of it be read back: the votes are
+            # held back until an editor adds its symbol.
+            named = f" ({record.draft_symbol} here)" if record.draft_symbol else ""
+            checked.unverified = f"the official record names no draft symbol{named}"
         try:
             checked.votes = self.checker.check(record, draft.date)
         except SourceError as exc:

@@ -98,7 +98,11 @@ def tables(shared_data) -> Tables:
 
 def _drafts():
     return list(
-        Draft.objects.filter(is_published=True, date__isnull=False)
+        # What the official sources date (compiled-only records and votes on
+        # amendments are checked in test_compiled_only and test_amendments).
+        Draft.objects.published()
+        .officially_recorded()
+        .filter(date__isnull=False)
         .select_related("meeting")
         .only("pk", "date", "draft_symbol", "resolution_number", "meeting__symbol", "sources")
     )

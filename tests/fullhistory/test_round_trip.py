@@ -6,7 +6,16 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from resolutions.models import AgendaItem, Disagreement, Draft, Meeting, SourceImport, Subject
+from resolutions.models import (
+    AgendaItem,
+    Disagreement,
+    Draft,
+    Meeting,
+    SourceImport,
+    Sponsorship,
+    Standing,
+    Subject,
+)
 from votes.models import MemberVote, Veto
 
 pytestmark = pytest.mark.realdata
@@ -15,6 +24,8 @@ pytestmark = pytest.mark.realdata
 # checked against it.
 RECORD = (
     Draft.subjects.through,
+    Sponsorship,
+    Standing,
     MemberVote,
     Veto,
     Disagreement,
@@ -48,7 +59,9 @@ def test_full_export_survives_an_import_into_an_empty_database(history, tmp_path
     # import that follows writes no history records either.
     settings.SIMPLE_HISTORY_ENABLED = False
     first = export(fmt)
-    drafts = Draft.objects.count()
+    # The dumps hold the draft resolutions; votes on amendments come from the
+    # compilation alone and are not in them unless asked for (?kind=amendment).
+    drafts = Draft.objects.filter(kind="draft").count()
     assert first.count("S/2022/431") >= 1
 
     # An empty record: no drafts, votes, vetoes, meetings, agenda items or imports.

@@ -117,7 +117,7 @@ def test_member_states_are_picked_with_autocomplete(editor_client, drafts):
     assert 'data-ajax--url="/admin/autocomplete/"' in html
     found = editor_client.get(
         reverse("admin:autocomplete"),
-        {"app_label": "votes", "model_name": "membervote", "field_name": "state", "term": "Gha"},
+        {"app_label": "votes", "model_name": "membervote", "field_name": "state", "term": "Ghana"},
     ).json()
     assert [r["text"] for r in found["results"]] == ["Ghana"]
 

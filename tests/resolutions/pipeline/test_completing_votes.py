@@ -170,9 +170,13 @@ def test_a_conflict_the_tally_cannot_settle_is_held_back(shared_data, tmp_path):
     assert "the official tally is" in draft.sources["voting_agent"]["held_back"]["reason"]
 
 
-def test_a_vote_the_official_record_knows_only_by_its_meeting(shared_data, tmp_path):
+def test_a_vote_the_official_record_knows_only_by_its_meeting_is_held_for_an_editor(
+    shared_data, tmp_path
+):
     # S/2021/667: the 2021 table gives S/PV.8823 a 2-0-13 tally and no draft symbol;
-    # the compilation names the draft and agrees with the tally.
+    # the compilation names the draft and agrees with the tally. A record without a
+    # symbol cannot be published with votes (nor an export of it read back), so the
+    # compilation's votes wait, as a suggestion, for an editor to add the symbol.
     html = (shared_data / "dhl_meetings_tables" / "scact2021_table_en.html").read_text("utf-8")
     assert "S/2021/667" not in html
     _sync_with_agent(shared_data, tmp_path, 2021)
@@ -181,12 +185,10 @@ def test_a_vote_the_official_record_knows_only_by_its_meeting(shared_data, tmp_p
     assert Counter(p for (p,) in listed.values()) == _counts(tally)
 
     draft = Draft.objects.get(meeting__symbol="S/PV.8823")
-    votes = _votes(draft)
-    assert {code: v.position for code, v in votes.items()} == {
-        code: p for code, (p,) in listed.items()
-    }
-    assert {v.source for v in votes.values()} == {Source.VOTING_AGENT}
-    assert any("by its meeting" in f for f in draft.sources["voting_agent"]["flags"])
+    assert not draft.member_votes.filter(source=Source.VOTING_AGENT).exists()
+    held = draft.sources["voting_agent"]["held_back"]
+    assert "names no draft symbol (S/2021/667 here)" in held["reason"]
+    assert held["votes"] == {code: p for code, (p,) in listed.items()}
 
 
 def test_a_veto_without_an_official_tally_is_checked_against_its_outcome(shared_data, tmp_path):

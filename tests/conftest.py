@@ -4,10 +4,11 @@ import copy
 import faulthandler
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
-from django.core.servers.basehttp import WSGIServer
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import transaction
 from hypothesis import settings as hypothesis_settings
 from pytest_django.live_server_helper import LiveServer
@@ -93,20 +94,23 @@ def shared_sample(request, django_db_setup, django_db_blocker):
         outer.__exit__(None, None, None)
 
 
-class OneRequestAtATime(WSGIServer):
-    """Django's unthreaded server (runserver --nothreading), as LiveServerThread builds it.
+class OneRequestAtATime(StaticFilesHandler):
+    """The live server's WSGI handler, letting one request at a time reach Django.
 
-    It closes every HTTP connection after its response, so a browser's parallel
-    requests wait their turn instead of stalling on a kept-alive connection.
+    The server stays threaded (an unthreaded one stalls on a browser's idle
+    preconnected sockets); only the handling, where the queries run, takes turns.
     """
 
-    def __init__(self, *args, connections_override=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    turn = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.turn:
+            return super().__call__(environ, start_response)
 
 
 @pytest.fixture(scope="session")
 def live_server(request):
-    """pytest-django's live server; on in-memory SQLite it serves one request at a time.
+    """pytest-django's live server; on in-memory SQLite it handles one request at a time.
 
     There every server thread shares the test's one SQLite connection, and two
     requests at once (an article's three embeds, say) deadlock the whole process:
@@ -119,7 +123,7 @@ def live_server(request):
     )
     server = LiveServer(addr, start=False)
     if server.thread.connections_override:
-        server.thread.server_class = OneRequestAtATime
+        server.thread.static_handler = OneRequestAtATime
     server.start()
     yield server
     server.stop()

@@ -25,6 +25,10 @@ TYPED := $(wildcard votes resolutions/pipeline)
 # takes grades and grade A spans 1-5.
 # The edit loop skips the tests marked slow (the whole record, Chromium over many pages).
 FAST_ARGS := -m "not slow"
+# Tests run on one worker per core (pytest-xdist); a test file stays on one worker, and
+# tests/fullhistory too, so module- and package-scoped fixtures are built once
+# (tests/conftest.py groups them). XDIST_ARGS= runs them in this process instead.
+XDIST_ARGS ?= -n auto --dist loadgroup
 
 .PHONY: install install-dev run test test-fast lint types imports complexity \
 	migrations-check pytest lock bench screenshots clean
@@ -57,7 +61,7 @@ test: install-dev lint types imports complexity migrations-check pytest
 
 # The same checks without the slow tests, for the edit loop; make test (and CI) runs all.
 test-fast: install-dev lint types imports complexity migrations-check
-	$(BIN)/python -m pytest $(FAST_ARGS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST_ARGS) $(FAST_ARGS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -77,7 +81,7 @@ migrations-check: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 pytest: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST_ARGS) $(PYTEST_ARGS)
 
 # Speed and memory targets, on PostgreSQL (BENCH_DATABASE_URL, and <name>_10x for the record
 # grown ten times); one table, see docs/performance.md. `scripts/bench.py all` runs every section.

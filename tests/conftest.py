@@ -1,13 +1,17 @@
 """Fixtures shared by the whole suite."""
 
 import copy
+import faulthandler
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import transaction
 from hypothesis import settings as hypothesis_settings
+from pytest_django.live_server_helper import LiveServer
 
 from tests import samples
 
@@ -18,6 +22,34 @@ REPO = Path(__file__).resolve().parent.parent
 # assertion in disguise, which a loaded CI machine trips. No deadline, anywhere.
 hypothesis_settings.register_profile("sc-votes", deadline=None)
 hypothesis_settings.load_profile("sc-votes")
+
+
+# A test still running after this long is stuck: the process prints every thread's
+# stack and exits, so the run fails loudly instead of hanging. faulthandler's watchdog
+# is a C thread, so it fires even when a stuck thread holds the GIL (as in the
+# deadlock that live_server below avoids); under xdist the worker's test fails and
+# the worker is replaced. The whole record's load is in the first fullhistory test.
+HANG_SECONDS = int(os.environ.get("TEST_HANG_SECONDS", "900"))
+
+
+_STDERR = pytest.StashKey[int]()
+
+
+def pytest_configure(config):
+    # The stacks go to the terminal's stderr: a test's captured output dies with it.
+    capture = config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        config.stash[_STDERR] = os.dup(2)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item):
+    stderr = item.config.stash[_STDERR]
+    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True, file=stderr)
+    try:
+        return (yield)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 def shared_data_dir() -> Path:
@@ -62,6 +94,41 @@ def shared_sample(request, django_db_setup, django_db_blocker):
         outer.__exit__(None, None, None)
 
 
+class OneRequestAtATime(StaticFilesHandler):
+    """The live server's WSGI handler, letting one request at a time reach Django.
+
+    The server stays threaded (an unthreaded one stalls on a browser's idle
+    preconnected sockets); only the handling, where the queries run, takes turns.
+    """
+
+    turn = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.turn:
+            return super().__call__(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server; on in-memory SQLite it handles one request at a time.
+
+    There every server thread shares the test's one SQLite connection, and two
+    requests at once (an article's three embeds, say) deadlock the whole process:
+    one thread holds SQLite's connection mutex inside a query and waits for the GIL
+    to run one of Django's Python SQL functions, the other holds the GIL and waits
+    for the mutex. PostgreSQL gives each thread its own connection.
+    """
+    addr = request.config.getvalue("liveserver") or os.environ.get(
+        "DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    if server.thread.connections_override:
+        server.thread.static_handler = OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def sample(shared_sample, db):
     """This test's copy of the sample's named drafts, in its own rolled-back transaction."""
@@ -75,7 +142,23 @@ def _transactional(item) -> bool:
     return bool({"transactional_db", "live_server"} & set(item.fixturenames))
 
 
+FULL_HISTORY = REPO / "tests" / "fullhistory"
+
+
+def _xdist_group(item) -> str:
+    # The whole record is loaded once per worker that runs a test of tests/fullhistory,
+    # and a module's shared fixtures once per worker that runs one of its tests.
+    if FULL_HISTORY in item.path.parents:
+        return "fullhistory"
+    return str(item.path.relative_to(REPO))
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
+    # Under xdist (make test: --dist loadgroup) a test file runs whole on one worker,
+    # and the fullhistory package too: before xdist's own hook names the groups.
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_xdist_group(item)))
     # Refused before anything runs: a live server's connection can never see the
     # uncommitted sample, and the table flush that ends a transactional test
     # would run inside the sample's open transaction.

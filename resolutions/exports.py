@@ -53,7 +53,8 @@ DESCRIPTIONS = {
     "title_built": "yes when the title was built by this site (" + Draft.TITLE_BUILT_NOTE + "), "
     "else no. A built title is ignored on import.",
     "sponsors": "Who submitted the draft, separated by |: each state under its name today, a "
-    "body (the President, a committee) as the source writes it. Ignored on import.",
+    "body (the President, a committee) as the source writes it. Read back on import, "
+    "as the list sponsor_source gives.",
     "sponsor_codes": "The sponsors' UN three-letter codes in the same order (empty for a body).",
     "sponsor_source": "The source that names the sponsors: unxml or unxml_adopted (DGACM, "
     "official), else a compilation (voting_agent, failed_drafts_sample), which never "

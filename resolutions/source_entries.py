@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from votes.choices import Modality, Outcome
+from votes.choices import Modality, Outcome, Source
 from votes.outcome import SEAT_ORDER
 
 
@@ -117,6 +117,7 @@ CHECKS = {
     "tally_text": _text,
     "subjects": _texts,
     "sponsors": _texts,
+    "sponsor_source": _one_of(Source.values),
     "procedural": _flag,
     "totals": _counts,
     "totals_incomplete": _true,
@@ -151,6 +152,7 @@ class SourceValues:
     tally_text: str | None = None  # the tally as the source writes it
     subjects: list | None = None
     sponsors: list | None = None  # who submitted it, names as the source writes them
+    sponsor_source: str | None = None  # an editor's file: whose list of sponsors it gives
     procedural: bool | None = None
     totals: list | None = None  # [yes, no, abstain, non-voting, members]
     totals_incomplete: bool | None = None  # counted over fewer members than sat

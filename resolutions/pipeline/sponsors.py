@@ -52,6 +52,11 @@ class SponsorSummary:
 def said_sponsors(sources: dict) -> dict[str, list[str]]:
     """Each source's sponsor names for one draft, best-ranked first."""
     said: dict[str, list[str]] = {}
+    editor = (sources.get(Source.EDITOR) or {}).get("values", {})
+    if editor.get("sponsors"):
+        # An editor's file speaks for the record; a dump read back names the source
+        # of its list (sponsor_source), so the export that follows is the same.
+        return {editor.get("sponsor_source") or Source.EDITOR: editor["sponsors"]}
     for source in SPONSOR_SOURCES:
         names = (sources.get(source) or {}).get("values", {}).get("sponsors")
         if names:

@@ -56,6 +56,7 @@ def record_values(
         **_texts(record),
         subjects=list(record.subjects) or None,
         sponsors=list(record.sponsors) or None,
+        sponsor_source=(record.extra or {}).get("sponsor_source") or None,
         procedural=True if inferred else record.procedural,
         totals=_totals(record),
         totals_incomplete=_totals_incomplete(record),

@@ -216,6 +216,7 @@ def _record(rows: list[dict], where: str, display: str) -> DraftRecord:
         description=first.get("description", ""),
         agenda=first.get("agenda", ""),
         subjects=tuple(s for s in first.get("subjects", "").split("|") if s),
+        sponsors=tuple(s for s in first.get("sponsors", "").split("|") if s),
         modality=_choice(first.get("modality", ""), Modality.values, "modality", display, where),
         procedural=_procedural(first, display, where),
         **_recorded(first, display, where),
@@ -299,6 +300,10 @@ def _extra(first: dict, display: str, where: str) -> dict:
         # Our dumps say "unknown" where the sources do not settle a vote
         # (S/5095); such a record may be published so (check_votes).
         "outcome_unknown": first.get("outcome", "").strip().lower() == Outcome.UNKNOWN,
+        # Whose list of sponsors the file gives (kept, so an export reads back the same).
+        "sponsor_source": _choice(
+            first.get("sponsor_source", ""), Source.values, "sponsor_source", display, where
+        ),
     }
 
 

@@ -32,6 +32,10 @@ def pytest_collection_modifyitems(items):
 def full_history(django_db_setup, django_db_blocker, shared_data):
     out = StringIO()
     with django_db_blocker.unblock():
+        # flush resets PostgreSQL's sequences, which the earlier tests on this worker
+        # advanced (a rollback does not rewind them): the record's ids are then those of
+        # `make release` on a fresh database, whichever tests ran before (xdist reorders).
+        call_command("flush", interactive=False, verbosity=0)
         call_command("sync_un_data", from_dir=str(shared_data), no_progress=True, stdout=out)
     yield out.getvalue()
     with django_db_blocker.unblock():

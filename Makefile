@@ -25,12 +25,10 @@ TYPED := $(wildcard votes resolutions/pipeline)
 # takes grades and grade A spans 1-5.
 # The edit loop skips the tests marked slow (the whole record, Chromium over many pages).
 FAST_ARGS := -m "not slow"
-# XDIST_ARGS="-n auto --dist loadgroup" runs the tests on one worker per core
-# (pytest-xdist); a test file stays on one worker, and tests/fullhistory too, so module-
-# and package-scoped fixtures are built once (tests/conftest.py groups them). Off by
-# default until a run on an idle machine shows it green and faster: one rate-limit
-# test failed once under it.
-XDIST_ARGS ?=
+# The tests run on one worker per core (pytest-xdist); a test file stays on one worker,
+# and tests/fullhistory too, so module- and package-scoped fixtures are built once
+# (tests/conftest.py groups them). XDIST_ARGS= runs them in this process, one by one.
+XDIST_ARGS ?= -n auto --dist loadgroup
 
 .PHONY: install install-dev run test test-fast lint types imports complexity \
 	migrations-check pytest lock bench screenshots clean

@@ -5,6 +5,7 @@ import faulthandler
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,28 +71,48 @@ def shared_data() -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def shared_sample(request, django_db_setup, django_db_blocker):
-    """A sample history built once for this module's tests (see tests/samples.py).
+@contextmanager
+def kept_for_the_scope(django_db_blocker):
+    """Rows written inside are seen by every test of a wider scope, then rolled back.
 
-    It is written inside a transaction left open until the module's last test is
-    done, then rolled back; each test's own transaction nests inside it as a
-    savepoint. pytest-django leaves such outer transactions alone for tests that
-    are not ``transaction=True``.
+    What the block writes stays in a transaction left open until the scope (a
+    module, say) is done; each test's own transaction nests inside it as a
+    savepoint, so a test's changes vanish with the test and the shared rows with
+    the scope. pytest-django leaves such outer transactions alone for tests that
+    are not ``transaction=True`` (tests/conftest.py refuses those beside it).
     """
-    size = getattr(request, "param", "large")
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
-        try:
-            named = samples.build(size)
-        except BaseException as error:
+    try:
+        yield
+    except BaseException as error:
+        with django_db_blocker.unblock():
             outer.__exit__(type(error), error, error.__traceback__)
-            raise
-    yield named
+        raise
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+
+
+# The fixtures built with kept_for_the_scope, which a transactional test cannot use.
+KEPT_FOR_THE_SCOPE = {
+    "shared_sample",
+    "official_2017",
+    "dppa_and_vetoes",
+    "populated",
+    "four_sources",
+}
+
+
+@pytest.fixture(scope="module")
+def shared_sample(request, django_db_setup, django_db_blocker):
+    """A sample history built once for this module's tests (see tests/samples.py)."""
+    size = getattr(request, "param", "large")
+    with kept_for_the_scope(django_db_blocker):
+        with django_db_blocker.unblock():
+            named = samples.build(size)
+        yield named
 
 
 class OneRequestAtATime(StaticFilesHandler):
@@ -163,10 +184,11 @@ def pytest_collection_modifyitems(items):
     # uncommitted sample, and the table flush that ends a transactional test
     # would run inside the sample's open transaction.
     for item in items:
-        if "shared_sample" in getattr(item, "fixturenames", ()) and _transactional(item):
+        kept = KEPT_FOR_THE_SCOPE & set(getattr(item, "fixturenames", ()))
+        if kept and _transactional(item):
             raise pytest.UsageError(
-                f"{item.nodeid}: a transactional test cannot use the shared sample; "
-                "build its data in the test"
+                f"{item.nodeid}: a transactional test cannot use {', '.join(sorted(kept))}, "
+                "rows kept for the module in an open transaction; build its data in the test"
             )
 
 

@@ -30,6 +30,7 @@ from django.db import transaction
 
 from resolutions.models import Disagreement
 from resolutions.starter import load_starter_data
+from tests.conftest import kept_for_the_scope
 
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
 
@@ -157,11 +158,17 @@ REASONS = {
 }
 
 
-@pytest.fixture
-def populated(shared_data):
-    """A database that already holds a record: the starter vote and the membership."""
-    load_starter_data()
-    call_command("import_dppa", str(shared_data / MEMBERSHIP), stdout=StringIO())
+@pytest.fixture(scope="module")
+def populated(shared_data, django_db_setup, django_db_blocker):
+    """A database that already holds a record: the starter vote and the membership.
+
+    Built once for the module; what a test writes rolls back with the test.
+    """
+    with kept_for_the_scope(django_db_blocker):
+        with django_db_blocker.unblock():
+            load_starter_data()
+            call_command("import_dppa", str(shared_data / MEMBERSHIP), stdout=StringIO())
+        yield
 
 
 def record_tables() -> dict[str, tuple[int, str]]:
@@ -352,9 +359,12 @@ PROCESS_CASES = [
 ]
 
 
+# Each case starts a process (Python and Django, about 2 s): make test runs them, the
+# edit loop (make test-fast) leaves them to the in-process cases above.
+@pytest.mark.slow
 @pytest.mark.parametrize(("importer", "kind"), PROCESS_CASES)
 def test_run_as_a_process_a_bad_file_exits_non_zero_without_a_traceback(
-    populated, shared_data, tmp_path, settings, importer, kind
+    shared_data, tmp_path, settings, importer, kind
 ):
     data = real_bytes(importer, shared_data)
     folder = tmp_path / "input"

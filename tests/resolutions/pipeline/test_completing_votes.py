@@ -23,6 +23,7 @@ from django.core.management import call_command
 
 from resolutions.models import Draft
 from resolutions.pipeline.sync import Input, deduce, load
+from tests.conftest import kept_for_the_scope
 from votes.choices import Source
 from votes.names import default_resolver
 
@@ -38,12 +39,25 @@ def _agent_rows(shared_data, year: int) -> list[dict]:
         return [r for r in csv.DictReader(handle) if r["Year"] == str(year)]
 
 
-def _official_year(shared_data, tmp_path, year: int) -> None:
-    """The official record of one year, with the deduced votes, as a sync leaves it."""
+@pytest.fixture(scope="module", autouse=True)
+def dppa_and_vetoes(shared_data, django_db_setup, django_db_blocker):
+    """The membership and the Veto List, the years' common start, loaded once for the module.
+
+    Each test's year and compilation roll back with the test.
+    """
     out = StringIO()
-    call_command("import_dppa", str(shared_data / MEMBERSHIP), no_progress=True, stdout=out)
-    veto = shared_data / "dhl_meetings_tables" / "scact_veto_table_en.html"
-    call_command("import_dhl_veto", str(veto), no_progress=True, stdout=out)
+    with kept_for_the_scope(django_db_blocker):
+        with django_db_blocker.unblock():
+            call_command("import_dppa", str(shared_data / MEMBERSHIP), no_progress=True, stdout=out)
+            veto = shared_data / "dhl_meetings_tables" / "scact_veto_table_en.html"
+            call_command("import_dhl_veto", str(veto), no_progress=True, stdout=out)
+        yield
+
+
+def _official_year(shared_data, tmp_path, year: int) -> None:
+    """The official record of one year, with the deduced votes, as a sync leaves it
+    (after dppa_and_vetoes)."""
+    out = StringIO()
     tables = sorted((shared_data / "dhl_meetings_tables").glob(f"scact{year}*_table_en.htm*"))
     if tables:
         folder = tmp_path / "tables"

@@ -15,6 +15,7 @@ from resolutions.pipeline.loader import load_drafts
 from resolutions.pipeline.sync import Input, parse
 from resolutions.source_entries import EntryError, SourceEntry, SourceValues
 from resolutions.sources.records import SourceError
+from tests.conftest import kept_for_the_scope
 from votes.choices import Source
 from votes.models import MemberVote
 
@@ -24,18 +25,22 @@ EXCERPT = "undl_sc_voting/2026_02_06_sc_voting_EXCERPT.csv"
 MEMBERSHIP = "dppa_sc_membership/DPPA-SCMembership_2026-07-02.csv"
 
 
-@pytest.fixture
-def loaded(shared_data):
-    for command, path in (
-        ("import_dppa", MEMBERSHIP),
-        ("import_undl", EXCERPT),
-        ("import_unxml", "unxml_sc_resolutions/not_adopted_english"),
-        ("import_dhl_veto", "dhl_meetings_tables/scact_veto_table_en.html"),
-    ):
-        call_command(command, str(shared_data / path), no_progress=True, stdout=StringIO())
+@pytest.fixture(scope="module")
+def four_sources(shared_data, django_db_setup, django_db_blocker):
+    """Four official sources, loaded once for the module; a test's changes roll back."""
+    with kept_for_the_scope(django_db_blocker):
+        with django_db_blocker.unblock():
+            for command, path in (
+                ("import_dppa", MEMBERSHIP),
+                ("import_undl", EXCERPT),
+                ("import_unxml", "unxml_sc_resolutions/not_adopted_english"),
+                ("import_dhl_veto", "dhl_meetings_tables/scact_veto_table_en.html"),
+            ):
+                call_command(command, str(shared_data / path), no_progress=True, stdout=StringIO())
+        yield
 
 
-def test_every_stored_entry_reads_back_as_it_was_stored(loaded):
+def test_every_stored_entry_reads_back_as_it_was_stored(four_sources):
     entries = [
         (key, entry)
         for sources in Draft.objects.values_list("sources", flat=True)
@@ -95,7 +100,7 @@ WRITTEN_ORDER = [
 
 
 @pytest.mark.parametrize(("draft", "source", "keys"), WRITTEN_ORDER)
-def test_entries_are_written_in_the_order_they_always_were(loaded, draft, source, keys):
+def test_entries_are_written_in_the_order_they_always_were(four_sources, draft, source, keys):
     stored = Draft.objects.get(**draft).sources[source]
     written = SourceEntry.from_json(stored).to_json()  # jsonb keeps no key order: rebuild it
     assert list(written) == ["version", "location", "url", "values", "flags"]
@@ -106,6 +111,8 @@ def test_a_value_of_the_wrong_kind_is_refused_naming_it_and_nothing_is_written(
     shared_data, tmp_path
 ):
     call_command("import_dppa", str(shared_data / MEMBERSHIP), no_progress=True, stdout=StringIO())
+    # The module's `four_sources` record may be in the database too: nothing is added to it.
+    before = (Draft.objects.count(), MemberVote.objects.count())
     parsed = parse(Input(Source.UNDL, shared_data / EXCERPT))
     first, *rest = parsed.records
     broken = dataclasses.replace(
@@ -118,8 +125,7 @@ def test_a_value_of_the_wrong_kind_is_refused_naming_it_and_nothing_is_written(
     assert error.value.location == first.location
     assert "'outcome'" in error.value.reason
     assert "'carried'" in error.value.reason
-    assert not Draft.objects.exists()
-    assert not MemberVote.objects.exists()
+    assert (Draft.objects.count(), MemberVote.objects.count()) == before
 
 
 @pytest.mark.parametrize(

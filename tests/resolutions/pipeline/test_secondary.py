@@ -20,6 +20,7 @@ from django.core.management import call_command
 from resolutions.models import Disagreement, Draft
 from resolutions.pipeline.sync import Input, deduce, load
 from resolutions.sources import voting_agent
+from tests.conftest import kept_for_the_scope
 from votes.choices import Source
 from votes.models import MemberVote
 from votes.names import default_resolver
@@ -27,6 +28,7 @@ from votes.names import default_resolver
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
 
 AGENT = "sc_voting_agent_1994_2025/sc_voting_from_xlsx_DERIVED.csv"
+TABLE_2017 = "dhl_meetings_tables/scact2017_table_en.html"
 POSITION = {"Yes": "Y", "No": "N", "Abstain": "A"}
 
 
@@ -43,21 +45,37 @@ def _write(rows: list[dict], path):
     return path
 
 
-@pytest.fixture
-def record_2017(shared_data, tmp_path):
-    """The official record of 2017, with the deduced votes, as sync_un_data leaves it."""
-    tables = tmp_path / "tables"
-    tables.mkdir()
-    shutil.copy(shared_data / "dhl_meetings_tables" / "scact2017_table_en.html", tables)
+@pytest.fixture(scope="module")
+def official_2017(shared_data, tmp_path_factory, django_db_setup, django_db_blocker):
+    """The official record of 2017, with the deduced votes, as sync_un_data leaves it.
+
+    Built once for the module (each test's changes roll back with the test).
+    """
+    tables = tmp_path_factory.mktemp("tables")
+    shutil.copy(shared_data / TABLE_2017, tables)
     out = StringIO()
-    for command, path in (
-        ("import_dppa", shared_data / "dppa_sc_membership" / "DPPA-SCMembership_2026-07-02.csv"),
-        ("import_dhl_veto", shared_data / "dhl_meetings_tables" / "scact_veto_table_en.html"),
-        ("import_dhl_meetings", tables),
-    ):
-        call_command(command, str(path), no_progress=True, stdout=out)
-    deduce()
-    return _rows(shared_data, 2017)
+    with kept_for_the_scope(django_db_blocker):
+        with django_db_blocker.unblock():
+            for command, path in (
+                (
+                    "import_dppa",
+                    shared_data / "dppa_sc_membership" / "DPPA-SCMembership_2026-07-02.csv",
+                ),
+                (
+                    "import_dhl_veto",
+                    shared_data / "dhl_meetings_tables" / "scact_veto_table_en.html",
+                ),
+                ("import_dhl_meetings", tables),
+            ):
+                call_command(command, str(path), no_progress=True, stdout=out)
+            deduce()
+        yield _rows(shared_data, 2017)
+
+
+@pytest.fixture
+def record_2017(official_2017, db):
+    """The official record of 2017 and the compilation's rows of 2017, for one test."""
+    return [dict(row) for row in official_2017]
 
 
 def _load_agent(rows, tmp_path):
@@ -183,6 +201,8 @@ def test_official_loaders_leave_compiled_and_deduced_votes_to_their_writers(
     _load_agent(record_2017, tmp_path)
     before = sorted(MemberVote.objects.values_list("pk", "position", "source"))
     tables = tmp_path / "tables"
+    tables.mkdir()
+    shutil.copy(shared_data / TABLE_2017, tables)
     out = StringIO()
     call_command("import_dhl_meetings", str(tables), no_progress=True, stdout=out)
     call_command(

@@ -23,6 +23,7 @@ from resolutions.models import Disagreement, Draft, Sponsorship
 from resolutions.pipeline.sync import Input, deduce, load
 from resolutions.sources import unxml, voting_agent
 from resolutions.sources.values import is_state_name, sponsor_names
+from tests.conftest import kept_for_the_scope
 from votes.choices import Source
 from votes.names import default_resolver
 
@@ -44,28 +45,44 @@ def test_a_sponsor_list_splits_at_and_only_between_two_states():
     assert sponsor_names("-none-", is_state_name) == ()
 
 
-@pytest.fixture
-def record_2017(shared_data, tmp_path):
-    """The official record of 2017 (meetings table, Veto List), then the compilation's 2017."""
-    tables = tmp_path / "tables"
-    tables.mkdir()
+@pytest.fixture(scope="module")
+def official_2017(shared_data, tmp_path_factory, django_db_setup, django_db_blocker):
+    """The official record of 2017 (meetings table, Veto List), then the compilation's 2017.
+
+    Built once for the module (each test's changes roll back with the test).
+    """
+    tables = tmp_path_factory.mktemp("tables")
     shutil.copy(shared_data / "dhl_meetings_tables" / "scact2017_table_en.html", tables)
-    for command, path in (
-        ("import_dppa", shared_data / "dppa_sc_membership" / "DPPA-SCMembership_2026-07-02.csv"),
-        ("import_dhl_veto", shared_data / "dhl_meetings_tables" / "scact_veto_table_en.html"),
-        ("import_dhl_meetings", tables),
-    ):
-        call_command(command, str(path), no_progress=True, stdout=StringIO())
-    deduce()
     with (shared_data / AGENT).open(encoding="utf-8") as handle:
         rows = [r for r in csv.DictReader(handle) if r["Year"] == "2017"]
-    agent = tmp_path / "agent.csv"
+    agent = tmp_path_factory.mktemp("agent") / "agent.csv"
     with agent.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    load(Input(Source.VOTING_AGENT, agent))
-    return rows
+    with kept_for_the_scope(django_db_blocker):
+        with django_db_blocker.unblock():
+            for command, path in (
+                (
+                    "import_dppa",
+                    shared_data / "dppa_sc_membership" / "DPPA-SCMembership_2026-07-02.csv",
+                ),
+                (
+                    "import_dhl_veto",
+                    shared_data / "dhl_meetings_tables" / "scact_veto_table_en.html",
+                ),
+                ("import_dhl_meetings", tables),
+            ):
+                call_command(command, str(path), no_progress=True, stdout=StringIO())
+            deduce()
+            load(Input(Source.VOTING_AGENT, agent))
+        yield rows
+
+
+@pytest.fixture
+def record_2017(official_2017, db):
+    """The record of official_2017, for one test."""
+    return [dict(row) for row in official_2017]
 
 
 def _loaded(row: dict) -> Draft | None:

@@ -846,6 +846,10 @@ def serve_env(static_root: str, port: int) -> dict[str, str]:
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(SERVE_WORKERS),
         "GUNICORN_THREADS": str(SERVE_THREADS),
+        # No recycling: the run's ~100,000 requests would replace each worker about
+        # once, and whichever page was timed then measured a new worker rendering
+        # it into an empty cache (config/gunicorn.py, GUNICORN_MAX_REQUESTS).
+        "GUNICORN_MAX_REQUESTS": "0",
     }
 
 

@@ -16,9 +16,14 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then, so a slow leak never becomes an outage.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then, so a slow leak never becomes an outage. Not every
+# couple of thousand requests: a new worker starts with an empty local-memory page
+# cache (the default, CACHE_URL unset) and renders the heavy pages again, up to a
+# second or two each, and its start takes a core for a second; at a few hundred
+# requests/s that was every few seconds per worker, and most of what `make bench`
+# measured under gunicorn.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
 # Behind a TLS-terminating proxy: trust its X-Forwarded-* headers.

@@ -197,6 +197,11 @@ RATELIMIT_DOWNLOAD = os.environ.get("RATELIMIT_DOWNLOAD", "30/m")
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 24 * 60 * 60)
 HTTP_CACHE_SECONDS = env_int("HTTP_CACHE_SECONDS", 0 if DEBUG else 5 * 60)
+# How long the record's change stamp, which keys both, is held in the cache above:
+# every write forgets it at once, so this only bounds how late a server sees a
+# write made by another process when the cache is not shared (local memory).
+# 0 reads it from the database on every request.
+DATA_VERSION_SECONDS = env_int("DATA_VERSION_SECONDS", 2)
 # Never cached nor read from a replica: what an editor sees and changes.
 PRIVATE_PATH_PREFIXES: tuple[str, ...] = ("/admin/",)
 # `make bench` only: serves /_bench/bare/ and /_bench/one-query/ (config/bench.py), the

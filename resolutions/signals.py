@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
 
+from resolutions import caching
 from resolutions.models import AgendaItem, Draft, Meeting, RecordVersion
 from resolutions.outcomes import refresh_outcomes
 from resolutions.search import refresh_search
@@ -49,6 +50,23 @@ def bump_record_version() -> None:
     now = timezone.now()
     if not RecordVersion.objects.filter(pk=1).update(changed_at=now, release=""):
         RecordVersion.objects.get_or_create(pk=1, defaults={"changed_at": now})
+    caching.forget_stamp()
+
+
+def stamp_forgotten(sender, **kwargs) -> None:
+    """Any write in the record's apps, the imports' log and the stamp included: the
+    cached stamp (resolutions.caching.current_stamp) goes now, for the writer's own
+    next read, and again on commit, for a read made before the commit. A bulk
+    write sends no signal, but every import ends by logging a SourceImport."""
+    meta = sender._meta
+    if meta.app_label not in WATCHED_APPS or meta.object_name.startswith("Historical"):
+        return
+    caching.forget_stamp()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        entry[1] is caching.forget_stamp for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(caching.forget_stamp)
 
 
 def outcomes_follow_seats(sender, draft_ids, **kwargs) -> None:
@@ -103,3 +121,6 @@ def connect() -> None:
     post_delete.connect(record_changed, dispatch_uid="record_changed_delete")
     post_delete.connect(counts_follow_deletion, sender=Draft, dispatch_uid="counts_follow_deletion")
     m2m_changed.connect(record_changed, dispatch_uid="record_changed_m2m")
+    post_save.connect(stamp_forgotten, dispatch_uid="stamp_forgotten_save")
+    post_delete.connect(stamp_forgotten, dispatch_uid="stamp_forgotten_delete")
+    m2m_changed.connect(stamp_forgotten, dispatch_uid="stamp_forgotten_m2m")

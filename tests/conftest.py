@@ -14,6 +14,7 @@ from django.db import transaction
 from hypothesis import settings as hypothesis_settings
 from pytest_django.live_server_helper import LiveServer
 
+from resolutions import caching
 from tests import samples
 
 REPO = Path(__file__).resolve().parent.parent
@@ -204,6 +205,14 @@ def _no_rate_limits(settings):
     # limits (config/ratelimit.py) would refuse it. tests/test_rate_limits.py
     # turns them back on.
     settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture(autouse=True)
+def _no_stamp_held():
+    # The record's stamp is held in the cache (resolutions.caching.current_stamp) and
+    # forgotten by writes; a test's rolled-back writes send no signal, so a stamp
+    # held by the test before would outlive its data.
+    caching.forget_stamp()
 
 
 @pytest.fixture(autouse=True)

@@ -85,6 +85,14 @@ def test_gunicorn_is_measured_as_production_serves(tmp_path):
     env = bench.serve_env(str(tmp_path), 8123)
     assert env["DEBUG"] == "0" and "PAGE_CACHE_SECONDS" not in env
     assert env["BENCH"] == "1" and env["GUNICORN_BIND"] == "127.0.0.1:8123"
+    # A worker replaced mid-run would time one page's render into an empty cache.
+    assert env["GUNICORN_MAX_REQUESTS"] == "0"
+
+
+def test_every_page_timed_is_also_served_under_gunicorn():
+    # /api/v1/schema/ was left out while its concurrent first requests answered 500s
+    # (tests/api/test_schema_threads.py).
+    assert bench.SERVED == bench.SCALED_PAGES
 
 
 def test_every_public_page_is_benched_at_both_sizes():

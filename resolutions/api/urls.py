@@ -1,7 +1,7 @@
 from csp.decorators import csp_update
 from django.http import JsonResponse
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from resolutions.api import views
@@ -23,7 +23,7 @@ router.register("vetoes", views.VetoViewSet, basename="veto")
 urlpatterns = [
     path("", views.ApiRoot.as_view(), name="root"),
     path("p5/<str:chart>/", views.P5View.as_view(), name="p5"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", DOCS, name="docs"),
     *router.urls,
     # Anything else under /api/v1/ is a JSON 404 too, never an HTML page.

@@ -9,10 +9,13 @@ the versions of the sources.
 
 from __future__ import annotations
 
+import threading
+
 import django_filters
 from django.db.models import Prefetch
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -269,3 +272,26 @@ class ApiRoot(APIView):
                 "docs": url("docs"),
             }
         )
+
+
+class SchemaView(SpectacularAPIView):
+    """/api/v1/schema/, built by one thread at a time.
+
+    drf-spectacular keeps its generation state in globals: each extension's
+    target class is imported on first use and written back on the class (the
+    contrib extensions for apps not installed here, dj_rest_auth and others,
+    become None), its warning counters are one singleton, and ``custom_settings``
+    are patched into its settings object. Under gunicorn's threads the first
+    concurrent requests after a start raced on those, and some answered a 500
+    (``'NoneType' object has no attribute 'startswith'`` in ``_load_class``;
+    upstream tfranzel/drf-spectacular#1122, #1123 and #1368). The page cache
+    keeps the schema once built, so the lock is held once per process and data
+    version. The lock is taken in ``dispatch``: ``get`` carries the view's own
+    entry in the schema (its formats), which an override would lose.
+    """
+
+    _building = threading.Lock()
+
+    def dispatch(self, request, *args, **kwargs):
+        with self._building:
+            return super().dispatch(request, *args, **kwargs)

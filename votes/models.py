@@ -382,12 +382,21 @@ class VetoYear(models.Model):
 
 class DraftYear(models.Model):
     """Published drafts in a year; of its recorded votes, those with all five seats in
-    the member-by-member record (``p5_recorded``) and those on which the five split."""
+    the member-by-member record (``p5_recorded``) and those on which the five split;
+    and the recorded votes, vetoed and failed (vetoed or not adopted) among them, each
+    with how many have any member vote: what every counting page's caveat says
+    (resolutions.coverage.failed_draft_facts), read in O(years) instead of O(drafts)."""
 
     year = models.SmallIntegerField()
     drafts = models.PositiveIntegerField()
     p5_recorded = models.PositiveIntegerField()
     p5_divided = models.PositiveIntegerField()
+    recorded = models.PositiveIntegerField(default=0)
+    recorded_with_votes = models.PositiveIntegerField(default=0)
+    vetoed = models.PositiveIntegerField(default=0)
+    vetoed_with_votes = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    failed_with_votes = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["year"], name="one_draft_year_per_year")]

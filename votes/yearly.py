@@ -22,7 +22,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, Max, Min, Model, OuterRef, Q, QuerySet
 
 from votes.analytics import VOTED, p5_positions, p5_recorded, year_of
-from votes.choices import Modality, counted
+from votes.choices import Modality, Outcome, counted
 from votes.models import (
     AgreementYear,
     CountedDraft,
@@ -195,20 +195,30 @@ def veto_rows(years: Years) -> QuerySet:
 
 
 def draft_rows(years: Years) -> QuerySet:
-    """Published drafts by year; their recorded votes with all five seats, and split."""
+    """Published drafts by year; their recorded votes with all five seats, and split;
+    the recorded votes, vetoed and failed, each with and without member votes."""
     drafts = _in(_draft_model().objects.published(), years, "pk").annotate(
-        p5_count=p5_recorded(), p5_distinct=p5_positions()
+        p5_count=p5_recorded(),
+        p5_distinct=p5_positions(),
+        has_any=Exists(MemberVote.objects.filter(draft=OuterRef("pk"))),
     )
-    five = Q(modality=Modality.RECORDED_VOTE, p5_count=len(SEAT_ORDER))
-    return (
-        drafts.values("year")
-        .annotate(
-            drafts=Count("pk"),
-            recorded=Count("pk", filter=five),
-            divided=Count("pk", filter=five & Q(p5_distinct__gt=1)),
-        )
-        .values_list("year", "drafts", "recorded", "divided")
-    )
+    recorded = Q(modality=Modality.RECORDED_VOTE)
+    five = recorded & Q(p5_count=len(SEAT_ORDER))
+    vetoed = recorded & Q(outcome=Outcome.VETOED)
+    failed = recorded & Q(outcome__in=(Outcome.VETOED, Outcome.NOT_ADOPTED))
+    voted = Q(has_any=True)
+    counts = {
+        "n_drafts": Count("pk"),
+        "n_p5_recorded": Count("pk", filter=five),
+        "n_p5_divided": Count("pk", filter=five & Q(p5_distinct__gt=1)),
+        "n_recorded": Count("pk", filter=recorded),
+        "n_recorded_with_votes": Count("pk", filter=recorded & voted),
+        "n_vetoed": Count("pk", filter=vetoed),
+        "n_vetoed_with_votes": Count("pk", filter=vetoed & voted),
+        "n_failed": Count("pk", filter=failed),
+        "n_failed_with_votes": Count("pk", filter=failed & voted),
+    }
+    return drafts.values("year").annotate(**counts).values_list("year", *counts)
 
 
 COUNTS: tuple[tuple[type[Model], Callable[[Years], QuerySet]], ...] = (

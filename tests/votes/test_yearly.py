@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from resolutions.models import Draft, Standing
 from tests.resolutions.test_admin_setup import change_post, change_url, errors_of
 from votes import analytics
-from votes.choices import Modality, Position
+from votes.choices import Modality, Outcome, Position
 from votes.models import (
     AgreementYear,
     DraftYear,
@@ -116,22 +116,44 @@ def stored_vetoes() -> dict[tuple, list]:
 
 
 def recount_drafts() -> dict[int, list[int]]:
-    """Per year: published drafts; recorded votes with all five seats; those split."""
+    """Per year: published drafts; recorded votes with all five seats; those split;
+    the recorded votes, vetoed and failed, each with how many have member votes."""
     drafts = _published()
     votes = _votes_by_draft(drafts)
     years: dict[int, list[int]] = {}
     for draft in drafts.values():
-        row = years.setdefault(draft.date.year, [0, 0, 0])
+        row = years.setdefault(draft.date.year, [0] * 9)
         row[0] += 1
+        if draft.modality != Modality.RECORDED_VOTE:
+            continue
         seats = [v.position for v in votes.get(draft.pk, []) if v.seat_id]
-        if draft.modality == Modality.RECORDED_VOTE and len(seats) == len(SEAT_ORDER):
+        if len(seats) == len(SEAT_ORDER):
             row[1] += 1
             row[2] += len(set(seats)) > 1
+        voted = draft.pk in votes
+        row[3], row[4] = row[3] + 1, row[4] + voted
+        if draft.outcome == Outcome.VETOED:
+            row[5], row[6] = row[5] + 1, row[6] + voted
+        if draft.outcome in (Outcome.VETOED, Outcome.NOT_ADOPTED):
+            row[7], row[8] = row[7] + 1, row[8] + voted
     return years
 
 
 def stored_drafts() -> dict[int, list[int]]:
-    return {r.year: [r.drafts, r.p5_recorded, r.p5_divided] for r in DraftYear.objects.all()}
+    return {
+        r.year: [
+            r.drafts,
+            r.p5_recorded,
+            r.p5_divided,
+            r.recorded,
+            r.recorded_with_votes,
+            r.vetoed,
+            r.vetoed_with_votes,
+            r.failed,
+            r.failed_with_votes,
+        ]
+        for r in DraftYear.objects.all()
+    }
 
 
 def assert_counts_match_a_recount() -> None:

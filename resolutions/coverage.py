@@ -22,22 +22,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Subquery
 
 from resolutions.caching import cached
 from resolutions.models import Draft, SourceImport
 from resolutions.source_entries import version_key
-from votes.choices import Evidence, Modality, Source, evidence_of
-from votes.models import DraftYear, MemberVote
-from votes.outcome import council_size
+from votes.choices import Source, evidence_of
+from votes.models import CoverageYear, DraftYear
+from votes.yearly import COVERAGE_CLASSES
 
-# Weakest first: a draft is classed by the first kind any of its votes has.
-WEAKEST_FIRST = (Evidence.COMPILED, Evidence.DEDUCED, Evidence.EDITOR)
-CLASSES = ("official", "editor", "deduced", "compiled", "incomplete", "none")
-
-
-def sources_of(evidence: Evidence) -> list[str]:
-    return [s for s in Source.values if evidence_of(s) == evidence]
+# The classes of the coverage table's member-vote columns (votes.yearly.vote_class).
+CLASSES = COVERAGE_CLASSES
 
 
 # Kinds of record, and the sources that set out to list every record of a kind.
@@ -88,14 +83,16 @@ class CoverageRow:
     without_vote: int = 0  # adopted without a vote: no member votes to have
     votes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CLASSES, 0))
 
-    def add(self, outcome: str, modality: str, kind: str | None) -> None:
-        self.drafts += 1
+    def add(self, outcome: str, kind: str, n: int = 1) -> None:
+        """n drafts of this outcome, their member votes of this class ("": adopted
+        without a vote)."""
+        self.drafts += n
         name = outcome if outcome in ("adopted", "vetoed", "not_adopted") else "unknown"
-        setattr(self, name, getattr(self, name) + 1)
-        if kind is None:
-            self.without_vote += 1
+        setattr(self, name, getattr(self, name) + n)
+        if not kind:
+            self.without_vote += n
         else:
-            self.votes[kind] += 1
+            self.votes[kind] += n
 
     @property
     def complete(self) -> int:
@@ -104,27 +101,6 @@ class CoverageRow:
     @property
     def cells(self) -> list[int]:
         return [self.votes[k] for k in CLASSES]
-
-
-def vote_class(on: date, sitting: int, unvoted: int, kinds: dict[str, bool]) -> str:
-    """'official', 'editor', 'deduced', 'compiled', 'incomplete' or 'none'."""
-    if not kinds["any"]:
-        return "none"
-    if unvoted or sitting < council_size(on):
-        return "incomplete"
-    return next((str(e) for e in WEAKEST_FIRST if kinds[str(e)]), str(Evidence.OFFICIAL))
-
-
-def _with_evidence(drafts):
-    def votes_from(evidence):
-        return Exists(
-            MemberVote.objects.filter(draft=OuterRef("pk"), source__in=sources_of(evidence))
-        )
-
-    return drafts.with_vote_completeness().annotate(
-        has_any=Exists(MemberVote.objects.filter(draft=OuterRef("pk"))),
-        **{f"has_{e}": votes_from(e) for e in WEAKEST_FIRST},
-    )
 
 
 @dataclass
@@ -139,33 +115,15 @@ class DecadeTable:
 
 
 def decade_table() -> DecadeTable:
-    """The published record by decade. Queries: one, over every published draft."""
-    rows = (
-        _with_evidence(Draft.objects.published())
-        .order_by()
-        .values_list(
-            "date",
-            "outcome",
-            "modality",
-            "seats_sitting",
-            "seats_unvoted",
-            "has_any",
-            *(f"has_{e}" for e in WEAKEST_FIRST),
-        )
-    )
+    """The published record by decade. Queries: one, of the per-year counts
+    (``CoverageYear``, recounted with the outcomes by ``refresh_outcomes``)."""
+    rows = CoverageYear.objects.order_by("year").values_list("year", "outcome", "votes", "drafts")
     decades: dict[int, CoverageRow] = {}
     total = CoverageRow("All years")
-    for on, outcome, modality, sitting, unvoted, any_vote, *weak in rows:
-        kind = None
-        if modality == Modality.RECORDED_VOTE:
-            kinds = {
-                "any": any_vote,
-                **{str(e): w for e, w in zip(WEAKEST_FIRST, weak, strict=True)},
-            }
-            kind = vote_class(on, sitting, unvoted, kinds)
-        decade = on.year // 10 * 10
-        decades.setdefault(decade, CoverageRow(f"{decade}s")).add(outcome, modality, kind)
-        total.add(outcome, modality, kind)
+    for year, outcome, kind, n in rows:
+        decade = year // 10 * 10
+        decades.setdefault(decade, CoverageRow(f"{decade}s")).add(outcome, kind, n)
+        total.add(outcome, kind, n)
     return DecadeTable([decades[d] for d in sorted(decades)], total)
 
 

@@ -12,26 +12,20 @@ carries its resolution number. It keeps apart three kinds of facts:
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
     Func,
-    IntegerField,
     Max,
     Min,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Upper
 from django.urls import reverse
@@ -48,7 +42,8 @@ from votes.choices import (
     counted,
 )
 from votes.models import MembershipTerm, MemberState, MemberVote, Veto
-from votes.outcome import ENLARGEMENT, Tally, council_size, seat_sort_key
+from votes.outcome import Tally, seat_sort_key
+from votes.yearly import COUNCIL_SIZE
 
 UNDOCS = "https://undocs.org/en/"
 
@@ -119,14 +114,6 @@ def _counted(terms) -> Func:
     # COUNT as a plain function, so that the subquery has no GROUP BY and always
     # gives one row (0 for no terms) on SQLite and PostgreSQL alike.
     return terms.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-
-
-# The Charter's number of seats on the outer draft's date (votes.outcome.council_size).
-COUNCIL_SIZE = Case(
-    When(date__lt=ENLARGEMENT, then=Value(council_size(ENLARGEMENT - timedelta(days=1)))),
-    default=Value(council_size(ENLARGEMENT)),
-    output_field=IntegerField(),
-)
 
 
 # The sources whose first and last records /data/ and every counting page's caveat
@@ -257,8 +244,12 @@ class DraftQuerySet(models.QuerySet):
         gaps instead of exhausting memory.
         """
         numbers = self.filter(resolution_number__gte=1)
+        # Counted by the number, not the id: the unique index alone answers (an
+        # index-only scan), where COUNT(id) read every row of a wide table.
         held = numbers.aggregate(
-            top=Max("resolution_number"), low=Min("resolution_number"), n=Count("pk")
+            top=Max("resolution_number"),
+            low=Min("resolution_number"),
+            n=Count("resolution_number"),
         )
         if not held["n"]:
             return 0, []
@@ -272,15 +263,18 @@ class DraftQuerySet(models.QuerySet):
             .order_by("resolution_number")
             .values("resolution_number")[:1]
         )
+        # The highest number held has no next: it ends the list (filtering it out in
+        # SQL would compute the next number for every row before the LIMIT).
         edges = (
             numbers.filter(~Exists(successor))
             .annotate(next_held=Subquery(following))
-            .exclude(next_held=None)
             .order_by("resolution_number")
-            .values_list("resolution_number", "next_held")[:limit]
+            .values_list("resolution_number", "next_held")[: limit + 1]
         )
         first = list(range(1, min(held["low"], limit + 1)))
         for number, next_held in edges:
+            if next_held is None:
+                break
             first += range(number + 1, min(next_held, number + 1 + limit - len(first)))
             if len(first) >= limit:
                 break
@@ -507,6 +501,10 @@ class Draft(models.Model):
             # ``?q=`` on /votes/, its downloads and the API (DraftFilter.filter_text):
             # ``WHERE search_vector @@ websearch_to_tsquery('english', …)``.
             SearchIndex(fields=["search_vector"], name="draft_search_vector_idx"),
+            # Draft.objects.compiled_only() (the records only a compilation gives, listed
+            # on /data/): ``WHERE source IN (<the compilations>)``, a few dozen rows, where
+            # /data/ read every numbered draft's sources JSON to find them.
+            models.Index(fields=["source"], name="draft_source_idx"),
             # Each source's first and last record (span_index).
             *(span_index(source) for source in SPAN_SOURCES),
         ]

@@ -11,10 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from resolutions.models import Draft, Standing
 from tests.resolutions.test_admin_setup import change_post, change_url, errors_of
 from votes import analytics
-from votes.choices import Modality, Outcome, Position
+from votes.choices import Modality, Outcome, Position, TermKind, evidence_of
 from votes.models import (
     AgreementYear,
+    CoverageYear,
     DraftYear,
+    MembershipTerm,
     MemberState,
     MemberVote,
     StateYear,
@@ -156,11 +158,41 @@ def stored_drafts() -> dict[int, list[int]]:
     }
 
 
+WEAKEST = {"compiled": 0, "deduced": 1, "editor": 2, "official": 3}
+
+
+def recount_coverage() -> dict[tuple, int]:
+    """Per year and outcome: published drafts by what backs their member votes, each
+    classed in Python by the worklist's rule (incomplete_votes) and the weakest
+    evidence among its votes."""
+    drafts = {d.pk: d for d in Draft.objects.published()}
+    incomplete = set(Draft.objects.incomplete_votes().values_list("pk", flat=True))
+    votes = _votes_by_draft(drafts)
+    cells: dict[tuple, int] = defaultdict(int)
+    for draft in drafts.values():
+        evidence = {str(evidence_of(v.source)) for v in votes.get(draft.pk, [])}
+        if draft.modality != Modality.RECORDED_VOTE:
+            kind = ""
+        elif not evidence:
+            kind = "none"
+        elif draft.pk in incomplete:
+            kind = "incomplete"
+        else:
+            kind = min(evidence, key=WEAKEST.__getitem__)
+        cells[(draft.date.year, draft.outcome, kind)] += 1
+    return dict(cells)
+
+
+def stored_coverage() -> dict[tuple, int]:
+    return {(r.year, r.outcome, r.votes): r.drafts for r in CoverageYear.objects.all()}
+
+
 def assert_counts_match_a_recount() -> None:
     assert stored_agreement() == recount_agreement()
     assert stored_states() == recount_states()
     assert stored_vetoes() == recount_vetoes()
     assert stored_drafts() == recount_drafts()
+    assert stored_coverage() == recount_coverage()
 
 
 def test_the_counts_of_a_sample_are_a_recount_of_its_votes(sample):
@@ -243,3 +275,22 @@ def test_a_country_pages_figures_read_only_the_yearly_counts(sample):
     assert len(reads) == 3
     for sql in reads:
         assert not [t for t in RAW if f'"{t}"' in sql], sql
+
+
+def test_a_new_term_reclasses_the_drafts_of_its_days(sample):
+    """Who sat decides whether a draft has every member's vote: a term added for a
+    state with no vote that day makes the day's drafts incomplete in the counts."""
+    draft = sample["us_uk_veto"]  # 9 April 1987
+    on = draft.date
+    sitting = MembershipTerm.objects.on(on).values("state")
+    state = MemberState.objects.exclude(pk__in=sitting).order_by("pk").first()
+    before = stored_coverage()
+    MembershipTerm.objects.create(
+        state=state,
+        start=on.replace(month=1, day=1),
+        end=on.replace(month=12, day=31),
+        kind=TermKind.ELECTED,
+    )
+    assert stored_coverage() != before
+    assert stored_coverage() == recount_coverage()
+    assert draft.pk in set(Draft.objects.incomplete_votes().values_list("pk", flat=True))

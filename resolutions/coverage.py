@@ -22,22 +22,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import models
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import Subquery
 
 from resolutions.caching import cached
 from resolutions.models import Draft, SourceImport
 from resolutions.source_entries import version_key
-from votes.choices import Evidence, Modality, Outcome, Source, evidence_of
-from votes.models import MemberVote
-from votes.outcome import council_size
+from votes.choices import Source, evidence_of
+from votes.models import CoverageYear, DraftYear
+from votes.yearly import COVERAGE_CLASSES
 
-# Weakest first: a draft is classed by the first kind any of its votes has.
-WEAKEST_FIRST = (Evidence.COMPILED, Evidence.DEDUCED, Evidence.EDITOR)
-CLASSES = ("official", "editor", "deduced", "compiled", "incomplete", "none")
-
-
-def sources_of(evidence: Evidence) -> list[str]:
-    return [s for s in Source.values if evidence_of(s) == evidence]
+# The classes of the coverage table's member-vote columns (votes.yearly.vote_class).
+CLASSES = COVERAGE_CLASSES
 
 
 # Kinds of record, and the sources that set out to list every record of a kind.
@@ -88,14 +83,16 @@ class CoverageRow:
     without_vote: int = 0  # adopted without a vote: no member votes to have
     votes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CLASSES, 0))
 
-    def add(self, outcome: str, modality: str, kind: str | None) -> None:
-        self.drafts += 1
+    def add(self, outcome: str, kind: str, n: int = 1) -> None:
+        """n drafts of this outcome, their member votes of this class ("": adopted
+        without a vote)."""
+        self.drafts += n
         name = outcome if outcome in ("adopted", "vetoed", "not_adopted") else "unknown"
-        setattr(self, name, getattr(self, name) + 1)
-        if kind is None:
-            self.without_vote += 1
+        setattr(self, name, getattr(self, name) + n)
+        if not kind:
+            self.without_vote += n
         else:
-            self.votes[kind] += 1
+            self.votes[kind] += n
 
     @property
     def complete(self) -> int:
@@ -104,27 +101,6 @@ class CoverageRow:
     @property
     def cells(self) -> list[int]:
         return [self.votes[k] for k in CLASSES]
-
-
-def vote_class(on: date, sitting: int, unvoted: int, kinds: dict[str, bool]) -> str:
-    """'official', 'editor', 'deduced', 'compiled', 'incomplete' or 'none'."""
-    if not kinds["any"]:
-        return "none"
-    if unvoted or sitting < council_size(on):
-        return "incomplete"
-    return next((str(e) for e in WEAKEST_FIRST if kinds[str(e)]), str(Evidence.OFFICIAL))
-
-
-def _with_evidence(drafts):
-    def votes_from(evidence):
-        return Exists(
-            MemberVote.objects.filter(draft=OuterRef("pk"), source__in=sources_of(evidence))
-        )
-
-    return drafts.with_vote_completeness().annotate(
-        has_any=Exists(MemberVote.objects.filter(draft=OuterRef("pk"))),
-        **{f"has_{e}": votes_from(e) for e in WEAKEST_FIRST},
-    )
 
 
 @dataclass
@@ -139,33 +115,15 @@ class DecadeTable:
 
 
 def decade_table() -> DecadeTable:
-    """The published record by decade. Queries: one, over every published draft."""
-    rows = (
-        _with_evidence(Draft.objects.published())
-        .order_by()
-        .values_list(
-            "date",
-            "outcome",
-            "modality",
-            "seats_sitting",
-            "seats_unvoted",
-            "has_any",
-            *(f"has_{e}" for e in WEAKEST_FIRST),
-        )
-    )
+    """The published record by decade. Queries: one, of the per-year counts
+    (``CoverageYear``, recounted with the outcomes by ``refresh_outcomes``)."""
+    rows = CoverageYear.objects.order_by("year").values_list("year", "outcome", "votes", "drafts")
     decades: dict[int, CoverageRow] = {}
     total = CoverageRow("All years")
-    for on, outcome, modality, sitting, unvoted, any_vote, *weak in rows:
-        kind = None
-        if modality == Modality.RECORDED_VOTE:
-            kinds = {
-                "any": any_vote,
-                **{str(e): w for e, w in zip(WEAKEST_FIRST, weak, strict=True)},
-            }
-            kind = vote_class(on, sitting, unvoted, kinds)
-        decade = on.year // 10 * 10
-        decades.setdefault(decade, CoverageRow(f"{decade}s")).add(outcome, modality, kind)
-        total.add(outcome, modality, kind)
+    for year, outcome, kind, n in rows:
+        decade = year // 10 * 10
+        decades.setdefault(decade, CoverageRow(f"{decade}s")).add(outcome, kind, n)
+        total.add(outcome, kind, n)
     return DecadeTable([decades[d] for d in sorted(decades)], total)
 
 
@@ -179,19 +137,28 @@ class Span:
     last: date
 
 
+def _edge(source: str, order: str) -> Subquery:
+    """The first (``date``) or last (``-date``) date of a record the source describes:
+    one lookup in its partial index (resolutions.models.span_index)."""
+    dated = Draft.objects.filter(sources__has_key=source, date__isnull=False)
+    return Subquery(dated.order_by(order).values("date")[:1])
+
+
 def source_spans() -> dict[str, Span]:
     """Each source's first and last record (any draft it describes, published or not:
-    a record an editor has not yet published is still covered). One query."""
-    aggregates = {}
+    a record an editor has not yet published is still covered). One query, of two
+    index lookups per source, whatever the size of the record."""
+    edges = {}
     for source in DRAFT_SOURCES:
-        has = Q(sources__has_key=source)
-        aggregates[f"{source}__first"] = Min("date", filter=has)
-        aggregates[f"{source}__last"] = Max("date", filter=has)
-    found = Draft.objects.aggregate(**aggregates)
+        edges[f"{source}_first"] = _edge(source, "date")
+        edges[f"{source}_last"] = _edge(source, "-date")
+    found = Draft.objects.annotate(**edges).values(*edges).first()
+    if found is None:
+        return {}
     return {
-        source: Span(source, found[f"{source}__first"], found[f"{source}__last"])
+        source: Span(source, found[f"{source}_first"], found[f"{source}_last"])
         for source in DRAFT_SOURCES
-        if found[f"{source}__first"] is not None
+        if found[f"{source}_first"] is not None
     }
 
 
@@ -294,40 +261,40 @@ class FailedDraftFacts:
         return self.total - self.with_votes
 
 
-FAILED = (Outcome.VETOED, Outcome.NOT_ADOPTED)
-
-
 def failed_draft_facts() -> FailedDraftFacts:
-    """One query: each published recorded vote's date, outcome and whether it has
-    member votes."""
-    rows = sorted(
-        Draft.objects.published()
-        .recorded_votes()
-        .annotate(has_any=Exists(MemberVote.objects.filter(draft=OuterRef("pk"))))
-        .values_list("date", "outcome", "has_any")
+    """One query, of the per-year counts (``DraftYear``, written with the outcomes by
+    ``refresh_outcomes``): O(years), where reading each recorded vote was O(drafts) on
+    every counting page."""
+    years = DraftYear.objects.order_by("year").values_list(
+        "year",
+        "failed",
+        "failed_with_votes",
+        "vetoed",
+        "vetoed_with_votes",
+        "recorded",
+        "recorded_with_votes",
     )
-    failed = [(on, has) for on, outcome, has in rows if outcome in FAILED]
-    vetoed = [has for _, outcome, has in rows if outcome == Outcome.VETOED]
+    rows = list(years)
     return FailedDraftFacts(
-        **_failed_counts(failed),
-        vetoed=len(vetoed),
-        vetoed_with_votes=sum(vetoed),
-        recorded=len(rows),
-        recorded_with_votes=sum(1 for *_, has in rows if has),
+        **_failed_counts([(year, failed, voted) for year, failed, voted, *_ in rows]),
+        vetoed=sum(r[3] for r in rows),
+        vetoed_with_votes=sum(r[4] for r in rows),
+        recorded=sum(r[5] for r in rows),
+        recorded_with_votes=sum(r[6] for r in rows),
     )
 
 
-def _failed_counts(failed: list) -> dict:
-    """The failed drafts (date, has member votes), in date order: how many, how many with
-    member votes, and how many since the first year one has them."""
-    first = next((on.year for on, has in failed if has), None)
-    since_first = 0 if first is None else sum(1 for on, _ in failed if on.year >= first)
+def _failed_counts(years: list[tuple[int, int, int]]) -> dict:
+    """From (year, failed drafts, those with member votes), in year order: how many,
+    how many with member votes, and how many since the first year one has them."""
+    first = next((year for year, _, voted in years if voted), None)
+    since_first = 0 if first is None else sum(n for year, n, _ in years if year >= first)
     return {
-        "total": len(failed),
-        "with_votes": sum(1 for _, has in failed if has),
+        "total": sum(n for _, n, _ in years),
+        "with_votes": sum(voted for *_, voted in years),
         "first_with_votes": first,
         "since_first": since_first,
-        "first_year": failed[0][0].year if failed else None,
+        "first_year": next((year for year, n, _ in years if n), None),
     }
 
 

@@ -14,7 +14,7 @@ from resolutions.outcomes import refresh_outcomes
 from resolutions.search import refresh_search
 from votes import yearly
 from votes.models import CountedDraft
-from votes.seating import votes_reseated
+from votes.seating import council_changed, votes_reseated
 
 WATCHED_APPS = {"votes", "resolutions"}
 IGNORED = {"SourceImport", "RecordVersion", "SyncRun"}
@@ -74,6 +74,19 @@ def outcomes_follow_seats(sender, draft_ids, **kwargs) -> None:
     refresh_outcomes(draft_ids)
 
 
+def counts_follow_council(sender, start, end, **kwargs) -> None:
+    """A term changed: the drafts of its days are recounted (whether each has every
+    member's vote is in the coverage counts, votes.yearly.coverage_rows)."""
+    drafts = Draft.objects.all()
+    if start is not None:
+        drafts = drafts.filter(date__gte=start)
+    if end is not None:
+        drafts = drafts.filter(date__lte=end)
+    ids = list(drafts.values_list("pk", flat=True))
+    if ids:  # a term before any vote (every fixture, a first import) recounts nothing
+        refresh_outcomes(ids)
+
+
 def words_follow_names(sender, instance, raw=False, **kwargs) -> None:
     """A renamed agenda item or meeting is in its drafts' search vectors."""
     if not raw:
@@ -115,6 +128,7 @@ def connect() -> None:
         dispatch_uid="counts_after_migrate",
     )
     votes_reseated.connect(outcomes_follow_seats, dispatch_uid="outcomes_follow_seats")
+    council_changed.connect(counts_follow_council, dispatch_uid="counts_follow_council")
     post_save.connect(record_changed, dispatch_uid="record_changed_save")
     for model in (AgendaItem, Meeting):
         post_save.connect(words_follow_names, sender=model, dispatch_uid=f"words_{model.__name__}")

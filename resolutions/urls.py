@@ -3,9 +3,8 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
-from resolutions import feeds
+from resolutions import feeds, sitemaps
 from resolutions.provenance import revalidated
-from resolutions.sitemaps import SITEMAPS
 from resolutions.views import countries, data, detail, elected, home, lists, p5, share, vetoes
 from votes.seats import SEAT_ORDER
 
@@ -42,7 +41,13 @@ urlpatterns = [
     path("votes.csv", revalidated(lists.draft_csv), name="csv"),
     path("votes.json", revalidated(lists.draft_json), name="json"),
     path("data/", data.data_dictionary, name="data"),
-    path("sitemap.xml", revalidated(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", revalidated(sitemaps.index), name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        revalidated(sitemap),
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap_section",
+    ),
     path("feeds/votes.atom", revalidated(feeds.VotesFeed()), name="feed_votes"),
     path("feeds/vetoes.atom", revalidated(feeds.VetoesFeed()), name="feed_vetoes"),
     path(

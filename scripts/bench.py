@@ -10,6 +10,8 @@ command.
     .venv/bin/python scripts/bench.py all     # every benchmark below, then the table
     .venv/bin/python scripts/bench.py import
     .venv/bin/python scripts/bench.py parse   # no database needed
+    .venv/bin/python scripts/bench.py scaled [PATH ...]   # the table's pages only,
+                                    # reusing the 1x and 10x databases when they exist
 
 The table measures, in one run: every public page and download at 1x and at 10x
 the record (``manage.py bench_scale --factor 10`` grows a copy of the synced
@@ -722,7 +724,12 @@ def page_rows(small: list[list], large: list[list], rps: dict[str, float]) -> li
     for one, ten in zip(small, large, strict=True):
         path = one[0]
         served = rps.get(path)
-        share = f"{served:,.0f} ({served / bare:.0%})" if served and bare else "streamed"
+        # No requests/s at all (bench.py scaled): an empty cell, not "streamed".
+        share = (
+            f"{served:,.0f} ({served / bare:.0%})"
+            if served and bare
+            else ("streamed" if rps else "")
+        )
         rows.append(
             [
                 f"`{path}`",
@@ -972,6 +979,41 @@ def bench_table() -> None:
     )
 
 
+def database_exists(url: str) -> bool:
+    import psycopg
+
+    admin = urlparse(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db_name(url)])
+        return found.fetchone() is not None
+
+
+def bench_scaled(only: list[str]) -> None:
+    """`bench.py scaled [PATH ...]`: only the pages of the table, 1x against 10x.
+
+    The synced database and its 10x copy are reused when they exist (built, as the
+    table builds them, when they do not), so a change to a page can be measured again
+    in a minute rather than after a sync and a bench_scale. PATHs, when given, limit
+    the run to those pages (as SCALED_PAGES and DOWNLOADS spell them).
+    """
+    import tempfile
+
+    scaled = with_name(DATABASE_URL, f"_{FACTOR}x")
+    if not database_exists(DATABASE_URL):
+        loaded_database()
+    if not database_exists(scaled):
+        scaled, _ = scaled_database()
+    paths = only or SCALED_PAGES + DOWNLOADS
+    print(f"\n### Pages, {FACTOR}x against 1x (PostgreSQL, DEBUG off; databases reused)\n")
+    print(f"Load at the start: {uptime()}\n", flush=True)
+    with tempfile.TemporaryDirectory(prefix="sc-votes-static-") as static_root:
+        collect_static(page_env(static_root))
+        small = run_pages(paths, page_env(static_root))
+        large = run_pages(paths, page_env(static_root, scaled))
+    print_table(page_rows(small, large, {}))
+    print(f"\nLoad at the end: {uptime()}")
+
+
 BENCHMARKS = {
     "table": bench_table,
     "parse": bench_parse,
@@ -991,6 +1033,9 @@ def main(names: list[str]) -> None:
         sys.exit(f"The official datasets are not at {DATA} (set SHARED_DATA_DIR).")
     print(f"Machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; {DATABASE_URL}")
     print(f"Load: {uptime()}")
+    if names[:1] == ["scaled"]:
+        bench_scaled(names[1:])
+        return
     if names == ["all"]:
         names = list(BENCHMARKS)
     loaded = False

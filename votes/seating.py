@@ -40,6 +40,11 @@ BATCH = 500
 votes_reseated = Signal()
 """Sent with ``draft_ids``: the drafts whose member votes' seat or name changed."""
 
+council_changed = Signal()
+"""Sent with ``start`` and ``end`` (None: open): who sat on the Council on those days
+changed, so which drafts then have every member's vote may have (the counts that
+``resolutions`` keeps of them follow)."""
+
 
 def place(vote: MemberVote, on: date, calendar: CouncilCalendar) -> bool:
     """Set the vote's seat and name as on ``on``, in memory; whether either changed."""
@@ -122,11 +127,13 @@ def _term_changed(sender, instance: MembershipTerm, raw=False, **kwargs) -> None
     rows = [{f: getattr(instance, f) for f in FIELDS[MembershipTerm]}]
     if before := getattr(instance, "_seating_before", None):
         rows.append(before)
+    start, end = _widest([(r["start"], r["end"]) for r in rows])
     # Only a permanent term carries a seat, and no name depends on a term: a change
     # to elected terms alone (every DPPA import) cannot move a vote.
-    if not any(row["seat_id"] for row in rows):
-        return
-    reseat({row["state_id"] for row in rows}, *_widest([(r["start"], r["end"]) for r in rows]))
+    if any(row["seat_id"] for row in rows):
+        reseat({row["state_id"] for row in rows}, start, end)
+    # Any term changes who sat on those days (after the reseat: counted as seated).
+    council_changed.send(sender=MembershipTerm, start=start, end=end)
 
 
 def _name_changed(sender, instance: MemberStateName, raw=False, **kwargs) -> None:

@@ -1,5 +1,5 @@
 """Recount the per-year tables (``AgreementYear``, ``StateYear``, ``VetoYear``,
-``DraftYear`` in votes/models.py) from the member votes, vetoes and standings.
+``DraftYear``, ``CoverageYear`` in votes/models.py) from the member votes, vetoes and standings.
 
 Each table is one ``INSERT ... SELECT ... GROUP BY`` built with the ORM, over
 the years given: after an editor's save, the year of that draft (and the year
@@ -14,24 +14,41 @@ through the app registry and their relations' names.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, Exists, F, Max, Min, Model, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from votes.analytics import VOTED, p5_positions, p5_recorded, year_of
-from votes.choices import Modality, counted
+from votes.choices import Evidence, Modality, Outcome, Source, counted, evidence_of
 from votes.models import (
     AgreementYear,
     CountedDraft,
+    CoverageYear,
     DraftYear,
     MemberVote,
     StateYear,
     Veto,
     VetoYear,
 )
+from votes.outcome import ENLARGEMENT, council_size
 from votes.seats import SEAT_ORDER
 
 # More drafts than this (a sync) and every year is recounted: as cheap as finding
@@ -195,19 +212,81 @@ def veto_rows(years: Years) -> QuerySet:
 
 
 def draft_rows(years: Years) -> QuerySet:
-    """Published drafts by year; their recorded votes with all five seats, and split."""
+    """Published drafts by year; their recorded votes with all five seats, and split;
+    the recorded votes, vetoed and failed, each with and without member votes."""
     drafts = _in(_draft_model().objects.published(), years, "pk").annotate(
-        p5_count=p5_recorded(), p5_distinct=p5_positions()
+        p5_count=p5_recorded(),
+        p5_distinct=p5_positions(),
+        has_any=Exists(MemberVote.objects.filter(draft=OuterRef("pk"))),
     )
-    five = Q(modality=Modality.RECORDED_VOTE, p5_count=len(SEAT_ORDER))
+    recorded = Q(modality=Modality.RECORDED_VOTE)
+    five = recorded & Q(p5_count=len(SEAT_ORDER))
+    vetoed = recorded & Q(outcome=Outcome.VETOED)
+    failed = recorded & Q(outcome__in=(Outcome.VETOED, Outcome.NOT_ADOPTED))
+    voted = Q(has_any=True)
+    counts = {
+        "n_drafts": Count("pk"),
+        "n_p5_recorded": Count("pk", filter=five),
+        "n_p5_divided": Count("pk", filter=five & Q(p5_distinct__gt=1)),
+        "n_recorded": Count("pk", filter=recorded),
+        "n_recorded_with_votes": Count("pk", filter=recorded & voted),
+        "n_vetoed": Count("pk", filter=vetoed),
+        "n_vetoed_with_votes": Count("pk", filter=vetoed & voted),
+        "n_failed": Count("pk", filter=failed),
+        "n_failed_with_votes": Count("pk", filter=failed & voted),
+        "n_drafts_vetoed": Count("pk", filter=Q(outcome=Outcome.VETOED)),
+    }
+    return drafts.values("year").annotate(**counts).values_list("year", *counts)
+
+
+# A draft with every member's vote is classed by the weakest evidence among them:
+# one compiled vote makes it "compiled", else one deduced vote "deduced", else one
+# editor's vote "editor", else "official" (resolutions.coverage words the classes).
+WEAKEST_FIRST = (Evidence.COMPILED, Evidence.DEDUCED, Evidence.EDITOR)
+COVERAGE_CLASSES = ("official", "editor", "deduced", "compiled", "incomplete", "none")
+
+
+def sources_of(evidence: Evidence) -> list[str]:
+    return [s for s in Source.values if evidence_of(s) == evidence]
+
+
+# The Charter's number of seats on the outer draft's date (council_size); the
+# worklist's rule uses it too (resolutions.models).
+COUNCIL_SIZE = Case(
+    When(date__lt=ENLARGEMENT, then=Value(council_size(ENLARGEMENT - timedelta(days=1)))),
+    default=Value(council_size(ENLARGEMENT)),
+    output_field=IntegerField(),
+)
+
+
+def vote_class() -> Case:
+    """What backs the outer draft's member votes: "" (adopted without a vote), "none",
+    "incomplete" (a member who sat that day has no vote, or fewer sat than the Charter
+    gives seats: the worklist's rule, ``DraftQuerySet.incomplete_votes``), else the
+    weakest evidence among them. Needs ``with_vote_completeness()``'s annotations."""
+    votes = MemberVote.objects.filter(draft=OuterRef("pk"))
+    return Case(
+        When(~Q(modality=Modality.RECORDED_VOTE), then=Value("")),
+        When(~Exists(votes), then=Value("none")),
+        When(Q(seats_unvoted__gt=0) | Q(seats_sitting__lt=COUNCIL_SIZE), then=Value("incomplete")),
+        *(
+            When(Exists(votes.filter(source__in=sources_of(e))), then=Value(str(e)))
+            for e in WEAKEST_FIRST
+        ),
+        default=Value(str(Evidence.OFFICIAL)),
+        output_field=CharField(),
+    )
+
+
+def coverage_rows(years: Years) -> QuerySet:
+    """Published drafts by year, outcome and what backs their member votes."""
+    drafts = _in(_draft_model().objects.published().with_vote_completeness(), years, "pk")
+    keys = ("year", "outcome", "backing")
     return (
-        drafts.values("year")
-        .annotate(
-            drafts=Count("pk"),
-            recorded=Count("pk", filter=five),
-            divided=Count("pk", filter=five & Q(p5_distinct__gt=1)),
-        )
-        .values_list("year", "drafts", "recorded", "divided")
+        drafts.annotate(backing=vote_class())
+        .values(*keys)
+        .annotate(n=Count("pk"))
+        .values_list(*keys, "n")
     )
 
 
@@ -216,4 +295,5 @@ COUNTS: tuple[tuple[type[Model], Callable[[Years], QuerySet]], ...] = (
     (StateYear, state_rows),
     (VetoYear, veto_rows),
     (DraftYear, draft_rows),
+    (CoverageYear, coverage_rows),
 )

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from resolutions.models import Disagreement
+from resolutions.models import Disagreement, Draft
+from resolutions.outcomes import refresh_outcomes
 from resolutions.pipeline.summary import ImportSummary, recorded_import
 from resolutions.sources.dppa import build_terms
 from resolutions.sources.records import ParsedSource, SourceError
@@ -63,9 +64,17 @@ def _apply(plan, parsed: ParsedSource, summary: ImportSummary) -> None:
     for term in plan.terms:
         changes.plan(term, summary)
     stale = changes.stale()
+    moved = [t.start for t in (*changes.create, *changes.update)]
+    moved += [t.start for t in changes.ours.values() if t.pk in stale]
     MembershipTerm.objects.filter(pk__in=stale).delete()
     MembershipTerm.objects.bulk_update(changes.update, ["end", "source_version"])
     MembershipTerm.objects.bulk_create(changes.create)
+    if moved:
+        # Who sat on those days changed, so which drafts have every member's vote (the
+        # coverage table's counts, votes.yearly) follows, through the one writer.
+        drafts = list(Draft.objects.filter(date__gte=min(moved)).values_list("pk", flat=True))
+        if drafts:
+            refresh_outcomes(drafts)
     summary.created, summary.updated = len(changes.create), len(changes.update) + len(stale)
     _check_terms(parsed)
     summary.conflicts = _record_reports(plan)

@@ -14,9 +14,10 @@ GAPS_SHOWN = 20  # resolution numbers named on /data/ before "and N more"
 def data_dictionary(request):
     """What the exports, the dumps, the API and the feeds hold, column by column.
 
-    Queries: the resolution numbers held, for the gaps (1); the coverage table by
-    decade (2), the sources' first and last records (3) and their imports (4);
-    the source versions cited in the footer (5).
+    Queries: the resolution numbers' count and where their gaps start (1-2); the
+    coverage table by decade (3, of the per-year counts), the sources' first and last
+    records (4, index lookups) and their imports (5); the source versions cited in the
+    footer (6).
     """
     columns = [
         {

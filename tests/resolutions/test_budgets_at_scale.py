@@ -53,10 +53,16 @@ PAGES = [
     ),
     *((f"/p5/{chart}/card.png", None) for chart in ("vetoes", "agreement", "pair", "divisions")),
     *((f"/p5/{chart}/embed/", None) for chart in ("vetoes", "agreement", "pair", "divisions")),
-    # 1: every resolution number (the gaps), 2: the sources' first and last records,
-    # 3: the coverage by decade, 4-5: the source versions cited (footer, citations)
-    ("/data/", 6),
-    ("/sitemap.xml", None),
+    # 1-2: the resolution numbers' count and where their gaps start, 3: the sources'
+    # first and last records, 4: the coverage by decade (its per-year counts), 5-6: the
+    # source versions cited (footer, citations)
+    ("/data/", 7),
+    # 1: when the record last changed, 2: the votes' newest change, 3-4: the votes' and
+    # the countries' counts (their pages)
+    ("/sitemap.xml", 4),
+    # 1: when the record last changed, 2: the count (the paginator), 3: the page
+    ("/sitemap-votes.xml", 3),
+    ("/sitemap-countries.xml", 3),
     # 1: when the record last changed, 2: the newest drafts, 3: their vetoes with seats
     ("/feeds/votes.atom", 3),
     ("/feeds/vetoes.atom", 3),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from resolutions.citation import _shipped_release
 from resolutions.models import Draft, SourceImport
 from resolutions.release import default_dir
+from resolutions.sitemaps import VoteSitemap
 from tests.samples import sample_size
 from votes.models import MemberState
 
@@ -31,12 +32,26 @@ class Canonical(HTMLParser):
             self.links.append(attrs["href"])
 
 
-def sitemap_paths(client) -> list[str]:
-    response = client.get(reverse("resolutions:sitemap"))
-    assert response.status_code == 200
+def _xml(client, url: str):
+    parts = urlsplit(url)
+    response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
+    assert response.status_code == 200, url
     assert response["Content-Type"].startswith("application/xml")
-    root = ET.fromstring(response.content)  # noqa: S314 (our own page)
-    locations = [loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
+    return ET.fromstring(response.content)  # noqa: S314 (our own page)
+
+
+def sitemap_urls(client) -> list[str]:
+    """The sitemaps the index lists (each section's, and each further page of one)."""
+    index = _xml(client, reverse("resolutions:sitemap"))
+    return [loc.text for loc in index.findall("s:sitemap/s:loc", SITEMAP_NS)]
+
+
+def sitemap_paths(client) -> list[str]:
+    """Every address in every sitemap the index lists."""
+    locations = []
+    for url in sitemap_urls(client):
+        root = _xml(client, url)
+        locations += [loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
     assert all(urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc for u in locations)
     return [urlsplit(u).path for u in locations]
 
@@ -62,10 +77,28 @@ def test_the_sitemap_lists_every_country_page_and_the_p5_charts(client, sample):
         assert page in paths
 
 
+def test_the_votes_sitemap_is_split_into_pages_that_together_list_every_vote(
+    client, sample, monkeypatch
+):
+    """A sitemap of every vote grew with the record (4 s at 10x): the index lists pages
+    of VoteSitemap.limit votes instead, ?p=2 and on."""
+    monkeypatch.setattr(VoteSitemap, "limit", 10)
+    published = Draft.objects.filter(is_published=True)
+    pages = -(-published.count() // 10)
+    assert pages > 2
+    votes_maps = [u for u in sitemap_urls(client) if "/sitemap-votes.xml" in u]
+    assert [urlsplit(u).query for u in votes_maps] == ["", *(f"p={n}" for n in range(2, pages + 1))]
+    paths = sitemap_paths(client)
+    votes = [p for p in paths if p.startswith("/votes/") and p != "/votes/"]
+    assert len(votes) == len(set(votes)) == published.count()
+    assert client.get(f"/sitemap-votes.xml?p={pages + 1}").status_code == 404
+
+
 def test_site_url_sets_the_sitemaps_addresses(client, sample, settings):
     settings.SITE_URL = "https://votes.example.org"
-    response = client.get(reverse("resolutions:sitemap"))
-    root = ET.fromstring(response.content)  # noqa: S314 (our own page)
+    maps = sitemap_urls(client)
+    assert maps and all(u.startswith("https://votes.example.org/sitemap-") for u in maps)
+    root = _xml(client, maps[0])
     locations = [loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
     assert locations and all(u.startswith("https://votes.example.org/") for u in locations)
 

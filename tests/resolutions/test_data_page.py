@@ -49,8 +49,8 @@ def test_with_no_gaps_it_says_so(client):
 def test_the_page_keeps_its_budget(client, django_assert_max_num_queries):
     resolution(1)
     resolution(3)
-    # The numbers held; the coverage table, the sources' spans and their imports
-    # (one query each, whatever the size of the record); the resolutions only a
-    # compilation gives; the footer's versions.
-    with django_assert_max_num_queries(6):
+    # The numbers held (their count, and where the gaps start); the coverage table,
+    # the sources' spans and their imports (one query each, whatever the size of the
+    # record); the resolutions only a compilation gives; the footer's versions.
+    with django_assert_max_num_queries(7):
         assert client.get("/data/").status_code == 200

@@ -68,3 +68,15 @@ def test_a_mistyped_huge_number_is_counted_without_listing_every_gap():
     resolution(2_000_000_000)
     count, first = Draft.objects.resolution_number_gaps(limit=5)
     assert (count, first) == (1_999_999_998, [2, 3, 4, 5, 6])
+
+
+@pytest.mark.parametrize(
+    "held",
+    [(3, 4, 9), (1, 5, 6, 10, 11, 12, 20), (2,), (1, 2, 3), (4, 6, 8, 10, 12)],
+)
+def test_the_gaps_are_every_number_below_the_highest_that_no_draft_carries(held):
+    for number in held:
+        resolution(number)
+    missing = [n for n in range(1, max(held)) if n not in held]
+    for limit in (1, 2, 3, 100):
+        assert Draft.objects.resolution_number_gaps(limit=limit) == (len(missing), missing[:limit])

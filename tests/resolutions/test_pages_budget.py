@@ -31,13 +31,13 @@ def _get(client, url, budget, assert_max):
 
 
 def test_home(client, history, django_assert_max_num_queries):
-    # 1: headline figures (one aggregate)
-    # 2: the latest votes with meeting and agenda item
-    # 3: their vetoes with seats (prefetch)
-    # 4: the latest veto
-    # 5: its vetoes with seats (prefetch)
-    # 6: the source versions cited in the footer
-    _get(client, reverse("resolutions:home"), 6, django_assert_max_num_queries)
+    # 1-2: headline figures (the per-year counts of drafts and of vetoes)
+    # 3: the latest votes with meeting and agenda item
+    # 4: their vetoes with seats (prefetch)
+    # 5: the latest veto
+    # 6: its vetoes with seats (prefetch)
+    # 7: the source versions cited in the footer
+    _get(client, reverse("resolutions:home"), 7, django_assert_max_num_queries)
 
 
 def test_votes_list(client, history, django_assert_max_num_queries):

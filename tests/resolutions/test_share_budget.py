@@ -46,10 +46,17 @@ def test_chart_embed(client, sample, chart, django_assert_max_num_queries):
     _get(client, url, 2, django_assert_max_num_queries)
 
 
-def test_sitemap(client, sample, django_assert_max_num_queries):
-    # 1: when the record last changed (ETag)
-    # 2-3: the votes (count for the paginator, then the page), 4-5: the countries, likewise
-    _get(client, reverse("resolutions:sitemap"), 5, django_assert_max_num_queries)
+def test_sitemap_index(client, sample, django_assert_max_num_queries):
+    # 1: when the record last changed (ETag); for the votes 2: their newest change,
+    # 3: their count (the pages); 4: the countries' count
+    _get(client, reverse("resolutions:sitemap"), 4, django_assert_max_num_queries)
+
+
+@pytest.mark.parametrize(("section", "budget"), [("votes", 3), ("countries", 3), ("pages", 1)])
+def test_sitemap_section(client, sample, section, budget, django_assert_max_num_queries):
+    # 1: when the record last changed (ETag), 2-3: the count (the paginator), the page
+    url = reverse("resolutions:sitemap_section", args=[section])
+    _get(client, url, budget, django_assert_max_num_queries)
 
 
 @pytest.mark.parametrize("code", ["CHN", "RUS", "USA"])

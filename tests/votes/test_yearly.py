@@ -11,10 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from resolutions.models import Draft, Standing
 from tests.resolutions.test_admin_setup import change_post, change_url, errors_of
 from votes import analytics
-from votes.choices import Modality, Position
+from votes.choices import Modality, Outcome, Position, TermKind, evidence_of
 from votes.models import (
     AgreementYear,
+    CoverageYear,
     DraftYear,
+    MembershipTerm,
     MemberState,
     MemberVote,
     StateYear,
@@ -116,22 +118,73 @@ def stored_vetoes() -> dict[tuple, list]:
 
 
 def recount_drafts() -> dict[int, list[int]]:
-    """Per year: published drafts; recorded votes with all five seats; those split."""
+    """Per year: published drafts; recorded votes with all five seats; those split;
+    the recorded votes, vetoed and failed, each with how many have member votes."""
     drafts = _published()
     votes = _votes_by_draft(drafts)
     years: dict[int, list[int]] = {}
     for draft in drafts.values():
-        row = years.setdefault(draft.date.year, [0, 0, 0])
+        row = years.setdefault(draft.date.year, [0] * 9)
         row[0] += 1
+        if draft.modality != Modality.RECORDED_VOTE:
+            continue
         seats = [v.position for v in votes.get(draft.pk, []) if v.seat_id]
-        if draft.modality == Modality.RECORDED_VOTE and len(seats) == len(SEAT_ORDER):
+        if len(seats) == len(SEAT_ORDER):
             row[1] += 1
             row[2] += len(set(seats)) > 1
+        voted = draft.pk in votes
+        row[3], row[4] = row[3] + 1, row[4] + voted
+        if draft.outcome == Outcome.VETOED:
+            row[5], row[6] = row[5] + 1, row[6] + voted
+        if draft.outcome in (Outcome.VETOED, Outcome.NOT_ADOPTED):
+            row[7], row[8] = row[7] + 1, row[8] + voted
     return years
 
 
 def stored_drafts() -> dict[int, list[int]]:
-    return {r.year: [r.drafts, r.p5_recorded, r.p5_divided] for r in DraftYear.objects.all()}
+    return {
+        r.year: [
+            r.drafts,
+            r.p5_recorded,
+            r.p5_divided,
+            r.recorded,
+            r.recorded_with_votes,
+            r.vetoed,
+            r.vetoed_with_votes,
+            r.failed,
+            r.failed_with_votes,
+        ]
+        for r in DraftYear.objects.all()
+    }
+
+
+WEAKEST = {"compiled": 0, "deduced": 1, "editor": 2, "official": 3}
+
+
+def recount_coverage() -> dict[tuple, int]:
+    """Per year and outcome: published drafts by what backs their member votes, each
+    classed in Python by the worklist's rule (incomplete_votes) and the weakest
+    evidence among its votes."""
+    drafts = {d.pk: d for d in Draft.objects.published()}
+    incomplete = set(Draft.objects.incomplete_votes().values_list("pk", flat=True))
+    votes = _votes_by_draft(drafts)
+    cells: dict[tuple, int] = defaultdict(int)
+    for draft in drafts.values():
+        evidence = {str(evidence_of(v.source)) for v in votes.get(draft.pk, [])}
+        if draft.modality != Modality.RECORDED_VOTE:
+            kind = ""
+        elif not evidence:
+            kind = "none"
+        elif draft.pk in incomplete:
+            kind = "incomplete"
+        else:
+            kind = min(evidence, key=WEAKEST.__getitem__)
+        cells[(draft.date.year, draft.outcome, kind)] += 1
+    return dict(cells)
+
+
+def stored_coverage() -> dict[tuple, int]:
+    return {(r.year, r.outcome, r.votes): r.drafts for r in CoverageYear.objects.all()}
 
 
 def assert_counts_match_a_recount() -> None:
@@ -139,6 +192,7 @@ def assert_counts_match_a_recount() -> None:
     assert stored_states() == recount_states()
     assert stored_vetoes() == recount_vetoes()
     assert stored_drafts() == recount_drafts()
+    assert stored_coverage() == recount_coverage()
 
 
 def test_the_counts_of_a_sample_are_a_recount_of_its_votes(sample):
@@ -221,3 +275,22 @@ def test_a_country_pages_figures_read_only_the_yearly_counts(sample):
     assert len(reads) == 3
     for sql in reads:
         assert not [t for t in RAW if f'"{t}"' in sql], sql
+
+
+def test_a_new_term_reclasses_the_drafts_of_its_days(sample):
+    """Who sat decides whether a draft has every member's vote: a term added for a
+    state with no vote that day makes the day's drafts incomplete in the counts."""
+    draft = sample["us_uk_veto"]  # 9 April 1987
+    on = draft.date
+    sitting = MembershipTerm.objects.on(on).values("state")
+    state = MemberState.objects.exclude(pk__in=sitting).order_by("pk").first()
+    before = stored_coverage()
+    MembershipTerm.objects.create(
+        state=state,
+        start=on.replace(month=1, day=1),
+        end=on.replace(month=12, day=31),
+        kind=TermKind.ELECTED,
+    )
+    assert stored_coverage() != before
+    assert stored_coverage() == recount_coverage()
+    assert draft.pk in set(Draft.objects.incomplete_votes().values_list("pk", flat=True))

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from resolutions.management.commands._importing import progress_wanted, report
+from resolutions.outcomes import counted_once
 from resolutions.pipeline.fetch import Fetcher, FetchError
 from resolutions.pipeline.inputs import Input
 from resolutions.pipeline.sync import sync
@@ -54,14 +55,17 @@ def load_every_source(
     command: BaseCommand, inputs: list[Input], dry_run: bool, options, verbosity: int
 ) -> dict[str, int]:
     """Load each input in order (``resolutions.pipeline.sync``), reporting each; the
-    records created, updated and left unchanged, summed over the sources."""
+    records created, updated and left unchanged, summed over the sources. Within the
+    command's transaction: the search vectors and per-year counts are written once, at
+    the end (``counted_once``), and no reader sees them before."""
     totals = {"created": 0, "updated": 0, "unchanged": 0}
 
     def shown(summary):
         summary.dry_run = dry_run
         report(command, summary, verbosity)
 
-    for summary in sync(inputs, progress=progress_wanted(options), report=shown):
-        for name in totals:
-            totals[name] += getattr(summary, name)
+    with counted_once():
+        for summary in sync(inputs, progress=progress_wanted(options), report=shown):
+            for name in totals:
+                totals[name] += getattr(summary, name)
     return totals

@@ -13,7 +13,9 @@ starter data all call :func:`refresh_outcomes` after they change votes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -183,8 +185,63 @@ def refresh_outcomes(drafts=None, *, calendar: CouncilCalendar | None = None) ->
     )
     # The per-year counts the P5 and country pages read, in the same transaction:
     # the years of these drafts (and those they were counted in), or every year.
-    yearly.recount(None if drafts is None else ids)
+    pending = _PENDING.get()
+    if pending is None:
+        yearly.recount(None if drafts is None else ids)
+    else:
+        pending.add(None if drafts is None else ids)
     return changed
+
+
+@dataclass
+class _Pending:
+    """The drafts refreshed within :func:`counted_once`, whose words and per-year
+    counts wait for its end."""
+
+    ids: set[int] = field(default_factory=set)
+    every: bool = False
+
+    def add(self, ids: Iterable[int] | None) -> None:
+        if ids is None:
+            self.every = True
+        else:
+            self.ids.update(ids)
+
+    def written(self) -> None:
+        ids = None if self.every else sorted(self.ids)
+        if ids == []:
+            return
+        refresh_search(ids)
+        yearly.recount(ids)
+
+
+# Set within counted_once (per thread and task, so an editor's save served meanwhile
+# by another thread is refreshed whole, at once).
+_PENDING: ContextVar[_Pending | None] = ContextVar("refresh_outcomes_pending", default=None)
+
+
+@contextmanager
+def counted_once() -> Iterator[None]:
+    """Within the block, ``refresh_outcomes`` leaves the search vectors and the per-year
+    counts of the drafts it refreshes to one pass when the block ends without error.
+
+    For a sync, inside its transaction: each source refreshes the drafts it changed
+    (outcomes, vetoes and standings, which later sources read), but nothing in a sync
+    reads the words or the yearly counts, and rewriting them after every source cost
+    an eighth of an empty database's sync (under cProfile). Both are computed from what
+    is stored, so one pass at the end leaves what a pass after every source would have.
+    """
+    if _PENDING.get() is not None:  # already within one: its end writes them
+        yield
+        return
+    pending = _Pending()
+    _PENDING.set(pending)
+    try:
+        yield
+    finally:
+        _PENDING.set(None)
+    with transaction.atomic():
+        pending.written()
 
 
 def _ids(drafts) -> list[int]:
@@ -288,7 +345,11 @@ def _refresh_chunk(ids: list[int], calendar: CouncilCalendar, seats: dict) -> in
         rows = _standing_rows(stood, votes) | _seat_standings(stood, wanted)
         _refresh_standings(draft, rows, have, seats, changes)
     # The words too: a draft is recomputed after every change to it.
-    refresh_search(ids)
+    pending = _PENDING.get()
+    if pending is None:
+        refresh_search(ids)
+    else:
+        pending.add(ids)
     return changes.write()
 
 

@@ -5,7 +5,9 @@ database; everything here works with the database, in one transaction per
 import:
 
 * ``sync`` - which parser reads which source, in which order (``sync_un_data``);
-  ``fetch`` downloads the official sources first when no folder is given;
+  ``inputs`` finds the files in a folder and digests them, and ``sync_state``
+  decides from those digests whether a sync can be skipped (neither imports a
+  parser); ``fetch`` downloads the official sources first when no folder is given;
 * ``loader`` - one source's draft records, step by step: validate, match,
   assign, merge, write, refresh (``membership`` for DPPA's Council terms);
 * ``matching`` - which stored draft a record describes;

@@ -3,19 +3,23 @@
 ``sync_un_data`` loads every source: membership first (votes are checked
 against it), then the per-member voting data, then the summaries that add the
 drafts not adopted and the vetoes. A directory laid out like ../shared/data
-or the official URLs (``resolutions.pipeline.fetch``) can be the origin.
+(``resolutions.pipeline.inputs`` finds the files) or the official URLs
+(``resolutions.pipeline.fetch``) can be the origin.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 from resolutions.models import Draft
 from resolutions.pipeline.deduction import deduce_votes
+from resolutions.pipeline.inputs import (
+    DERIVED_UNDL_VERSION,
+    SECONDARY_FILES,
+    Input,
+    digest,
+    inputs_from_dir,
+)
 from resolutions.pipeline.loader import load_drafts
 from resolutions.pipeline.membership import load_membership
 from resolutions.pipeline.secondary import load_secondary
@@ -36,25 +40,20 @@ from resolutions.sources import (
 from resolutions.sources.records import ParsedSource, SourceError
 from votes.choices import SECONDARY, Source
 
-
-@dataclass(frozen=True)
-class Input:
-    """One thing to read: a file or a directory, with a version when its name has none."""
-
-    source: str
-    path: Path
-    version: str = ""
-
-
-def digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    paths = sorted(path.iterdir()) if path.is_dir() else [path]
-    for item in paths:
-        if item.is_file():
-            sha.update(item.name.encode())
-            sha.update(item.read_bytes())
-    return sha.hexdigest()
-
+# What a sync reads is named here too (since it moved to ``inputs``), for the commands
+# and tests that name it from the sync.
+__all__ = [
+    "DERIVED_UNDL_VERSION",
+    "PARSERS",
+    "SECONDARY_FILES",
+    "Input",
+    "deduce",
+    "digest",
+    "inputs_from_dir",
+    "load",
+    "parse",
+    "sync",
+]
 
 # Each source's parser; most take the file's name, to report it.
 PARSERS: dict[str, Callable[[Input], ParsedSource]] = {
@@ -102,75 +101,6 @@ def load(item: Input, *, dry_run: bool = False, progress: bool | None = None) ->
     return summary
 
 
-_DATED = re.compile(r"(\d{4})[_-](\d{1,2})[_-](\d{1,2})")
-
-
-def _dated(path: Path) -> tuple[int, int, int]:
-    match = _DATED.search(path.name)
-    if not match:
-        return (0, 0, 0)
-    year, month, day = (int(g) for g in match.groups())
-    return (year, month, day)
-
-
-# The reconstructed history has no date in its name; PROVENANCE.md dates the
-# wide copy it was rebuilt from to 29 January 2022.
-DERIVED_UNDL_VERSION = "2022-01-29 (reconstructed)"
-
-
-def inputs_from_dir(root: Path) -> list[Input]:
-    """The inputs found in a directory laid out like ../shared/data, in load order."""
-    root = Path(root)
-    if not root.is_dir():
-        raise SourceError(str(root), "", "no such directory")
-    found = [*_membership(root), *_voting_data(root), *_dgacm(root), *_library_tables(root)]
-    found += _dppa_vetoes(root)
-    if not found:
-        raise SourceError(str(root), "", "no official source files found in this directory")
-    return found + _secondary(root)
-
-
-def _membership(root: Path) -> list[Input]:
-    """The newest DPPA membership file."""
-    files = sorted((root / "dppa_sc_membership").glob("*.csv"), key=_dated)
-    return [Input(Source.DPPA, files[-1])] if files else []
-
-
-def _voting_data(root: Path) -> list[Input]:
-    """Oldest first, so a newer official file's values replace a reconstruction's."""
-    files = sorted(
-        (root / "undl_sc_voting").glob("*.csv*"), key=lambda p: ("DERIVED" not in p.name, _dated(p))
-    )
-    return [
-        Input(Source.UNDL, path, DERIVED_UNDL_VERSION if "DERIVED" in path.name else "")
-        for path in files
-    ]
-
-
-def _dgacm(root: Path) -> list[Input]:
-    """The adopted resolutions (JSON Lines), then the drafts not adopted (XML)."""
-    found = []
-    adopted = root / "unxml_sc_resolutions" / "data_extract"
-    if any(adopted.glob("*.json")):
-        found.append(Input(Source.UNXML_ADOPTED, adopted))
-    xml = root / "unxml_sc_resolutions" / "not_adopted_english"
-    if xml.is_dir():
-        found.append(Input(Source.UNXML, xml))
-    return found
-
-
-def _library_tables(root: Path) -> list[Input]:
-    """The Veto List, then the meetings tables."""
-    found = []
-    tables = root / "dhl_meetings_tables"
-    veto = tables / "scact_veto_table_en.html"
-    if veto.exists():
-        found.append(Input(Source.DHL_VETO, veto))
-    if any(tables.glob("scact[0-9][0-9][0-9][0-9]_table_en.htm*")):
-        found.append(Input(Source.DHL_MEETINGS, tables))
-    return found
-
-
 def deduce(*, dry_run: bool = False) -> ImportSummary:
     """The deduced member votes, recomputed from what the official sources now say."""
     summary = ImportSummary(Source.DEDUCED, "", dry_run=dry_run)
@@ -183,28 +113,6 @@ def deduce(*, dry_run: bool = False) -> ImportSummary:
     return recorded_import(
         summary, "official tallies, vetoes and membership", work, model=Draft, sha256=""
     )
-
-
-def _dppa_vetoes(root: Path) -> list[Input]:
-    """DPPA's veto dataset, when the folder has one (it is downloaded, never stored)."""
-    files = sorted((root / "dppa_sc_vetoes").glob("*.csv"), key=_dated)
-    return [Input(Source.DPPA_VETOES, files[-1])] if files else []
-
-
-# The third-party compilations, each checked against the official record loaded before
-# them (resolutions.pipeline.secondary); the fullest first, since a member's compiled
-# vote is written by the first that gives it.
-SECONDARY_FILES = (
-    (Source.VOTING_AGENT, "sc_voting_agent_1994_2025/sc_voting_from_xlsx_DERIVED.csv"),
-    (Source.YORDAN_VETOES, "yordan_vetoes/unsc_vetoes_1946_sept2022.csv"),
-    (Source.FAILED_DRAFTS_SAMPLE, "unsc_for_us_failed_drafts/cleaned_data_unsc_DERIVED.csv"),
-)
-
-
-def _secondary(root: Path) -> list[Input]:
-    return [
-        Input(source, root / name) for source, name in SECONDARY_FILES if (root / name).exists()
-    ]
 
 
 def sync(

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.db.models import Max
 
 from resolutions.models import Disagreement, Draft, RecordVersion, SyncRun
-from resolutions.pipeline.sync import Input, digest
+from resolutions.pipeline.inputs import Input, digest
 from votes.models import MemberVote, Veto
 
 # The code a sync's result follows from: the apps' own modules (not their tests).

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from resolutions.management.commands import sync_un_data
 from resolutions.models import Draft, SourceImport, SyncRun
 from tests.resolutions.test_sync_concurrency import EXCERPT, source_folder
 
@@ -73,3 +74,12 @@ def test_a_deleted_row_runs_every_source(synced):
     Draft.objects.filter(resolution_number=504).delete()
     assert SKIPPED not in sync(synced)
     assert Draft.objects.filter(resolution_number=504).exists()
+
+
+def test_the_system_checks_run_before_a_load_and_not_before_a_skip(synced, monkeypatch):
+    checked = []
+    monkeypatch.setattr(sync_un_data.Command, "check", lambda self, **kwargs: checked.append(1))
+    assert SKIPPED in sync(synced, skip_checks=False)
+    assert checked == []
+    assert SKIPPED not in sync(synced, full=True, skip_checks=False)
+    assert checked == [1]

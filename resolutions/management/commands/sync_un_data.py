@@ -1,22 +1,29 @@
-"""Load every official source, in order, from the official URLs or a local folder."""
+"""Load every official source, in order, from the official URLs or a local folder.
 
-import tempfile
+Whether a sync would change nothing (the same files, read by the same code, onto the
+record the last sync left: ``resolutions.pipeline.sync_state``) is decided first, and
+such a sync costs starting Django and hashing the files: this module imports only
+what that decision needs. The rest (the parsers, the loader, the downloader and their
+libraries) is ``_sync_loading``, imported by name when something is loaded.
+"""
+
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import import_module
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, connection, transaction
 
-from resolutions.management.commands._importing import progress_wanted, report
 from resolutions.models import Disagreement, Draft
-from resolutions.pipeline.fetch import Fetcher, FetchError
-from resolutions.pipeline.sync import inputs_from_dir, sync
+from resolutions.pipeline.inputs import inputs_from_dir
 from resolutions.pipeline.sync_state import nothing_to_do, remember, sync_key
 from resolutions.sources.records import SourceError
-from votes.choices import TermKind
-from votes.models import MembershipTerm
+
+# The loading half of the command, imported only when a sync downloads or loads: a
+# skipped sync must not pay for the parsers' libraries (openpyxl, lxml, httpx), which
+# cost more than the skip itself. tests/resolutions/test_sync_imports.py holds it.
+LOADING = "resolutions.management.commands._sync_loading"
 
 # The key of the PostgreSQL advisory lock a sync holds while it runs (any fixed
 # number; "SC" and "sync" in ASCII, so that pg_locks shows where it comes from).
@@ -71,6 +78,10 @@ def vacuum() -> None:
 
 
 class Command(BaseCommand):
+    # Django's system checks (URLs, templates, the REST framework's settings: a third of
+    # this command's start-up) guard what a load writes, so they run before a load
+    # (``run``), not before a sync that is skipped and writes nothing.
+    requires_system_checks: list[str] = []
     help = (
         "Load every official source: DPPA membership, the Library's voting data, DGACM's "
         "drafts not adopted, the Veto List and the meetings tables. Downloads them from "
@@ -91,6 +102,9 @@ class Command(BaseCommand):
             action="store_true",
             help="load every source even if the files and record are as the last sync left them",
         )
+        parser.add_argument(
+            "--skip-checks", action="store_true", help="skip the system checks before a load"
+        )
 
     def handle(self, *args, **options):
         try:
@@ -110,24 +124,9 @@ class Command(BaseCommand):
             if from_dir:
                 self.run(Path(from_dir), dry_run, options, verbosity)
             else:
-                if not settings.UN_SOURCES["dppa_membership"] and not (
-                    MembershipTerm.objects.filter(kind=TermKind.ELECTED).exists()
-                ):
-                    # Votes are checked against the Council of their day, so they cannot
-                    # be loaded before its membership.
-                    raise FetchError(
-                        "The Council's membership cannot be downloaded: UN_DPPA_MEMBERSHIP_URL "
-                        "is set but empty. Unset it to use DPPA's CSV (https://api.psdata.un.org"
-                        "/public/data/DPPA-SCMEMBERSHIP/CSV), or load local copies with "
-                        "--from-dir (e.g. UN_DATA_DIR=../shared/data make run)."
-                    )
-                with tempfile.TemporaryDirectory(prefix="sc-votes-") as folder:
-                    fetcher = Fetcher(timeout, log=self.stdout.write if verbosity > 1 else None)
-                    self.stdout.write("Downloading the official sources…")
-                    for warning in fetcher.all(Path(folder)):
-                        self.stdout.write(self.style.WARNING(f"  - {warning}"))
-                    self.run(Path(folder), dry_run, options, verbosity)
-        except (SourceError, FetchError) as exc:
+                with import_module(LOADING).downloaded(self, timeout, verbosity) as folder:
+                    self.run(folder, dry_run, options, verbosity)
+        except SourceError as exc:
             raise CommandError(f"{exc}\nNothing was written.") from exc
 
     # All sources or none: a failure in a later source undoes the earlier ones, so
@@ -141,15 +140,9 @@ class Command(BaseCommand):
         if not options.get("full") and nothing_to_do(key):
             self.done_already(dry_run)
             return
-        totals = {"created": 0, "updated": 0, "unchanged": 0}
-
-        def shown(summary):
-            summary.dry_run = dry_run
-            report(self, summary, verbosity)
-
-        for summary in sync(inputs, progress=progress_wanted(options), report=shown):
-            for name in totals:
-                totals[name] += getattr(summary, name)
+        if not options.get("skip_checks"):
+            self.check()
+        totals = import_module(LOADING).load_every_source(self, inputs, dry_run, options, verbosity)
         if totals["created"] or totals["updated"]:
             transaction.on_commit(vacuum)
         self.analyse(dry_run)

@@ -109,11 +109,24 @@ def record_version_row(sender, using: str = "default", **kwargs) -> None:
     RecordVersion.objects.using(using).get_or_create(pk=1, defaults={"changed_at": timezone.now()})
 
 
-def counts_after_migrate(sender, using: str = "default", **kwargs) -> None:
-    """Count the per-year tables of a record that has none yet: a database that held
-    votes before the migration creating them (votes 0005)."""
-    if using == "default" and not CountedDraft.objects.exists() and Draft.objects.exists():
-        yearly.recount()
+def counts_after_migrate(sender, using: str = "default", plan=None, **kwargs) -> None:
+    """Count the per-year tables again after a migration that changed what they hold.
+
+    A database that held votes before the migration creating them (votes 0005) has
+    none yet; one migrated across a migration marked ``recounts_yearly`` (a count
+    table or column added: votes 0006-0008) would show zeros in the new ones until
+    the next sync. Sent once every migration of the run is applied, so the counts
+    are written with today's code on today's schema.
+    """
+    if using != "default" or not Draft.objects.exists():
+        return
+    marked = any(
+        getattr(migration, "recounts_yearly", False) and not backwards
+        for migration, backwards in plan or ()
+    )
+    if marked or not CountedDraft.objects.exists():
+        with transaction.atomic():
+            yearly.recount()
 
 
 def connect() -> None:

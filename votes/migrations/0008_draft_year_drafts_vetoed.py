@@ -4,6 +4,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # New per-year counts: resolutions.signals.counts_after_migrate recounts them
+    # on a database that already holds a record.
+    recounts_yearly = True
 
     dependencies = [
         ('votes', '0007_coverage_year'),

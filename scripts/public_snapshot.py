@@ -111,9 +111,21 @@ def urls() -> list[str]:
         for chart in ("vetoes", "agreement", "pair", "divisions"):
             found += [f"/p5/{chart}.csv{query}", f"/p5/{chart}.json{query}"]
             found.append(f"/api/v1/p5/{chart}/{query}")
+    for query in ["", "?from=1990&to=2000", "?from=2010", "?from=abc"]:
+        found += [f"/p5/elected/{query}", f"/p5/elected.csv{query}", f"/p5/elected.json{query}"]
+    found += ["/p5/method/", "/sitemap.xml", "/api/v1/", "/api/v1/docs/"]
+    found += [f"/sitemap-{section}.xml" for section in ("pages", "votes", "countries")]
+    found += ["/sitemap-votes.xml?p=2", "/sitemap-votes.xml?p=999"]
+    for chart in ("vetoes", "agreement", "pair", "divisions"):
+        for query in P5_QUERIES:
+            found += [f"/p5/{chart}/card.png{query}", f"/p5/{chart}/embed/{query}"]
+    found += [f"/feeds/seats/{code}.atom" for code in ("CHN", "FRA", "RUS", "GBR", "USA")]
     found += SYMBOLS
-    for pk in Draft.objects.published().order_by("pk").values_list("pk", flat=True):
-        found += [f"/votes/{pk}/", f"/api/v1/votes/{pk}/"]
+    pks = Draft.objects.published().order_by("pk").values_list("pk", flat=True)
+    for n, pk in enumerate(pks):
+        found += [f"/votes/{pk}/", f"/api/v1/votes/{pk}/", f"/votes/{pk}/embed/"]
+        if n % 20 == 0:  # a share card is a PNG drawn per vote: a sample is enough
+            found.append(f"/votes/{pk}/card.png")
     for slug in MemberState.objects.order_by("slug").values_list("slug", flat=True):
         found += [f"/countries/{slug}/", f"/feeds/countries/{slug}.atom"]
         found += [f"/countries/{slug}/?position=N", f"/api/v1/member-states/{slug}/"]

@@ -169,7 +169,24 @@ NEWEST_FIRST = (
 )
 
 
+# What no row of a list (votes, vetoes) shows: the per-source JSON (about 1.1 KB a
+# draft), the search vector, the free-text description. Left out of the rows'
+# query, on the draft and on the draft an amendment amends.
+NOT_IN_LIST_ROWS = (
+    "sources",
+    "field_sources",
+    "search_vector",
+    "description",
+    "outcome_disagreements",
+    "recorded_vetoed_by",
+)
+
+
 class DraftQuerySet(models.QuerySet):
+    def for_list_rows(self) -> DraftQuerySet:
+        """Without the columns a list row never shows (NOT_IN_LIST_ROWS)."""
+        return self.defer(*NOT_IN_LIST_ROWS, *(f"amends__{name}" for name in NOT_IN_LIST_ROWS))
+
     def published(self) -> DraftQuerySet:
         """Published votes on draft resolutions: what every list and count counts.
 

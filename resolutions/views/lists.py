@@ -38,7 +38,7 @@ class DraftListView(SingleTableMixin, FilterView):
     strict = False
 
     def get_queryset(self):
-        return public_votes()
+        return public_votes().for_list_rows()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -35,7 +35,7 @@ class VetoListView(SingleTableMixin, FilterView):
     strict = False
 
     def get_queryset(self):
-        return public_votes().vetoed()
+        return public_votes().vetoed().for_list_rows()
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)

@@ -540,6 +540,7 @@ SCALED_PAGES = [
     "/p5/divisions/embed/",
     "/data/",
     "/sitemap.xml",
+    "/sitemap-votes.xml",
     "/feeds/votes.atom",
     "/feeds/vetoes.atom",
     "/feeds/countries/russian-federation.atom",

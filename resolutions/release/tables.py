@@ -45,6 +45,7 @@ from resolutions.release import ReleaseError
 from votes.models import (
     AgreementYear,
     CountedDraft,
+    CoverageYear,
     DraftYear,
     MembershipTerm,
     MemberState,
@@ -139,6 +140,7 @@ NOT_RELEASED = {
     StateYear: "derived: each member's votes counted per year",
     VetoYear: "derived: vetoes counted per year",
     DraftYear: "derived: drafts and P5 splits counted per year",
+    CoverageYear: "derived: drafts counted per year by what backs their member votes",
 }
 
 

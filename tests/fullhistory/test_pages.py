@@ -25,7 +25,7 @@ def record(history):
 
 # (url, budget): the budgets and their queries are spelled out in test_pages_budget.py.
 PAGES = [
-    ("/", 6),
+    ("/", 7),
     ("/votes/", 7),
     ("/votes/?country=ghana&position=N", 8),
     ("/votes/?year_from=2011&vetoed_by=RUS&sort=-date", 7),

@@ -30,6 +30,12 @@ FAST_ARGS := -m "not slow"
 # (tests/conftest.py groups them). XDIST_ARGS= runs them in this process, one by one.
 XDIST_ARGS ?= -n auto --dist loadgroup
 
+# Compiled modules are cached in __pycache__ (and pytest's rewritten test modules with
+# them): where the environment sets PYTHONDONTWRITEBYTECODE, as these machines do, every
+# command recompiled the whole project and every xdist worker its tests again
+# (collecting the suite: 10 s instead of 4 s).
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: install install-dev run test test-fast lint types imports complexity \
 	migrations-check pytest lock bench screenshots clean
 

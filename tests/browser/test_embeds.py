@@ -9,6 +9,7 @@ import http.server
 import threading
 
 import pytest
+from playwright.sync_api import expect
 
 from resolutions.starter import load_starter_data
 from resolutions.views.p5 import CHARTS
@@ -76,7 +77,10 @@ def test_the_copy_embed_code_button_works_from_the_keyboard(page, live_server):
     page.keyboard.press("Enter")
     status = page.locator("#embed-status-vote")
     status.wait_for(state="attached")
-    page.wait_for_function("document.getElementById('embed-status-vote').textContent !== ''")
+    # A locator assertion, not wait_for_function: polling a string of JavaScript is an
+    # eval, which the page's Content Security Policy refuses whenever the first check
+    # comes before the button's script has written the status.
+    expect(status).not_to_have_text("")
     code = page.locator("#embed-code-vote").input_value()
     assert code.startswith(f'<iframe src="{live_server.url}/votes/{draft.pk}/embed/"')
     if status.inner_text() == "Copied.":

@@ -11,6 +11,7 @@ from django.urls import reverse
 from tests.conftest import REPO
 
 
+@pytest.mark.slow  # starts a process of its own
 def test_deploy_check_reports_nothing_with_debug_off(tmp_path):
     # Only the production-relevant environment: the browser tests' async flag is not.
     env = {
@@ -39,6 +40,7 @@ def test_deploy_check_reports_nothing_with_debug_off(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow  # starts a process of its own
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env["DEBUG"] = "0"

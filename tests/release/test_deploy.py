@@ -44,6 +44,7 @@ def manage(*args, env):
     )
 
 
+@pytest.mark.slow  # starts a process of its own
 def test_the_deploy_check_says_when_static_files_are_not_collected(tmp_path):
     result = manage("check", "--deploy", env={"STATIC_ROOT": str(tmp_path)})
     assert result.returncode != 0
@@ -51,6 +52,7 @@ def test_the_deploy_check_says_when_static_files_are_not_collected(tmp_path):
     assert "collectstatic" in result.stderr
 
 
+@pytest.mark.slow  # starts a process of its own
 def test_the_server_refuses_to_start_without_them(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", "import config.wsgi"],
@@ -153,6 +155,7 @@ def get(url: str):
         return response.status, dict(response.headers), response.read()
 
 
+@pytest.mark.slow  # starts a process of its own
 @pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed in this environment")
 @pytest.mark.django_db(transaction=True)
 def test_gunicorn_serves_every_public_page_with_debug_off(tmp_path):

@@ -99,6 +99,7 @@ print(json.dumps(counts))
 """
 
 
+@pytest.mark.slow  # starts a process of its own
 def test_a_configured_replica_serves_the_reads_of_a_page(tmp_path):
     # A real second connection: the replica is the same SQLite file, opened apart.
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"

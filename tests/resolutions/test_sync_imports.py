@@ -13,7 +13,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow  # each test starts a process of its own
 
 # What only loading needs: the heavy libraries and the pipeline's loading modules.
 LOADING_ONLY = [

@@ -57,6 +57,7 @@ def test_the_check_sees_an_import_of_the_orm_hidden_in_a_function(tmp_path):
     assert any(touches_the_database(name) for name in imported_names(hidden))
 
 
+@pytest.mark.slow  # starts a process of its own
 def test_importing_every_parser_loads_no_models_module():
     """What they import in turn stays clear of the models too (checked in a fresh process)."""
     code = (

@@ -103,6 +103,7 @@ KEPT_FOR_THE_SCOPE = {
     "dppa_and_vetoes",
     "populated",
     "four_sources",
+    "measured",
 }
 
 

@@ -68,12 +68,22 @@ def test_the_search_uses_the_gin_index(client, history):
     with CaptureQueriesContext(connection) as queries:
         client.get("/votes/", {"q": "sanctions"})
     searches = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
-    assert len(searches) == 2, searches  # the count and the page, each through the index
-    for sql in searches:
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN " + sql)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "draft_search_vector_idx" in plan, plan
+    assert len(searches) == 2, searches  # the count and the page
+    count, page = sorted(searches, key=lambda sql: "LIMIT" in sql)
+    # The count finds every match through the GIN index.
+    assert "draft_search_vector_idx" in explain(count), explain(count)
+    # The page may instead walk the newest-first index until it has its 50 rows: with
+    # a word as common as this one (some 260 drafts) PostgreSQL rightly finds that
+    # cheaper on a vacuumed table. Either way an index plan, never a scan of the table.
+    plan = explain(page)
+    assert "Seq Scan on resolutions_draft" not in plan, plan
+    assert "draft_search_vector_idx" in plan or "draft_published_date_idx" in plan, plan
+
+
+def explain(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def test_a_symbol_still_goes_straight_to_its_vote(client, history):

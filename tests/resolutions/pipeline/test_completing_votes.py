@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from collections import Counter, defaultdict
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from resolutions.models import Draft
 from resolutions.pipeline.sync import Input, deduce, load
 from tests.conftest import kept_for_the_scope
+from tests.resolutions.pipeline.official import load_membership_and_vetoes, load_official_year
 from votes.choices import Source
 from votes.names import default_resolver
 
@@ -45,38 +43,14 @@ def dppa_and_vetoes(shared_data, django_db_setup, django_db_blocker):
 
     Each test's year and compilation roll back with the test.
     """
-    out = StringIO()
     with kept_for_the_scope(django_db_blocker):
         with django_db_blocker.unblock():
-            call_command("import_dppa", str(shared_data / MEMBERSHIP), no_progress=True, stdout=out)
-            veto = shared_data / "dhl_meetings_tables" / "scact_veto_table_en.html"
-            call_command("import_dhl_veto", str(veto), no_progress=True, stdout=out)
+            load_membership_and_vetoes(shared_data)
         yield
 
 
-def _official_year(shared_data, tmp_path, year: int) -> None:
-    """The official record of one year, with the deduced votes, as a sync leaves it
-    (after dppa_and_vetoes)."""
-    out = StringIO()
-    tables = sorted((shared_data / "dhl_meetings_tables").glob(f"scact{year}*_table_en.htm*"))
-    if tables:
-        folder = tmp_path / "tables"
-        folder.mkdir()
-        for table in tables:
-            shutil.copy(table, folder)
-        call_command("import_dhl_meetings", str(folder), no_progress=True, stdout=out)
-    xml = sorted((shared_data / "unxml_sc_resolutions" / "not_adopted_english").glob(f"S_{year}*"))
-    if xml:
-        folder = tmp_path / "xml"
-        folder.mkdir()
-        for file in xml:
-            shutil.copy(file, folder)
-        load(Input(Source.UNXML, folder))
-    deduce()
-
-
 def _sync_with_agent(shared_data, tmp_path, year: int, rows: list[dict] | None = None) -> None:
-    _official_year(shared_data, tmp_path, year)
+    load_official_year(shared_data, tmp_path, year)
     rows = rows if rows is not None else _agent_rows(shared_data, year)
     path = tmp_path / "agent.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:

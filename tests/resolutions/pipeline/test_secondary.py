@@ -18,9 +18,10 @@ import pytest
 from django.core.management import call_command
 
 from resolutions.models import Disagreement, Draft
-from resolutions.pipeline.sync import Input, deduce, load
+from resolutions.pipeline.sync import Input, load
 from resolutions.sources import voting_agent
 from tests.conftest import kept_for_the_scope
+from tests.resolutions.pipeline.official import load_membership_and_vetoes, load_official_year
 from votes.choices import Source
 from votes.models import MemberVote
 from votes.names import default_resolver
@@ -51,24 +52,11 @@ def official_2017(shared_data, tmp_path_factory, django_db_setup, django_db_bloc
 
     Built once for the module (each test's changes roll back with the test).
     """
-    tables = tmp_path_factory.mktemp("tables")
-    shutil.copy(shared_data / TABLE_2017, tables)
-    out = StringIO()
+    folder = tmp_path_factory.mktemp("official")
     with kept_for_the_scope(django_db_blocker):
         with django_db_blocker.unblock():
-            for command, path in (
-                (
-                    "import_dppa",
-                    shared_data / "dppa_sc_membership" / "DPPA-SCMembership_2026-07-02.csv",
-                ),
-                (
-                    "import_dhl_veto",
-                    shared_data / "dhl_meetings_tables" / "scact_veto_table_en.html",
-                ),
-                ("import_dhl_meetings", tables),
-            ):
-                call_command(command, str(path), no_progress=True, stdout=out)
-            deduce()
+            load_membership_and_vetoes(shared_data)
+            load_official_year(shared_data, folder, 2017)
         yield _rows(shared_data, 2017)
 
 

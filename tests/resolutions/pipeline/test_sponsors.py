@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import re
-import shutil
 from io import StringIO
 from pathlib import Path
 from xml.etree import ElementTree
@@ -20,10 +19,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from resolutions.models import Disagreement, Draft, Sponsorship
-from resolutions.pipeline.sync import Input, deduce, load
+from resolutions.pipeline.sync import Input, load
 from resolutions.sources import unxml, voting_agent
 from resolutions.sources.values import is_state_name, sponsor_names
 from tests.conftest import kept_for_the_scope
+from tests.resolutions.pipeline.official import load_membership_and_vetoes, load_official_year
 from votes.choices import Source
 from votes.names import default_resolver
 
@@ -51,8 +51,7 @@ def official_2017(shared_data, tmp_path_factory, django_db_setup, django_db_bloc
 
     Built once for the module (each test's changes roll back with the test).
     """
-    tables = tmp_path_factory.mktemp("tables")
-    shutil.copy(shared_data / "dhl_meetings_tables" / "scact2017_table_en.html", tables)
+    folder = tmp_path_factory.mktemp("official")
     with (shared_data / AGENT).open(encoding="utf-8") as handle:
         rows = [r for r in csv.DictReader(handle) if r["Year"] == "2017"]
     agent = tmp_path_factory.mktemp("agent") / "agent.csv"
@@ -62,19 +61,8 @@ def official_2017(shared_data, tmp_path_factory, django_db_setup, django_db_bloc
         writer.writerows(rows)
     with kept_for_the_scope(django_db_blocker):
         with django_db_blocker.unblock():
-            for command, path in (
-                (
-                    "import_dppa",
-                    shared_data / "dppa_sc_membership" / "DPPA-SCMembership_2026-07-02.csv",
-                ),
-                (
-                    "import_dhl_veto",
-                    shared_data / "dhl_meetings_tables" / "scact_veto_table_en.html",
-                ),
-                ("import_dhl_meetings", tables),
-            ):
-                call_command(command, str(path), no_progress=True, stdout=StringIO())
-            deduce()
+            load_membership_and_vetoes(shared_data)
+            load_official_year(shared_data, folder, 2017)
             load(Input(Source.VOTING_AGENT, agent))
         yield rows
 

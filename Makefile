@@ -27,8 +27,9 @@ TYPED := $(wildcard votes resolutions/pipeline)
 FAST_ARGS := -m "not slow"
 # The tests run on one worker per core (pytest-xdist); a test file stays on one worker,
 # and tests/fullhistory too, so module- and package-scoped fixtures are built once
-# (tests/conftest.py groups them). XDIST_ARGS= runs them in this process, one by one.
-XDIST_ARGS ?= -n auto --dist loadgroup
+# (tests/conftest.py's scheduler refines loadfile so). XDIST_ARGS= runs them in this
+# process, one by one.
+XDIST_ARGS ?= -n auto --dist loadfile
 
 # Compiled modules are cached in __pycache__ (and pytest's rewritten test modules with
 # them): where the environment sets PYTHONDONTWRITEBYTECODE, as these machines do, every

@@ -13,6 +13,7 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import transaction
 from hypothesis import settings as hypothesis_settings
 from pytest_django.live_server_helper import LiveServer
+from xdist.scheduler import LoadScopeScheduling
 
 from resolutions import caching
 from tests import samples
@@ -165,23 +166,32 @@ def _transactional(item) -> bool:
     return bool({"transactional_db", "live_server"} & set(item.fixturenames))
 
 
-FULL_HISTORY = REPO / "tests" / "fullhistory"
+FULL_HISTORY = "tests/fullhistory/"
 
 
-def _xdist_group(item) -> str:
-    # The whole record is loaded once per worker that runs a test of tests/fullhistory,
-    # and a module's shared fixtures once per worker that runs one of its tests.
-    if FULL_HISTORY in item.path.parents:
-        return "fullhistory"
-    return str(item.path.relative_to(REPO))
+class OneFileAWorker(LoadScopeScheduling):
+    """pytest-xdist's scheduling by test file, with tests/fullhistory as one unit.
+
+    A module's shared fixtures are built once per worker that runs one of its tests,
+    and the whole record once per worker that runs a test of tests/fullhistory, so a
+    file (and that package) runs whole on one worker. xdist's own ``loadgroup`` cannot
+    say so any more: it reads its groups from node ids it rewrites, which pytest 9.2
+    ignores, and silently spreads every test over every worker (pytest-xdist#1386).
+    """
+
+    def _split_scope(self, nodeid: str) -> str:
+        path = nodeid.split("::", 1)[0]
+        return FULL_HISTORY if path.startswith(FULL_HISTORY) else path
 
 
-@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    # make test's --dist loadfile (XDIST_ARGS in the Makefile), refined as above.
+    if config.getoption("dist") == "loadfile":
+        return OneFileAWorker(config, log)
+    return None
+
+
 def pytest_collection_modifyitems(items):
-    # Under xdist (make test: --dist loadgroup) a test file runs whole on one worker,
-    # and the fullhistory package too: before xdist's own hook names the groups.
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(_xdist_group(item)))
     # Refused before anything runs: a live server's connection can never see the
     # uncommitted sample, and the table flush that ends a transactional test
     # would run inside the sample's open transaction.

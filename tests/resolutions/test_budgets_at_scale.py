@@ -34,6 +34,7 @@ PAGES = [
     ("/votes/?q=non-proliferation", None),
     ("/votes/?country=ghana&position=N&year_from=1980&sort=-tally", None),
     ("/votes/?topic=middle&pair=RUS-USA", None),
+    ("/votes/?pair=FRA-GBR&pair_agreed=no", None),
     ("/votes/?topic=middle&divided=yes", None),
     ("/votes/{seed}/", None),
     ("/votes/{seed}/embed/", None),

@@ -16,7 +16,8 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
 from resolutions import search
@@ -26,7 +27,7 @@ from resolutions.sql import InSubquery
 from votes import analytics
 from votes.choices import VOTED_CHOICES, VOTED_WORDS, Modality, Outcome, VoteKind
 from votes.dates import FIRST_YEAR, LAST_YEAR
-from votes.models import MemberState, MemberVote, PermanentSeat, Veto
+from votes.models import DraftYear, MemberState, MemberVote, PermanentSeat, StateYear, Veto
 from votes.seats import PAIR_CHOICES, SEAT_LABELS, SHORT_SEAT_LABELS
 
 OUTCOME_CHOICES = [
@@ -331,6 +332,28 @@ class DraftFilter(django_filters.FilterSet):
         if country is not None:
             return queryset.for_country(country, position)
         return queryset
+
+    # The count, when the per-year tables know it ---------------------------------------
+
+    def known_count(self) -> int | None:
+        """How many drafts ``qs`` holds, from the per-year counts refresh_outcomes keeps
+        (a sum over years), when no filter narrows the published drafts (or a state's):
+        COUNT read every published draft, O(the record) on every unfiltered list, API
+        page and country page. None otherwise, and the paginator counts the rows.
+
+        The callers' base queryset must be the published drafts (public_votes /
+        public_drafts), as every list's is.
+        """
+        if self.is_bound:
+            self.errors  # noqa: B018 -- validates: cleaned_data is what qs applies
+            if any(value not in EMPTY_VALUES for value in self.form.cleaned_data.values()):
+                return None
+        if self.state is None:
+            return DraftYear.objects.aggregate(n=Sum("drafts"))["n"] or 0
+        # One vote per state per draft (one_vote_per_member_per_draft): its votes on
+        # the published drafts are the drafts it has a vote on (for_country).
+        votes = StateYear.objects.filter(state=self.state).aggregate(n=Sum("votes"))
+        return votes["n"] or 0
 
     # Words for the page ---------------------------------------------------------------
 

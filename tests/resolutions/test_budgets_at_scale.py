@@ -41,6 +41,8 @@ PAGES = [
     ("/votes/{seed}/card.png", None),
     ("/vetoes/?year_from=1946", None),
     ("/countries/", None),
+    # Unfiltered, its count is from the per-year tables (DraftFilter.known_count).
+    ("/countries/ghana/", None),
     ("/countries/ghana/?position=Y", None),
     ("/countries/russian-federation/?position=Y", None),
     ("/p5/?pair=FRA-RUS&div_from=1980", None),

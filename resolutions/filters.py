@@ -16,16 +16,18 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
 from resolutions import search
-from resolutions.models import Draft, Sponsorship, Standing
+from resolutions.models import AgendaItem, Draft, Sponsorship, Standing
 from resolutions.sources.records import parse_resolution_symbol
+from resolutions.sql import InSubquery
 from votes import analytics
 from votes.choices import VOTED_CHOICES, VOTED_WORDS, Modality, Outcome, VoteKind
 from votes.dates import FIRST_YEAR, LAST_YEAR
-from votes.models import MemberState, Veto
+from votes.models import DraftYear, MemberState, MemberVote, PermanentSeat, StateYear, Veto
 from votes.seats import PAIR_CHOICES, SEAT_LABELS, SHORT_SEAT_LABELS
 
 OUTCOME_CHOICES = [
@@ -275,12 +277,16 @@ class DraftFilter(django_filters.FilterSet):
         )
 
     def filter_topic(self, queryset, name, value):
-        # The drafts under a matching subject, as one uncorrelated subquery (PostgreSQL
-        # hashes it once): a correlated EXISTS scanned every subject's name again for
-        # each draft, the larger part of `topic` with `pair` or `divided` (issue 12).
+        # The matching agenda items and subjects first (small tables), then the drafts
+        # by those ids through the drafts' indexes (resolutions.sql.InSubquery): a join
+        # to every draft's agenda item to test its name read every draft's row (issue
+        # 14), and a correlated EXISTS on the subjects scanned every subject's name
+        # again for each draft (issue 12).
+        items = AgendaItem.objects.filter(name__icontains=value).values("pk")
         tagged = Draft.subjects.through.objects.filter(subject__name__icontains=value)
         return queryset.filter(
-            Q(agenda_item__name__icontains=value) | Q(pk__in=tagged.values("draft_id"))
+            Q(InSubquery(F("agenda_item_id"), items))
+            | Q(InSubquery(F("pk"), tagged.values("draft_id")))
         )
 
     def filter_divided(self, queryset, name, value):
@@ -326,6 +332,28 @@ class DraftFilter(django_filters.FilterSet):
         if country is not None:
             return queryset.for_country(country, position)
         return queryset
+
+    # The count, when the per-year tables know it ---------------------------------------
+
+    def known_count(self) -> int | None:
+        """How many drafts ``qs`` holds, from the per-year counts refresh_outcomes keeps
+        (a sum over years), when no filter narrows the published drafts (or a state's):
+        COUNT read every published draft, O(the record) on every unfiltered list, API
+        page and country page. None otherwise, and the paginator counts the rows.
+
+        The callers' base queryset must be the published drafts (public_votes /
+        public_drafts), as every list's is.
+        """
+        if self.is_bound:
+            self.errors  # noqa: B018 -- validates: cleaned_data is what qs applies
+            if any(value not in EMPTY_VALUES for value in self.form.cleaned_data.values()):
+                return None
+        if self.state is None:
+            return DraftYear.objects.aggregate(n=Sum("drafts"))["n"] or 0
+        # One vote per state per draft (one_vote_per_member_per_draft): its votes on
+        # the published drafts are the drafts it has a vote on (for_country).
+        votes = StateYear.objects.filter(state=self.state).aggregate(n=Sum("votes"))
+        return votes["n"] or 0
 
     # Words for the page ---------------------------------------------------------------
 
@@ -387,10 +415,29 @@ class DraftFilter(django_filters.FilterSet):
 
 
 def _pair_filtered(queryset, pair: str, agreed: str | None):
-    """Recorded votes of both members of the pair; with ``agreed``, alike or not."""
+    """Recorded votes of both members of the pair; with ``agreed``, alike or not.
+
+    Semi-joins of each candidate draft to each seat's cast vote (by the votes'
+    indexes on the draft), so a narrow list (``topic=``) costs O(its drafts) and
+    the unfiltered list's page stops at its 50 rows; grouping every cast vote of
+    the two seats first read every member vote on every list (issue 14).
+    """
     first, second = pair.split("-")
-    alike = {"yes": True, "no": False}.get(agreed or "")
-    return queryset.recorded_votes().filter(pk__in=analytics.pair_draft_ids(first, second, alike))
+    first_vote = _cast_votes(first)
+    second_vote = _cast_votes(second).filter(draft=OuterRef("draft"))
+    if agreed == "yes":
+        second_vote = second_vote.filter(position=OuterRef("position"))
+    elif agreed == "no":
+        second_vote = second_vote.exclude(position=OuterRef("position"))
+    both = first_vote.filter(draft=OuterRef("pk")).filter(Exists(second_vote))
+    return queryset.recorded_votes().filter(Exists(both))
+
+
+def _cast_votes(seat_code: str):
+    """Cast votes (yes, no, abstention) from a permanent seat, its predecessors
+    included; the seat found once (an InitPlan) rather than joined to every vote."""
+    seat = PermanentSeat.objects.filter(code=seat_code).values("pk")
+    return MemberVote.objects.filter(seat=Subquery(seat), position__in=analytics.VOTED)
 
 
 def years_in_words(first: int | None, last: int | None) -> str:

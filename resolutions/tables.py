@@ -20,7 +20,17 @@ from votes.seats import SEAT_ORDER, SHORT_SEAT_LABELS
 MAX_PER_PAGE = 100
 
 
-class CappedPaginator(Paginator):
+class KnownCountPaginator(Paginator):
+    """A paginator told its count (``DraftFilter.known_count``), which then runs no COUNT;
+    given None, it counts its rows as usual."""
+
+    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
+class CappedPaginator(KnownCountPaginator):
     """Honours ?per_page= up to a limit, so no page grows past the size budget."""
 
     def __init__(self, object_list, per_page, *args, **kwargs):

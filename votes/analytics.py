@@ -113,24 +113,11 @@ def with_pair(drafts: QuerySet, first: str, second: str) -> QuerySet:
     ).filter(pair_first__in=VOTED, pair_second__in=VOTED)
 
 
-# The same selections as draft ids, for the list's filters: one GROUP BY over the
-# member votes, run once, instead of correlated subqueries evaluated for every
+# The same selection as draft ids, for the list's divided filter: one GROUP BY over
+# the member votes, run once, instead of correlated subqueries evaluated for every
 # draft (on PostgreSQL, `topic` with `pair` or `divided` took 1.7-1.9 s that way;
-# issue 12). Tests check they select exactly what with_pair and with_divisions do.
-
-
-def pair_draft_ids(first: str, second: str, agreed: bool | None = None) -> QuerySet:
-    """Ids of the drafts on which both seats voted; with ``agreed``, alike or not."""
-    rows = (
-        MemberVote.objects.filter(seat__code__in=(first, second), position__in=VOTED)
-        .order_by()
-        .values("draft")
-        .annotate(seats=Count("seat", distinct=True), positions=Count("position", distinct=True))
-        .filter(seats=2)
-    )
-    if agreed is not None:
-        rows = rows.filter(positions=1 if agreed else 2)
-    return rows.values("draft")
+# issue 12). The pair filter probes each listed draft instead (resolutions.filters,
+# issue 14). Tests check they select exactly what with_pair and with_divisions do.
 
 
 def divided_draft_ids(divided: bool) -> QuerySet:

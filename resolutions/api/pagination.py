@@ -1,9 +1,13 @@
+from functools import partial
+
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from resolutions.licence import LICENCE
 from resolutions.provenance import latest_versions
+from resolutions.tables import KnownCountPaginator
 
 SOURCES_SCHEMA = {
     "type": "array",
@@ -16,6 +20,14 @@ SOURCES_SCHEMA = {
         },
     },
 }
+
+
+class KeptFilterBackend(DjangoFilterBackend):
+    """The site's filter, its filterset kept on the view for the pagination's count."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
 
 
 class Pagination(PageNumberPagination):
@@ -43,6 +55,15 @@ class Pagination(PageNumberPagination):
         if not 1 <= size <= self.max_page_size:
             raise ValidationError({name: f"between 1 and {self.max_page_size}"})
         return size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # The count, when the view's filter knows it from the per-year tables
+        # (DraftFilter.known_count): COUNT read every published draft otherwise.
+        filterset = getattr(view, "filterset", None)
+        known = getattr(filterset, "known_count", None)
+        count = known() if known is not None else None
+        self.django_paginator_class = partial(KnownCountPaginator, count=count)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
         return Response(

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from resolutions.api.pagination import KeptFilterBackend
 from resolutions.api.serializers import (
     DraftDetailSerializer,
     DraftSerializer,
@@ -103,6 +104,8 @@ class VoteViewSet(Conditional, NoEmptyChoices, viewsets.ReadOnlyModelViewSet):
     )
 
     filterset_class = DraftFilter
+    # Keeps the filterset for the pagination: its count, when known (known_count).
+    filter_backends = [KeptFilterBackend]
     serializer_class = DraftSerializer
 
     def get_queryset(self):

@@ -14,7 +14,7 @@ from django_tables2 import SingleTableMixin
 from resolutions.coverage import counting_caveats
 from resolutions.filters import DraftFilter
 from resolutions.tables import CappedPaginator, CountryDraftTable
-from resolutions.views.lists import PER_PAGE
+from resolutions.views.lists import PER_PAGE, KnownCount
 from resolutions.views.params import with_query
 from votes import analytics
 from votes.choices import VOTED_CHOICES, TermKind
@@ -42,15 +42,16 @@ def country_list(request):
     return render(request, "resolutions/country_list.html", {"states": states})
 
 
-class CountryView(SingleTableMixin, FilterView):
+class CountryView(KnownCount, SingleTableMixin, FilterView):
     """A member state: its terms, its votes (same table and filters as the list),
     its counts by position, vetoes cast from its seat, agreement with the P5.
 
-    Queries: the state (1), the count of its votes (2), the page of rows with its
-    position (3) and their vetoes (4), its terms (5), its counts by position
-    and names (6), its agreement with each permanent seat (7), and for a
-    permanent member the vetoes cast from its seat (8); what the counts rest on:
-    the recorded votes (9) and the sources' spans (10).
+    Queries: the state (1), the count of its votes (2; of the per-year counts
+    when nothing is filtered), the page of rows with its position (3) and their
+    vetoes (4), its terms (5), its counts by position and names (6), its
+    agreement with each permanent seat (7), and for a permanent member the
+    vetoes cast from its seat (8); what the counts rest on: the recorded votes
+    (9) and the sources' spans (10).
     """
 
     table_class = CountryDraftTable

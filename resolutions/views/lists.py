@@ -19,11 +19,23 @@ from resolutions.views.params import with_query
 PER_PAGE = 50
 
 
-class DraftListView(SingleTableMixin, FilterView):
+class KnownCount:
+    """For a list view on DraftFilter: the paginator is given the count when the
+    per-year tables know it (DraftFilter.known_count), and runs no COUNT then."""
+
+    def get_table_pagination(self, table):
+        pagination = super().get_table_pagination(table)
+        if isinstance(pagination, dict):
+            pagination = {**pagination, "count": self.filterset.known_count()}
+        return pagination
+
+
+class DraftListView(KnownCount, SingleTableMixin, FilterView):
     """Every published vote, filtered and sorted from the query string.
 
-    Queries: the member-state choices for the form (1), the count (2), the page
-    of rows with meeting and agenda item (3) and their vetoes (4); plus one to
+    Queries: the member-state choices for the form (1), the count (2; of the
+    per-year counts when nothing is filtered), the page of rows with meeting and
+    agenda item (3) and their vetoes (4); plus one to
     check a chosen member state (5); what the counts rest on: the recorded votes
     (6) and the sources' spans (7). A word search (``q``) adds nothing on
     PostgreSQL (the count and the page use the GIN index, resolutions.search), and

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from resolutions.filters import DraftFilter
-from resolutions.models import Draft
+from resolutions.models import Draft, Subject
 from tests.samples import sample_size
 from votes import analytics
 from votes.seats import PAIR_CHOICES
@@ -90,3 +90,23 @@ def test_topic_with_pair_or_divided_is_the_intersection(sample, combination):
     params = dict(p.split("=") for p in combination.format(topic=a_topic()).split("&"))
     alone = {k: v for k, v in params.items() if k != "topic"}
     assert listed(**params) == listed(**alone) & listed(topic=params["topic"])
+
+
+def test_the_topic_filter_selects_the_drafts_under_a_matching_item_or_subject(sample):
+    """Recounted in Python: the agenda item's name or a subject's contains the words,
+    in any case (the filter looks the items and subjects up first, resolutions.sql)."""
+    drafts = Draft.objects.published().select_related("agenda_item").prefetch_related("subjects")
+    # A subject of its own on two drafts (the samples tag none).
+    subject = Subject.objects.create(name="Maritime security")
+    Draft.subjects.through.objects.bulk_create(
+        Draft.subjects.through(draft=draft, subject=subject) for draft in drafts.order_by("pk")[:2]
+    )
+    for words in (a_topic(), a_topic().upper(), "MARITIME", "no such topic"):
+        expected = {
+            d.pk
+            for d in drafts
+            if (d.agenda_item and words.lower() in d.agenda_item.name.lower())
+            or any(words.lower() in s.name.lower() for s in d.subjects.all())
+        }
+        assert listed(topic=words) == expected, words
+        assert expected or words == "no such topic"

@@ -26,6 +26,7 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import Upper
 from django.urls import reverse
@@ -41,7 +42,7 @@ from votes.choices import (
     VoteKind,
     counted,
 )
-from votes.models import MembershipTerm, MemberState, MemberVote, Veto
+from votes.models import MembershipTerm, MemberState, MemberVote, ResolutionGap, Veto
 from votes.outcome import Tally, seat_sort_key
 from votes.yearly import COUNCIL_SIZE
 
@@ -313,6 +314,21 @@ class DraftQuerySet(models.QuerySet):
 
     def newest_first(self) -> DraftQuerySet:
         return self.order_by(*NEWEST_FIRST)
+
+
+def stored_resolution_gaps(limit: int = 100) -> tuple[int, list[int]]:
+    """``Draft.objects.resolution_number_gaps(limit)``, every draft's numbers, read from
+    the gaps' ranges that votes/yearly.py keeps (``ResolutionGap``, rewritten by
+    ``refresh_outcomes``): two queries of a row per range, where counting the numbers
+    held and walking them to the first gaps read every number on each /data/."""
+    count = ResolutionGap.objects.aggregate(n=Sum(F("last") - F("first") + 1))["n"] or 0
+    first: list[int] = []
+    # Each range holds one number at least: ``limit`` ranges are enough to list.
+    for low, high in ResolutionGap.objects.order_by("first").values_list("first", "last")[:limit]:
+        first += range(low, min(high + 1, low + limit - len(first)))
+        if len(first) >= limit:
+            break
+    return count, first
 
 
 # Created by a compilation and described by no other kind of source since.

@@ -527,6 +527,16 @@ class Draft(models.Model):
             models.Index(Upper("press_release"), name="draft_press_release_upper_idx"),
             # Outcome filters and veto/outcome counts by period.
             models.Index(fields=["outcome", "date"], name="draft_outcome_date_idx"),
+            # A vote's page: the previous and the next vote on its agenda item
+            # (resolutions.views.detail._neighbour), ``WHERE agenda_item_id = … AND
+            # date <= … ORDER BY date DESC, id DESC LIMIT 1`` and the reverse: one index
+            # step, where the newest-first index was read back from today to the vote
+            # (2,920 rows skipped for S/2022/431 at 10x) or the item's rows sorted.
+            models.Index(
+                fields=["agenda_item", "date", "id"],
+                condition=Q(is_published=True),
+                name="draft_item_date_idx",
+            ),
             # data_last_modified() (resolutions/provenance.py): the newest
             # ``ORDER BY updated_at DESC LIMIT 1`` before every API response, feed and
             # download, 304s included; without it each one scans the table.

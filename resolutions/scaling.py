@@ -64,6 +64,25 @@ def _fake(column: str, k: int) -> str:
     )
 
 
+def _fake_json(column: str, k: int) -> str:
+    """SQL renaming the symbols inside a JSON column for copy k ("S/…" strings become
+    "S/Xk/…"), as ``_fake`` renames the symbol columns.
+
+    Copied verbatim, each draft's ``sources`` was stored N times over, so ANALYZE found
+    the copies' duplicates as the column's most common values (100 of them at 10x, none
+    at 1x, where every draft's sources differ) and the planner weighed each ``sources ?
+    '…'`` against them: the eighteen index lookups of the sources' spans
+    (resolutions.coverage.source_spans, on /data/ and every counting page) took twice
+    the planning time at 10x. Renamed, each copy's sources name its own symbols, as a
+    denser record's would.
+    """
+    # JSON text on SQLite; jsonb on PostgreSQL, replaced as text and cast back.
+    postgres = connection.vendor == "postgresql"
+    text = f"{_q(column)}::text" if postgres else _q(column)
+    replaced = f"""REPLACE({text}, '"S/', '"{FAKE}{k}/')"""
+    return f"({replaced})::jsonb" if postgres else replaced
+
+
 def _copy(model: type[models.Model], replaced: dict[str, str], where: str, params=()) -> None:
     """INSERT … SELECT of every row matching ``where``, some columns replaced by SQL.
 
@@ -96,6 +115,7 @@ def _copy_drafts(k: int, shift: Shift) -> None:
         {
             "id": _shifted("id", k * shift.draft),
             "draft_symbol": _fake("draft_symbol", k),
+            "sources": _fake_json("sources", k),
             "resolution_number": _shifted("resolution_number", k * shift.resolution),
             "meeting_id": _shifted("meeting_id", k * shift.meeting),
             # A new updated_at: the data version moves, so no cached page survives.

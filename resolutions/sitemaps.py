@@ -17,13 +17,14 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.contrib.sites.shortcuts import get_current_site
-from django.db.models import Max
+from django.core.paginator import Paginator
+from django.db.models import Max, Sum
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from resolutions.models import Draft
-from votes.models import MemberState
+from votes.models import MemberState, VoteYear
 
 
 class PublicSitemap(Sitemap):
@@ -54,6 +55,27 @@ class VoteSitemap(PublicSitemap):
     def get_latest_lastmod(self):
         # One aggregate: the framework's default calls lastmod() on every item.
         return Draft.objects.published_votes().aggregate(Max("updated_at"))["updated_at__max"]
+
+    @property
+    def paginator(self):
+        """The framework's paginator, counting the votes from their per-year counts
+        (``VoteYear``, kept by refresh_outcomes): ``COUNT(*)`` of the published drafts,
+        on the index and on every page of the sitemap, read every one of them."""
+        return CountedPaginator(self._items(), self.limit, count=published_votes())
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many items there are, instead of counting its queryset."""
+
+    def __init__(self, object_list, per_page, *args, count: int, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
+def published_votes() -> int:
+    """How many published votes there are, of every kind: the sum of the per-year
+    counts (``votes.yearly.vote_rows``), O(years)."""
+    return VoteYear.objects.aggregate(n=Sum("votes"))["n"] or 0
 
 
 class CountrySitemap(PublicSitemap):

@@ -33,7 +33,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, IntegerField, Max, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 
 from votes.choices import Modality, Position, counted
@@ -226,15 +236,17 @@ def vetoes_per_year(first_year=None, last_year=None, drafts: QuerySet | None = N
 
 
 def vetoes_per_decade(drafts: QuerySet | None = None) -> list[dict]:
-    """``[{"decade", "seat", "count"}]``: Veto rows of published drafts, by decade and seat."""
-    vetoes = Veto.objects.filter(draft__in=drafts) if drafts is not None else Veto.objects
-    rows = (
-        vetoes.filter(counted("draft__"))
-        .annotate(decade=year_of("draft__date") / 10 * 10)
-        .values("decade", "seat__code")
-        .annotate(count=Count("pk"))
-        .order_by("decade", "seat__position")
-    )
+    """``[{"decade", "seat", "count"}]``: Veto rows of published drafts, by decade and seat:
+    from the per-year counts (``VetoYear``, O(years)), or a selection's rows."""
+    rows: QuerySet
+    if drafts is None:
+        per_year = VetoYear.objects.annotate(decade=F("year") / 10 * 10)
+        rows = per_year.values("decade", "seat__code").annotate(count=Sum("vetoes"))
+    else:
+        vetoes = Veto.objects.filter(counted("draft__"), draft__in=drafts)
+        by_decade = vetoes.annotate(decade=year_of("draft__date") / 10 * 10)
+        rows = by_decade.values("decade", "seat__code").annotate(count=Count("pk"))
+    rows = rows.order_by("decade", "seat__position")
     return [{"decade": r["decade"], "seat": r["seat__code"], "count": r["count"]} for r in rows]
 
 

@@ -421,3 +421,32 @@ class DraftYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.p5_divided} of {self.p5_recorded} divided"
+
+
+class VoteYear(models.Model):
+    """Published votes in a year by kind (draft resolutions, amendments, questions):
+    how many votes have a public page, for the sitemaps' pages (resolutions.sitemaps),
+    read in O(years) where ``COUNT(*)`` of the published drafts was O(drafts)."""
+
+    year = models.SmallIntegerField()
+    kind = models.CharField(max_length=20)
+    votes = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.votes} published votes ({self.kind})"
+
+
+class ResolutionGap(models.Model):
+    """Resolution numbers that no draft carries (published or not), as ranges
+    ``first``..``last``, from 1 up to the highest number held: how many are missing
+    and which come first, on /data/ (``resolutions.models.stored_resolution_gaps``).
+    Counting the numbers held and walking them to the first gaps read every number
+    on each request; these rows are as few as the gaps' ranges. Not per year: the
+    numbers run in one series across the years, so votes/yearly.py rewrites them all
+    with each recount."""
+
+    first = models.PositiveIntegerField(unique=True)  # the ranges in order: the page's list
+    last = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"S/RES/{self.first}-{self.last} missing"

@@ -1,5 +1,6 @@
 """Recount the per-year tables (``AgreementYear``, ``StateYear``, ``VetoYear``,
-``DraftYear``, ``CoverageYear`` in votes/models.py) from the member votes, vetoes and standings.
+``DraftYear``, ``CoverageYear``, ``VoteYear`` in votes/models.py) from the member votes,
+vetoes and standings, and the resolution numbers' gaps (``ResolutionGap``).
 
 Each table is one ``INSERT ... SELECT ... GROUP BY`` built with the ORM, over
 the years given: after an editor's save, the year of that draft (and the year
@@ -34,7 +35,9 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import Lag
 
 from votes.analytics import VOTED, p5_positions, p5_recorded, year_of
 from votes.choices import Evidence, Modality, Outcome, Source, counted, evidence_of
@@ -44,9 +47,11 @@ from votes.models import (
     CoverageYear,
     DraftYear,
     MemberVote,
+    ResolutionGap,
     StateYear,
     Veto,
     VetoYear,
+    VoteYear,
 )
 from votes.outcome import ENLARGEMENT, council_size
 from votes.seats import SEAT_ORDER
@@ -69,6 +74,10 @@ def recount(draft_ids: Collection[int] | None = None) -> None:
         _replace(CountedDraft, _counted_drafts(None), None)
     for model, rows in COUNTS:
         _replace(model, rows(years), years)
+    # The numbers run across the years: their gaps are rewritten whole, in one pass
+    # over the numbers' unique index (a few ms at ten times the record), since a
+    # draft's number may have moved without its year.
+    _replace(ResolutionGap, gap_rows(), None)
 
 
 def empty() -> None:
@@ -77,6 +86,7 @@ def empty() -> None:
     _delete(CountedDraft, "year", None)
     for model, _ in COUNTS:
         _delete(model, "year", None)
+    _delete(ResolutionGap, "first", None)
 
 
 def _moved_years(draft_ids: Collection[int]) -> set[int]:
@@ -239,6 +249,27 @@ def draft_rows(years: Years) -> QuerySet:
     return drafts.values("year").annotate(**counts).values_list("year", *counts)
 
 
+def vote_rows(years: Years) -> QuerySet:
+    """Published votes by year and kind: every kind, each vote having its page."""
+    votes = _in(_draft_model().objects.published_votes(), years, "pk")
+    return votes.values("year", "kind").annotate(n=Count("pk")).values_list("year", "kind", "n")
+
+
+def gap_rows() -> QuerySet:
+    """The resolution numbers no draft carries (published or not), as ranges: each held
+    number above the one held before it plus one ends a gap. The first number held
+    follows 0, so the numbers below it are a gap too; none is counted above the highest.
+    What ``DraftQuerySet.resolution_number_gaps`` counts, and its test recounts."""
+    numbers = _draft_model().objects.filter(resolution_number__gte=1)
+    before = Window(Lag("resolution_number", default=0), order_by=F("resolution_number").asc())
+    return (
+        numbers.annotate(before=before)
+        .filter(resolution_number__gt=F("before") + 1)
+        .annotate(gap_first=F("before") + 1, gap_last=F("resolution_number") - 1)
+        .values_list("gap_first", "gap_last")
+    )
+
+
 # A draft with every member's vote is classed by the weakest evidence among them:
 # one compiled vote makes it "compiled", else one deduced vote "deduced", else one
 # editor's vote "editor", else "official" (resolutions.coverage words the classes).
@@ -296,4 +327,5 @@ COUNTS: tuple[tuple[type[Model], Callable[[Years], QuerySet]], ...] = (
     (VetoYear, veto_rows),
     (DraftYear, draft_rows),
     (CoverageYear, coverage_rows),
+    (VoteYear, vote_rows),
 )

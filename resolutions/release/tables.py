@@ -52,9 +52,11 @@ from votes.models import (
     MemberStateName,
     MemberVote,
     PermanentSeat,
+    ResolutionGap,
     StateYear,
     Veto,
     VetoYear,
+    VoteYear,
 )
 
 
@@ -141,6 +143,8 @@ NOT_RELEASED = {
     VetoYear: "derived: vetoes counted per year",
     DraftYear: "derived: drafts and P5 splits counted per year",
     CoverageYear: "derived: drafts counted per year by what backs their member votes",
+    VoteYear: "derived: published votes counted per year and kind",
+    ResolutionGap: "derived: the resolution numbers no draft carries",
 }
 
 

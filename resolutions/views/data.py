@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from resolutions import exports
 from resolutions.coverage import CLASSES, coverage
-from resolutions.models import Draft
+from resolutions.models import Draft, stored_resolution_gaps
 
 GAPS_SHOWN = 20  # resolution numbers named on /data/ before "and N more"
 
@@ -14,10 +14,10 @@ GAPS_SHOWN = 20  # resolution numbers named on /data/ before "and N more"
 def data_dictionary(request):
     """What the exports, the dumps, the API and the feeds hold, column by column.
 
-    Queries: the resolution numbers' count and where their gaps start (1-2); the
-    coverage table by decade (3, of the per-year counts), the sources' first and last
-    records (4, index lookups) and their imports (5); the source versions cited in the
-    footer (6).
+    Queries: how many resolution numbers are missing and the first of them (1-2, of
+    the gaps' stored ranges: ``stored_resolution_gaps``); the coverage table by decade
+    (3, of the per-year counts), the sources' first and last records (4, index lookups)
+    and their imports (5); the source versions cited in the footer (6).
     """
     columns = [
         {
@@ -29,7 +29,7 @@ def data_dictionary(request):
     ]
     # Every resolution number is counted, published or not: a number an editor
     # has not yet published is not missing from the sources.
-    count, gaps = Draft.objects.resolution_number_gaps(limit=GAPS_SHOWN)
+    count, gaps = stored_resolution_gaps(limit=GAPS_SHOWN)
     return render(
         request,
         "resolutions/data.html",

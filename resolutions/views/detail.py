@@ -266,8 +266,11 @@ def _neighbour(draft: Draft, *, before: bool) -> Draft | None:
         return None
     same_item = Draft.objects.published().filter(agenda_item_id=draft.agenda_item_id)
     key = (draft.date, draft.pk)
+    # The date's bound, implied by the key's, is there for the index
+    # (draft_item_date_idx): the scan starts at the vote's date instead of the item's end.
     if before:
         earlier = Q(date__lt=key[0]) | Q(date=key[0], pk__lt=key[1])
-        return same_item.filter(earlier).order_by("-date", "-pk").first()
+        found = same_item.filter(earlier, date__lte=key[0])
+        return found.order_by("-date", "-pk").first()
     later = Q(date__gt=key[0]) | Q(date=key[0], pk__gt=key[1])
-    return same_item.filter(later).order_by("date", "pk").first()
+    return same_item.filter(later, date__gte=key[0]).order_by("date", "pk").first()

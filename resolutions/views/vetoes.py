@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.db.models import Sum
 from django.urls import reverse
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -9,12 +12,14 @@ from django_tables2 import SingleTableMixin
 from resolutions.coverage import Scope, counting_caveats, veto_basis
 from resolutions.filters import DraftFilter, public_votes
 from resolutions.models import Disagreement
+from resolutions.sitemaps import CountedPaginator
 from resolutions.tables import CappedPaginator, VetoTable
 from resolutions.views.lists import PER_PAGE
 from resolutions.views.params import with_query
 from votes import analytics
 from votes.choices import Outcome
 from votes.dates import FIRST_YEAR
+from votes.models import DraftYear
 from votes.seats import SEAT_LABELS, SEAT_ORDER
 
 
@@ -25,7 +30,9 @@ class VetoListView(SingleTableMixin, FilterView):
     seat and holder (4), by decade and seat (5); plus one to check a chosen
     member state (6) and the form's member-state choices (7); what the counts
     rest on: the recorded votes (8) and the sources' spans (9); the vetoes a
-    compilation lists that no record holds (10).
+    compilation lists that no record holds (10). Unfiltered, the count and the
+    vetoes by holder and by decade are read from the per-year counts (O(years));
+    a filtered list counts its own rows.
     """
 
     table_class = VetoTable
@@ -37,6 +44,20 @@ class VetoListView(SingleTableMixin, FilterView):
     def get_queryset(self):
         return public_votes().vetoed().for_list_rows()
 
+    def unfiltered(self) -> bool:
+        """Whether the list is every vetoed draft: no parameter but the page's and the
+        order's (an empty filter is left to the filter set: it may still be invalid)."""
+        return set(self.request.GET) <= UNFILTERED
+
+    def get_table_pagination(self, table):
+        paginate = super().get_table_pagination(table)
+        if self.unfiltered():
+            # Every published draft vetoed (DraftYear.drafts_vetoed, refresh_outcomes'
+            # count): the rows' COUNT(*) read every vetoed draft.
+            count = DraftYear.objects.aggregate(n=Sum("drafts_vetoed"))["n"] or 0
+            paginate["paginator_class"] = partial(CountedCappedPaginator, count=count)
+        return paginate
+
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
         # Every row here is vetoed: the outcome filter would only empty the list.
@@ -46,7 +67,7 @@ class VetoListView(SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        drafts = self.filterset.qs
+        drafts = None if self.unfiltered() else self.filterset.qs
         by_holder = analytics.vetoes_by_holder(drafts)
         context["by_seat"] = seat_totals(by_holder)
         context["by_decade"] = decade_table(analytics.vetoes_per_decade(drafts))
@@ -61,6 +82,14 @@ class VetoListView(SingleTableMixin, FilterView):
         context["coverage_basis"] = veto_basis(note["facts"])
         context["unplaced"] = unplaced_vetoes()
         return context
+
+
+# Parameters that choose the page of the list and its order, not its rows.
+UNFILTERED = frozenset({"page", "sort", "per_page"})
+
+
+class CountedCappedPaginator(CountedPaginator, CappedPaginator):
+    """The list's paginator, told its count."""
 
 
 def unplaced_vetoes() -> list[Disagreement]:

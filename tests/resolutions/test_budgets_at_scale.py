@@ -40,6 +40,11 @@ PAGES = [
     ("/votes/{seed}/embed/", None),
     ("/votes/{seed}/card.png", None),
     ("/vetoes/?year_from=1946", None),
+    # Unfiltered (resolutions.views.vetoes): 1: the count and 4-5: the vetoes by holder
+    # and by decade, of the per-year counts; 2-3: the page of rows and their vetoes;
+    # 6: the form's member states; 7-8: what the counts rest on (recorded votes, the
+    # sources' spans); 9: the vetoes no record holds; 10: the source versions cited
+    ("/vetoes/", 10),
     ("/countries/", None),
     # Unfiltered, its count is from the per-year tables (DraftFilter.known_count).
     ("/countries/ghana/", None),
@@ -62,10 +67,11 @@ PAGES = [
     # first and last records, 4: the coverage by decade (its per-year counts), 5-6: the
     # source versions cited (footer, citations)
     ("/data/", 7),
-    # 1: when the record last changed, 2: the votes' newest change, 3-4: the votes' and
-    # the countries' counts (their pages)
+    # 1: when the record last changed, 2: the votes' newest change, 3-4: the votes'
+    # (their per-year counts) and the countries' counts (their pages)
     ("/sitemap.xml", 4),
-    # 1: when the record last changed, 2: the count (the paginator), 3: the page
+    # 1: when the record last changed, 2: the count (the paginator; the votes' from
+    # their per-year counts), 3: the page
     ("/sitemap-votes.xml", 3),
     ("/sitemap-countries.xml", 3),
     # 1: when the record last changed, 2: the newest drafts, 3: their vetoes with seats

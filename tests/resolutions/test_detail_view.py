@@ -1,11 +1,14 @@
 """The vote page: symbols, record, tally, member votes by position, outcome, provenance."""
 
 import re
+from datetime import date
+from itertools import pairwise
 
 import pytest
 from django.urls import reverse
 
-from resolutions.models import Disagreement
+from resolutions.models import AgendaItem, Disagreement, Draft
+from resolutions.views.detail import _neighbour
 from tests.samples import sample_size
 from votes.choices import Source
 
@@ -110,6 +113,26 @@ def test_previous_and_next_vote_on_the_same_agenda_item(client, sample):
     html = page(client, named["ussr_veto"])
     assert f'rel="next" href="{named["failed"].get_absolute_url()}"' in html
     assert "No earlier vote" in html
+
+
+def test_votes_of_one_day_on_one_item_follow_each_other_by_id():
+    """The neighbours' keyset (date, id), with the date's bound the index needs."""
+    item = AgendaItem.objects.create(name="The question of the test")
+    days = [
+        date(1990, 1, 1),
+        date(1990, 1, 2),
+        date(1990, 1, 2),
+        date(1990, 1, 2),
+        date(1990, 2, 1),
+    ]
+    votes = [Draft.objects.create(date=d, agenda_item=item, is_published=True) for d in days]
+    Draft.objects.create(date=date(1990, 1, 2), agenda_item=item, is_published=False)
+    Draft.objects.create(date=date(1990, 1, 2), is_published=True)  # another item
+    for earlier, later in pairwise(votes):
+        assert _neighbour(later, before=True) == earlier
+        assert _neighbour(earlier, before=False) == later
+    assert _neighbour(votes[0], before=True) is None
+    assert _neighbour(votes[-1], before=False) is None
 
 
 @sample_size(0)

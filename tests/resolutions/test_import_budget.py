@@ -46,9 +46,11 @@ def test_an_import_changing_every_draft_has_a_fixed_budget(
     # import's log: none of them per draft (the smaller sample has 6 drafts). Then the
     # sponsors' step (resolutions.pipeline.sponsors): the states, the stored sponsors,
     # the drafts, the built titles rewritten in one batch, the sponsor disagreements
-    # and the record's change stamp. 12 of them recount the per-year tables
+    # and the record's change stamp. The rest recount the per-year tables
     # (votes/yearly.py): the years the drafts were and are counted in (4), then a
-    # DELETE and an INSERT ... SELECT for each of the four tables (8).
-    with django_assert_max_num_queries(60):
+    # DELETE and an INSERT ... SELECT for each table of votes.yearly.COUNTS and for the
+    # resolution numbers' gaps. 60 before VoteYear and ResolutionGap (what the
+    # sitemaps and /data/ read instead of counting the drafts) added two each.
+    with django_assert_max_num_queries(64):
         call_command("import_votes", str(path), stdout=StringIO(), no_progress=True)
     assert Draft.objects.filter(agenda_item__name=NEW_AGENDA).count() == drafts

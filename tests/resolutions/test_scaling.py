@@ -1,6 +1,8 @@
 """bench_scale's copy of the record (resolutions/scaling.py): N times every row, fake
 symbols, the same outcomes; and the command refuses a database not named for benchmarks."""
 
+from datetime import date
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -41,6 +43,24 @@ def test_growing_copies_every_row_under_fake_symbols(sample):
         )
     )
     assert copied == sorted(row for row in originals if row[0].startswith("S/"))
+
+
+def test_each_copys_sources_name_its_own_symbols(sample):
+    """Copied verbatim, the sources JSON repeated N times over and ANALYZE took the
+    copies for the column's most common values (resolutions.scaling._fake_json)."""
+    said = {"draft_symbol": "S/1999/1", "meeting": "S/PV.4000", "press_release": "SC/1"}
+    original = {"undl": {"values": said, "flags": []}, "dhl_veto": {"url": "https://x/S/1"}}
+    Draft.objects.create(draft_symbol="S/1999/1", date=date(1999, 1, 1), sources=original)
+    grow(3)
+    for k in (1, 2):
+        copy = Draft.objects.get(draft_symbol=f"S/X{k}/1999/1").sources
+        assert copy.keys() == original.keys()
+        assert copy["undl"]["values"] == {
+            "draft_symbol": f"S/X{k}/1999/1",
+            "meeting": f"S/X{k}/PV.4000",
+            "press_release": "SC/1",
+        }
+        assert copy["dhl_veto"] == original["dhl_veto"]  # not a symbol's string
 
 
 def test_growing_twice_is_refused(sample):

@@ -48,13 +48,14 @@ def test_chart_embed(client, sample, chart, django_assert_max_num_queries):
 
 def test_sitemap_index(client, sample, django_assert_max_num_queries):
     # 1: when the record last changed (ETag); for the votes 2: their newest change,
-    # 3: their count (the pages); 4: the countries' count
+    # 3: their count (the pages, from the per-year counts); 4: the countries' count
     _get(client, reverse("resolutions:sitemap"), 4, django_assert_max_num_queries)
 
 
 @pytest.mark.parametrize(("section", "budget"), [("votes", 3), ("countries", 3), ("pages", 1)])
 def test_sitemap_section(client, sample, section, budget, django_assert_max_num_queries):
-    # 1: when the record last changed (ETag), 2-3: the count (the paginator), the page
+    # 1: when the record last changed (ETag), 2-3: the count (the paginator; the votes'
+    # from the per-year counts), the page
     url = reverse("resolutions:sitemap_section", args=[section])
     _get(client, url, budget, django_assert_max_num_queries)
 

@@ -6,10 +6,13 @@ import pytest
 from django.urls import reverse
 
 from resolutions.models import Draft
-from resolutions.views.vetoes import decade_table
+from resolutions.views.vetoes import decade_table, seat_totals
+from tests.resolutions.test_admin_setup import change_post, change_url
+from votes import analytics
 from votes.dates import FIRST_MEETING
 from votes.models import Veto
 
+pytest_plugins = ["tests.resolutions.test_admin_setup"]
 pytestmark = pytest.mark.django_db
 
 
@@ -91,3 +94,21 @@ def test_sortable_and_downloadable(client, named):
     assert "outcome=vetoed" in csv_link
     lines = b"".join(client.get(csv_link).streaming_content).decode().splitlines()
     assert len(lines) - 1 == Draft.objects.published().vetoed().count()  # minus the header
+
+
+def assert_unfiltered_figures_are_a_recount(client) -> None:
+    """Unfiltered, the count and the tables come from the per-year counts: they equal
+    what the list's own rows give (the filtered computation)."""
+    context = client.get(reverse("resolutions:vetoes") + "?page=1").context
+    drafts = Draft.objects.published().vetoed()
+    assert context["table"].paginator.count == drafts.count() > 0
+    assert context["by_seat"] == seat_totals(analytics.vetoes_by_holder(drafts))
+    assert context["by_decade"] == decade_table(analytics.vetoes_per_decade(drafts))
+
+
+def test_the_unfiltered_figures_are_a_recount_after_an_editors_change(client, named, admin_client):
+    assert_unfiltered_figures_are_a_recount(client)
+    vetoed = Draft.objects.published().vetoed().order_by("date").first()
+    response = admin_client.post(change_url(vetoed), change_post(vetoed, is_published=False))
+    assert response.status_code == 302
+    assert_unfiltered_figures_are_a_recount(client)

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from resolutions.models import Draft, Standing
+from resolutions.models import Draft, Standing, stored_resolution_gaps
 from tests.resolutions.test_admin_setup import change_post, change_url, errors_of
 from votes import analytics
 from votes.choices import Modality, Outcome, Position, TermKind, evidence_of
@@ -19,9 +19,11 @@ from votes.models import (
     MembershipTerm,
     MemberState,
     MemberVote,
+    ResolutionGap,
     StateYear,
     Veto,
     VetoYear,
+    VoteYear,
 )
 from votes.seats import SEAT_ORDER
 
@@ -187,12 +189,44 @@ def stored_coverage() -> dict[tuple, int]:
     return {(r.year, r.outcome, r.votes): r.drafts for r in CoverageYear.objects.all()}
 
 
+def recount_votes() -> dict[tuple, int]:
+    """Per year and kind: published votes of every kind (the sitemap's pages)."""
+    cells: dict[tuple, int] = defaultdict(int)
+    for draft in _published().values():
+        cells[(draft.date.year, draft.kind)] += 1
+    return dict(cells)
+
+
+def stored_votes() -> dict[tuple, int]:
+    return {(r.year, r.kind): r.votes for r in VoteYear.objects.all()}
+
+
+def recount_gaps() -> list[int]:
+    """Every number from 1 below the highest held that no draft carries, published or
+    not, counted in Python."""
+    held = set(
+        Draft.objects.exclude(resolution_number=None).values_list("resolution_number", flat=True)
+    )
+    return [n for n in range(1, max(held, default=0)) if n not in held]
+
+
+def stored_gaps() -> list[int]:
+    return [n for r in ResolutionGap.objects.order_by("first") for n in range(r.first, r.last + 1)]
+
+
 def assert_counts_match_a_recount() -> None:
     assert stored_agreement() == recount_agreement()
     assert stored_states() == recount_states()
     assert stored_vetoes() == recount_vetoes()
     assert stored_drafts() == recount_drafts()
     assert stored_coverage() == recount_coverage()
+    assert stored_votes() == recount_votes()
+    missing = recount_gaps()
+    assert stored_gaps() == missing
+    # What /data/ reads, against the queryset's own count of the numbers held.
+    for limit in (1, 20, 100):
+        assert stored_resolution_gaps(limit) == (len(missing), missing[:limit])
+        assert stored_resolution_gaps(limit) == Draft.objects.resolution_number_gaps(limit)
 
 
 def test_the_counts_of_a_sample_are_a_recount_of_its_votes(sample):
@@ -213,6 +247,18 @@ def test_an_editors_change_of_a_vote_and_of_a_date_is_counted_at_once(sample, ad
     # The year it left lost a draft and the year it joined gained one.
     assert stored_drafts()[1987][0] == counted_before[1987][0] - 1
     assert stored_drafts()[1989][0] == counted_before[1989][0] + 1
+
+
+def test_an_editors_new_resolution_number_moves_the_gaps_at_once(sample, admin_client):
+    held = Draft.objects.exclude(resolution_number=None)
+    draft = held.adopted().order_by("resolution_number").first()
+    old, top = draft.resolution_number, max(held.values_list("resolution_number", flat=True))
+    # Its number goes missing, and so do the two numbers past the highest held.
+    post = change_post(draft, resolution_number=top + 3)
+    response = admin_client.post(change_url(draft), post)
+    assert response.status_code == 302, errors_of(response)
+    assert {old, top + 1, top + 2} <= set(stored_gaps())
+    assert_counts_match_a_recount()
 
 
 def test_unpublishing_a_draft_takes_it_out_of_every_count(sample, admin_client):

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from resolutions.management.commands.sync_un_data import vacuum
 from resolutions.models import Draft
 from resolutions.outcomes import refresh_outcomes
 from resolutions.scaling import AlreadyGrown, grow
@@ -24,6 +25,13 @@ SCRATCH_MARK = "bench"
 def looks_like_scratch(name: str) -> bool:
     """A database whose name (or SQLite file name) says it is for benchmarks."""
     return SCRATCH_MARK in Path(str(name)).name.lower()
+
+
+def analyse() -> None:
+    """Fresh planner statistics after the bulk copy (PostgreSQL only), as a sync's."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 class Command(BaseCommand):
@@ -51,6 +59,14 @@ class Command(BaseCommand):
             with transaction.atomic():
                 new = grow(factor)
                 changed = refresh_outcomes(new)
+                analyse()
+            # As a sync leaves the record (sync_un_data): statistics of the grown tables,
+            # and their rows vacuumed. Without them the 10x copy was measured with the
+            # 1x row counts in pg_class (3,181 drafts for 31,810), every index-only scan
+            # fetching the heap (no visibility map: 35,654 heap fetches to count the
+            # resolution numbers) and a sequential scan chosen for a count the index
+            # answers: /data/ spent 107 ms in SQL, and 39 ms after a VACUUM ANALYZE.
+            vacuum()
         except AlreadyGrown as grown:
             raise CommandError(f"Refusing to grow {name!r}: {grown}.") from grown
         self.stdout.write(

@@ -73,10 +73,3 @@ class Command(BaseCommand):
             f"{before} drafts grown to {Draft.objects.count()} (x{factor}); "
             f"refresh_outcomes changed {changed}."
         )
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            # As a sync leaves a record (sync_un_data analyses and vacuums): without it
-            # the copy was planned on the record's statistics from before the growth
-            # (3,181 drafts where there were 31,810) and had no visibility map for its
-            # new pages, so the 10x timings were not those of a record that size.
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")

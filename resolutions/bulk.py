@@ -48,16 +48,17 @@ def _postgresql(objs: Sequence):
     return connection if connection.vendor == "postgresql" else None
 
 
-def _preparer(field: Field, connection) -> Callable:
-    """The value to write of ``field`` for an object: get_db_prep_save's, without its
-    calls where they would return the value unchanged."""
+def _preparer(field: Field, connection, key: str | None = None) -> Callable:
+    """The value to write of ``field`` for an object (for a dict, its value under
+    ``key``): get_db_prep_save's, without its calls where they would return the value
+    unchanged."""
     attname = field.attname
     target = field.target_field if field.is_relation else field
     as_is = _AS_IS.get(target.get_internal_type(), ())
     plain = (type(None), *as_is)
 
     def prepare(obj):
-        value = getattr(obj, attname)
+        value = obj[key] if key is not None else getattr(obj, attname)
         if type(value) in plain:  # exact type: a subclass (an enum, a bool for an int) is prepared
             return value
         return field.get_db_prep_save(value, connection)
@@ -208,3 +209,26 @@ def bulk_create(objs: Sequence, batch_size: int = 500) -> None:
 def _stamped(field: Field) -> bool:
     """A field whose ``pre_save`` sets the time (auto_now, auto_now_add)."""
     return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+def insert_rows(model, rows: Sequence[dict]) -> None:
+    """Insert new rows given as ``{attname: value}`` for every column but the id (no
+    model instance per row: a sync writes 44,000 votes); COPY on PostgreSQL."""
+    if not rows:
+        return
+    columns = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if set(rows[0]) != {f.attname for f in columns}:
+        raise ValueError(f"a row of {model.__name__} names {sorted(rows[0])}")
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=2000)
+        return
+    prepare = [_preparer(f, connection, key=f.attname) for f in columns]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row([p(row) for p in prepare])

@@ -11,6 +11,9 @@ import pytest
 
 from resolutions import bulk
 from resolutions.models import Draft, Meeting
+from votes.choices import NonVoting, Position, Source
+from votes.models import MemberState, MemberVote
+from votes.reference.load import load_reference_data
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +70,29 @@ def test_bulk_update_of_many_json_values():
     bulk.bulk_update(drafts, ["sources", "draft_symbol"])
     stored = dict(Draft.objects.values_list("pk", "sources"))
     assert stored == {d.pk: d.sources for d in drafts}
+
+
+def test_insert_rows_stores_each_row_as_the_model_would():
+    load_reference_data()
+
+    draft = Draft.objects.create(date=date(2003, 3, 3), draft_symbol="S/2003/1")
+    states = list(MemberState.objects.order_by("pk")[:3])
+    rows = [
+        {
+            "draft_id": draft.pk,
+            "state_id": state.pk,
+            "position": [Position.YES, Position.NO, Position.NON_VOTING][k],
+            "non_voting": NonVoting.NOT_PRESENT if k == 2 else NonVoting.UNSPECIFIED,
+            "name_at_vote": f"{state.name} then",
+            "seat_id": None,
+            "note": "é" * k,
+            "source": Source.UNDL,
+        }
+        for k, state in enumerate(states)
+    ]
+    bulk.insert_rows(MemberVote, rows)
+    fields = list(rows[0])
+    stored = list(MemberVote.objects.order_by("pk").values(*fields))
+    assert stored == [{name: row[name] for name in fields} for row in rows]
+    with pytest.raises(ValueError, match="names"):
+        bulk.insert_rows(MemberVote, [{"draft_id": draft.pk}])

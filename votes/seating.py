@@ -48,12 +48,17 @@ changed, so which drafts then have every member's vote may have (the counts that
 
 def place(vote: MemberVote, on: date, calendar: CouncilCalendar) -> bool:
     """Set the vote's seat and name as on ``on``, in memory; whether either changed."""
-    term = calendar.term_of(vote.state_id, on)
-    seat_id = term.seat_id if term is not None else None
-    name = calendar.name_on(vote.state_id, on)
+    seat_id, name = seat_and_name(vote.state_id, on, calendar)
     changed = (vote.seat_id, vote.name_at_vote) != (seat_id, name)
     vote.seat_id, vote.name_at_vote = seat_id, name
     return changed
+
+
+def seat_and_name(state_id: int, on: date, calendar: CouncilCalendar) -> tuple[int | None, str]:
+    """The seat (id; None for an elected term) and the name of a state's vote cast on
+    ``on``: what :func:`place` sets, for a writer of new votes as rows, not instances."""
+    term = calendar.term_of(state_id, on)
+    return (term.seat_id if term is not None else None), calendar.name_on(state_id, on)
 
 
 def place_votes(

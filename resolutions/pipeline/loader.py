@@ -34,7 +34,7 @@ from django.db import DataError, IntegrityError, connection
 from django.utils import timezone
 from tqdm import tqdm
 
-from resolutions.bulk import bulk_update
+from resolutions.bulk import bulk_create, bulk_update
 from resolutions.models import Draft
 from resolutions.outcomes import refresh_outcomes
 from resolutions.pipeline.editor_file import editor_problems
@@ -381,7 +381,7 @@ class _Loader:
     def _save_drafts(self, loads: list[Load]) -> tuple[set[int], set[int]]:
         created = [load.draft for load in loads if load.new]
         own_ids = any(draft.pk for draft in created)
-        Draft.objects.bulk_create(created, batch_size=500)
+        bulk_create(created)
         if own_ids:
             _reset_id_sequence()
         changed = [load.draft for load in loads if load.changed]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NoReturn
 
-from resolutions.bulk import bulk_insert, bulk_update
+from resolutions.bulk import bulk_update, insert_rows
 from resolutions.models import Draft
 from resolutions.pipeline.merge import VOTE_PRIORITY
 from resolutions.pipeline.vote_deletions import votes_to_delete
@@ -28,7 +28,7 @@ from votes.choices import SECONDARY, NonVoting, Position, Source
 from votes.models import MemberVote
 from votes.names import default_resolver
 from votes.reference import permanent_terms
-from votes.seating import place
+from votes.seating import place, seat_and_name
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ _OTHER_WRITERS = frozenset({Source.EDITOR, Source.DEDUCED, *SECONDARY})
 
 @dataclass
 class _VoteChanges:
-    create: list[MemberVote] = field(default_factory=list)
+    create: list[dict] = field(default_factory=list)  # rows for bulk.insert_rows
     update: list[MemberVote] = field(default_factory=list)
     delete: list[int] = field(default_factory=list)
     drafts: set[int] = field(default_factory=set)
@@ -227,7 +227,7 @@ class VoteWriter:
         bulk_update(
             changes.update, ["position", "non_voting", "note", "name_at_vote", "seat", "source"]
         )
-        bulk_insert(changes.create)
+        insert_rows(MemberVote, changes.create)
         return changes.drafts
 
     def _plan(self, draft: Draft, by_state: dict, have: dict, changes: _VoteChanges) -> None:
@@ -247,18 +247,31 @@ class VoteWriter:
         if old is not None and old.source == Source.EDITOR:
             self._keep_editors(draft.pk, old, vote)
             return
-        target = old if old is not None else MemberVote(draft_id=draft.pk, state_id=vote.state_id)
-        before = None if old is None else _stored(old)
-        target.position, target.non_voting, target.note = vote.position, vote.non_voting, vote.note
-        target.source = self._source_of(vote)
-        place(target, draft.date, self.calendar)
         if old is None:
-            changes.create.append(target)
-        elif _stored(target) != before:
-            changes.update.append(target)
-        else:
+            changes.create.append(self._new_row(draft, vote))
+            changes.drafts.add(draft.pk)
             return
-        changes.drafts.add(draft.pk)
+        before = _stored(old)
+        old.position, old.non_voting, old.note = vote.position, vote.non_voting, vote.note
+        old.source = self._source_of(vote)
+        place(old, draft.date, self.calendar)
+        if _stored(old) != before:
+            changes.update.append(old)
+            changes.drafts.add(draft.pk)
+
+    def _new_row(self, draft: Draft, vote: CheckedVote) -> dict:
+        """A new vote as a row (resolutions.bulk.insert_rows), seated as ``place`` seats it."""
+        seat_id, name = seat_and_name(vote.state_id, draft.date, self.calendar)
+        return {
+            "draft_id": draft.pk,
+            "state_id": vote.state_id,
+            "position": vote.position,
+            "non_voting": vote.non_voting,
+            "name_at_vote": name,
+            "seat_id": seat_id,
+            "note": vote.note,
+            "source": self._source_of(vote),
+        }
 
     def _source_of(self, vote: CheckedVote) -> str:
         """An editor's file that restores this site's dump keeps each vote's stated

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from resolutions.bulk import bulk_update
+from resolutions.bulk import bulk_update, insert_rows
 from resolutions.models import Disagreement, Draft, Sponsorship, join_names
 from resolutions.signals import record_changed
 from votes.choices import SECONDARY, Source
@@ -197,11 +197,16 @@ def write_sponsors(draft_ids: Iterable[int] | None = None) -> SponsorSummary:
     return summary
 
 
-def _sponsorship(draft_id: int, row: tuple) -> Sponsorship:
+def _sponsorship(draft_id: int, row: tuple) -> dict:
+    """A sponsorship as a row (resolutions.bulk.insert_rows): 10,506 on a sync."""
     state_id, name, position, source = row
-    return Sponsorship(
-        draft_id=draft_id, state_id=state_id, name=name, position=position, source=source
-    )
+    return {
+        "draft_id": draft_id,
+        "state_id": state_id,
+        "name": name,
+        "position": position,
+        "source": source,
+    }
 
 
 def _stored(sponsorships) -> dict[int, list[tuple]]:
@@ -214,9 +219,9 @@ def _stored(sponsorships) -> dict[int, list[tuple]]:
     return stored
 
 
-def _write(summary: SponsorSummary, create: list[Sponsorship], titled: list[Draft]) -> None:
+def _write(summary: SponsorSummary, create: list[dict], titled: list[Draft]) -> None:
     Sponsorship.objects.filter(draft_id__in=summary.drafts).delete()
-    Sponsorship.objects.bulk_create(create, batch_size=1000)
+    insert_rows(Sponsorship, create)
     bulk_update(titled, ["built_title"])
     summary.titles = len(titled)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from resolutions.bulk import insert_rows
 from resolutions.models import AgendaItem, Disagreement, Draft, Meeting, Subject
 from resolutions.sources.values import agenda_key, meeting_number
 from votes.choices import SECONDARY, Source
@@ -36,11 +37,11 @@ class References:
             if want is None or want == have[draft.pk]:
                 continue
             changed.add(draft.pk)
-            add += [through(draft_id=draft.pk, subject_id=s) for s in want - have[draft.pk]]
+            add += [{"draft_id": draft.pk, "subject_id": s} for s in want - have[draft.pk]]
             remove += [(draft.pk, s) for s in have[draft.pk] - want]
         for draft_id, subject_id in remove:
             through.objects.filter(draft_id=draft_id, subject_id=subject_id).delete()
-        through.objects.bulk_create(add, batch_size=1000)
+        insert_rows(through, add)  # rows, not instances: 15,200 links on a sync
         return changed
 
     def _wanted(self, draft: Draft) -> set[int] | None:

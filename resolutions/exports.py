@@ -6,11 +6,13 @@ full dump) and is read back by ``manage.py import_votes``
 the Library's voting data, and one row with empty member columns for a draft
 with no member-by-member record; JSON nests the votes under each draft.
 
-Rows are read from the database as they are written, from one cursor for the
-drafts and one for their member votes, so memory stays flat and the queries
-are the same few whatever the size of the export. Text cells that a spreadsheet would run as a
-formula (starting with =, +, -, @, tab or carriage return) are neutralised
-with a leading apostrophe, which the importer removes again.
+Rows are read from the database as they are written, as plain values: one
+cursor for the drafts and one each for their member votes, vetoes, subjects and
+sponsors, in the drafts' order and merged as they are read, so memory stays flat
+and the queries are the same few whatever the size of the export. Text cells
+that a spreadsheet would run as a formula (starting with =, +, -, @, tab or
+carriage return) are neutralised with a leading apostrophe, which the importer
+removes again.
 """
 
 from __future__ import annotations

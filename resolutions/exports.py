@@ -364,6 +364,33 @@ def _drafts(drafts: QuerySet, *, member_votes: bool = True) -> Iterator[tuple[li
         stream.check_done()
 
 
+class _CsvText:
+    """Rows as the csv module writes them, as text."""
+
+    def __init__(self) -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\n")
+
+    def _flush(self) -> str:
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return text
+
+    def line(self, cells: Iterable) -> str:
+        """One row (of two or more cells), without the line's end."""
+        self._writer.writerow(cells)
+        return self._flush()[:-1]
+
+    def lines(self, rows: list[list]) -> list[str]:
+        """Rows, each without the line's end: written together and split at the line
+        ends, unless a cell holds a line break (quoted, so the text has more line
+        ends than rows); then one row at a time."""
+        self._writer.writerows(rows)
+        lines = self._flush().split("\n")[:-1]
+        return lines if len(lines) == len(rows) else [self.line(row) for row in rows]
+
+
 def csv_lines(drafts: QuerySet, *, per_vote: bool = False) -> Iterator[str]:
     """The CSV, one row per draft, or per member vote (and one with empty member
     columns for a draft without), in blocks of about BLOCK characters.
@@ -373,35 +400,21 @@ def csv_lines(drafts: QuerySet, *, per_vote: bool = False) -> Iterator[str]:
     line is the same text as a whole row written at once, at a fraction of the
     cost (a draft's description, its longest cell, was quoted again on every vote).
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    def line(cells: Iterable) -> str:
-        """Cells (two or more) as the CSV writes them, without the line's end."""
-        writer.writerow(cells)
-        return flush()[:-1]
-
-    writer.writerow(VOTES_COLUMNS if per_vote else DRAFT_COLUMNS)
-    yield flush()
+    text = _CsvText()
+    yield text.line(VOTES_COLUMNS if per_vote else DRAFT_COLUMNS) + "\n"
     block: list[str] = []
     size = 0
-    no_vote = line([""] * len(VOTE_COLUMNS))
+    no_vote = text.line([""] * len(VOTE_COLUMNS))
     evidence: dict[str, str] = {}
     for cells, votes in _drafts(drafts, member_votes=per_vote):
         safe = [neutralise(v) for v in cells]
         if not per_vote:
-            lines = [line(safe) + "\n"]
+            lines = [text.line(safe) + "\n"]
         else:
             # VOTES_COLUMNS: the draft's cells, the member's, then the provenance.
-            head, tail = line(safe[:-2]) + ",", "," + line(safe[-2:]) + "\n"
-            members = [line([neutralise(v) for v in _vote_cells(v, evidence)]) for v in votes]
-            lines = [head + member + tail for member in members or [no_vote]]
+            head, tail = text.line(safe[:-2]) + ",", "," + text.line(safe[-2:]) + "\n"
+            members = [[neutralise(v) for v in _vote_cells(vote, evidence)] for vote in votes]
+            lines = [head + member + tail for member in text.lines(members) or [no_vote]]
         block += lines
         size += sum(map(len, lines))
         if size >= BLOCK:

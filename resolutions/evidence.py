@@ -14,7 +14,13 @@ from votes.models import MemberVote
 
 def vote_evidence(vote: MemberVote) -> str:
     """The kind of evidence behind a vote: official, compiled, deduced or editor."""
-    return evidence_of(vote.source).value
+    return source_evidence(vote.source)
+
+
+def source_evidence(source: str) -> str:
+    """The kind of evidence behind a vote from ``source``: what :func:`vote_evidence`
+    gives, for the dumps, which read votes as plain values rather than instances."""
+    return evidence_of(source).value
 
 
 def _source_label(source: str) -> str:

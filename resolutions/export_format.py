@@ -55,11 +55,15 @@ VOTE_COLUMNS = [
 VOTES_COLUMNS = DRAFT_COLUMNS[:-2] + VOTE_COLUMNS + DRAFT_COLUMNS[-2:]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets also run "  =1+2" (spaces first) and a line break starts a cell.
+SPACES = " \u00a0"
+# The first characters of every text neutralise() changes: any other text is left
+# as it is at once (the dumps ask for every cell of every row).
+_MAY_CHANGE = frozenset((*FORMULA_STARTS, "\n", "'", *SPACES))
 
 
 def _formula_like(value: str) -> bool:
-    # Spreadsheets also run "  =1+2" (spaces first) and a line break starts a cell.
-    return value[:1] in ("\t", "\r", "\n") or value.lstrip(" \u00a0").startswith(FORMULA_STARTS)
+    return value[:1] in ("\t", "\r", "\n") or value.lstrip(SPACES).startswith(FORMULA_STARTS)
 
 
 def neutralise(value):
@@ -68,7 +72,9 @@ def neutralise(value):
     A text that already starts with an apostrophe gets one more, so that reading
     the file back gives every value exactly as it was.
     """
-    if isinstance(value, str) and value and (_formula_like(value) or value.startswith("'")):
+    if not isinstance(value, str) or value[:1] not in _MAY_CHANGE:
+        return value
+    if _formula_like(value) or value.startswith("'"):
         return "'" + value
     return value
 

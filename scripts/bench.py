@@ -252,7 +252,8 @@ TIME_BOX = 3.0
 
 
 def measure(client, path: str, timed: int = TIMED) -> list:
-    """[path, median s, slowest s, queries, bytes, SQL s, peak Python heap bytes] of one page.
+    """[path, median s, slowest s, queries, bytes, SQL s, peak Python heap bytes, rows] of
+    one page (rows: a download's, counted by streamed_rows; None for a page).
 
     A page is warmed once, its queries and their time counted on a second request,
     then it is timed up to ``timed`` times within TIME_BOX seconds. A streamed
@@ -278,7 +279,39 @@ def measure(client, path: str, timed: int = TIMED) -> list:
         read(client, path)
         times.append(time.perf_counter() - start)
     peak = heap_peak(client, path)
-    return [path, statistics.median(times), max(times), count, size, sql, peak]
+    rows = streamed_rows(client, path) if streamed else None
+    return [path, statistics.median(times), max(times), count, size, sql, peak, rows]
+
+
+def streamed_rows(client, path: str) -> int:
+    """The rows a download streams, counted in the body as it comes (an untimed read of
+    its own): a CSV's records after the header, parsed, since a quoted cell may hold a
+    line break; a JSON dump's drafts and their member votes, one draft a line as
+    resolutions.exports writes them."""
+    import codecs
+    import csv
+
+    response = checked(path, client.get(path, secure=True))
+    text = codecs.iterdecode(response.streaming_content, "utf-8")
+    if "json" not in response["Content-Type"]:
+        return sum(1 for _ in csv.reader(_lines(text))) - 1
+    rows = 0
+    for line in _lines(text):
+        item = line.strip().rstrip(",")  # a draft's line ends in the comma before the next
+        if item.startswith("{") and not item.startswith('{"licence"'):
+            rows += 1 + len(json.loads(item)["votes"])
+    return rows
+
+
+def _lines(chunks):
+    """Lines (each with its \\n) from text chunks cut anywhere, one line in memory at a time."""
+    rest = ""
+    for chunk in chunks:
+        *whole, rest = (rest + chunk).split("\n")
+        for line in whole:
+            yield line + "\n"
+    if rest:
+        yield rest
 
 
 def heap_peak(client, path: str) -> int:
@@ -731,6 +764,9 @@ def page_rows(small: list[list], large: list[list], rps: dict[str, float]) -> li
             if served and bare
             else ("streamed" if rps else "")
         )
+        if one[7] is not None:  # a download: the rows it streamed per second, 1x / 10x
+            share = f"{share}, " if share else ""
+            share += f"{one[7] / one[1]:,.0f} / {ten[7] / ten[1]:,.0f} rows/s"
         rows.append(
             [
                 f"`{path}`",
@@ -976,8 +1012,15 @@ def bench_table() -> None:
         f"req/s: gunicorn ({SERVE_WORKERS} workers x {SERVE_THREADS} threads) on the 1x record, "
         f"page cache on (local memory), {LOADERS} processes x {LOADER_THREADS} threads of "
         f"keep-alive clients on the same machine, median of {ROUNDS} interleaved rounds of "
-        f"{ROUND_SECONDS} s; downloads stream and are not cached."
+        f"{ROUND_SECONDS} s; downloads stream and are not cached. {ROWS_NOTE}"
     )
+
+
+ROWS_NOTE = (
+    "rows/s (a download's, 1x / 10x): the rows it streamed, counted in the body by a read "
+    "of its own (a CSV's records, a JSON dump's drafts and their member votes), over its "
+    "server time."
+)
 
 
 def database_exists(url: str) -> bool:
@@ -1012,7 +1055,7 @@ def bench_scaled(only: list[str]) -> None:
         small = run_pages(paths, page_env(static_root))
         large = run_pages(paths, page_env(static_root, scaled))
     print_table(page_rows(small, large, {}))
-    print(f"\nLoad at the end: {uptime()}")
+    print(f"\nLoad at the end: {uptime()}\n\n{ROWS_NOTE}")
 
 
 BENCHMARKS = {

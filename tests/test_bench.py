@@ -17,6 +17,7 @@ from config import bench as config_bench
 from config import checks
 from resolutions.models import Draft
 from tests.conftest import REPO
+from votes.models import MemberVote
 
 spec = importlib.util.spec_from_file_location("bench", REPO / "scripts" / "bench.py")
 bench = importlib.util.module_from_spec(spec)
@@ -40,11 +41,25 @@ def test_anything_but_a_200_is_refused(response):
 
 @pytest.mark.django_db
 def test_a_page_is_timed_only_when_it_answers_200(client, sample):
-    path, median, slowest, queries, size, sql, heap = bench.measure(client, "/", timed=2)
+    path, median, slowest, queries, size, sql, heap, rows = bench.measure(client, "/", timed=2)
     assert path == "/" and 0 <= median <= slowest and queries > 0 and size > 0
-    assert sql >= 0 and heap > 0
+    assert sql >= 0 and heap > 0 and rows is None  # a page, not a download
     with pytest.raises(bench.Refused, match="/nowhere/ answered 404"):
         bench.measure(client, "/nowhere/", timed=2)
+
+
+@pytest.mark.django_db
+def test_a_downloads_rows_are_counted_as_streamed(client, sample):
+    """rows/s in the table: the CSV's records and the JSON's drafts and votes, recounted
+    here from the database (a quoted line break in a cell is still one record)."""
+    drafts = Draft.objects.published()
+    votes = MemberVote.objects.filter(draft__in=drafts).count()
+    without = drafts.filter(member_votes__isnull=True).count()
+    Draft.objects.filter(pk=sample["seed"].pk).update(description="two\nlines, quoted")
+    assert bench.streamed_rows(client, "/votes.csv") == drafts.count()
+    assert bench.streamed_rows(client, "/votes.csv?rows=votes") == votes + without
+    assert bench.streamed_rows(client, "/votes.json") == drafts.count() + votes
+    assert bench.measure(client, "/votes.csv", timed=1)[7] == drafts.count()
 
 
 def test_a_refusal_stops_the_bench_with_a_non_zero_exit(tmp_path):

@@ -62,10 +62,11 @@ class DraftListView(KnownCount, SingleTableMixin, FilterView):
 def _download(request, fmt: str):
     """The filtered list in the open-data format (resolutions.exports), streamed.
 
-    Queries: the drafts' vetoes (1) and subjects (2), the drafts (3) and their
-    member votes (4), each of the last two one cursor read to its end; plus one to
-    check a chosen member state. The full downloads come from the data release's
-    files instead while the record is that release (two queries to know it).
+    Queries: one cursor each for the drafts' vetoes, subjects and sponsors, their
+    member votes (not for the per-draft CSV) and the drafts, all read to the end
+    side by side; plus one to check a chosen member state. The full downloads come
+    from the data release's files instead while the record is that release (two
+    queries to know it).
     """
     served = _released(request, fmt)
     if served is not None:

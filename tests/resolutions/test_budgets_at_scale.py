@@ -98,13 +98,18 @@ PAGES = [
     ("/api/v1/docs/", 0),
 ]
 DOWNLOADS = [
-    # Streamed from one cursor (two with member votes), whatever the size
-    # (resolutions/exports.py): the ETag's date, whether the release's file can serve
-    # it (resolutions/release/downloads.py), vetoes, subjects, sponsors, the drafts.
+    # Streamed whatever the size (resolutions/exports.py), one cursor each for the
+    # drafts, their vetoes, subjects and sponsors (and member votes), merged in the
+    # drafts' order: the ETag's date, whether the release's file can serve it
+    # (resolutions/release/downloads.py), vetoes, subjects, sponsors, the drafts,
     ("/votes.csv", 6),
+    # +1: the member votes.
     ("/votes.csv?rows=votes", 7),
     ("/votes.json", 7),
-    ("/votes.csv?country=ghana", 8),
+    # Filtered: the chosen member state (form validation) instead of the release's file.
+    ("/votes.csv?country=ghana", 6),
+    ("/votes.csv?country=ghana&rows=votes", 7),
+    ("/votes.json?country=ghana", 7),
 ]
 # The search box and the symbol addresses answer a redirect (to a vote or the list).
 REDIRECTS = ["/search/?q=sanctions", "/search/?q=S/2022/431", "/S/2022/431", "/S/PV.9048"]

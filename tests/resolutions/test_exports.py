@@ -88,6 +88,30 @@ def test_neutralising_catches_hidden_formulas_and_always_reverses(text):
     assert exports.restore(guarded) == text
 
 
+def test_neutralising_changes_exactly_the_texts_the_rule_names():
+    """neutralise() returns most texts at once by their first character; every first
+    character (the Basic Multilingual Plane) with every kind of rest must still give
+    what the rule says: an apostrophe before a formula (after any spaces), a tab,
+    carriage return or line break first, or an apostrophe first."""
+
+    def rule(text: str) -> bool:
+        stripped = text.lstrip(" \u00a0")
+        return text[:1] in ("\t", "\r", "\n", "'") or stripped[:1] in (
+            "=",
+            "+",
+            "-",
+            "@",
+            "\t",
+            "\r",
+        )
+
+    for code in range(0x10000):
+        for rest in ("", "x", "=1", " =1", "\u00a0+1", "'"):
+            text = chr(code) + rest
+            assert exports.neutralise(text) == ("'" + text if rule(text) else text), repr(text)
+    assert exports.neutralise("") == ""
+
+
 @sample_size("small", "large")
 @pytest.mark.parametrize(
     ("url", "budget"),

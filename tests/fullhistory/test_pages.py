@@ -9,11 +9,13 @@ import csv
 import re
 
 import pytest
+from django.db.models import Count, Sum
 from django.urls import reverse
 
 from resolutions.models import Draft
+from tests.resolutions.test_known_counts import assert_known_counts_are_the_counts
 from votes.choices import Position
-from votes.models import MemberVote, Veto
+from votes.models import MemberVote, StateYear, Veto
 
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
 
@@ -139,3 +141,21 @@ def test_symbol_permalinks_on_the_record(client, record):
     )
     seed = record.get(draft_symbol="S/2022/431")
     assert client.get("/S/2022/431")["Location"] == seed.get_absolute_url()
+
+
+def test_counts_from_the_per_year_tables_are_the_counts_on_the_record(client, record):
+    """The unfiltered list, the API and the country pages take their counts from the
+    per-year tables (DraftFilter.known_count): on the whole record, for every state,
+    they must be the COUNT of the drafts listed."""
+    assert_known_counts_are_the_counts(client)
+    counted = dict(
+        MemberVote.objects.filter(draft__in=record)
+        .values_list("state")
+        .order_by()
+        .annotate(n=Count("draft", distinct=True))
+    )
+    summed = dict(
+        StateYear.objects.values_list("state").order_by().annotate(n=Sum("votes")).filter(n__gt=0)
+    )
+    assert len(counted) > 100
+    assert summed == counted

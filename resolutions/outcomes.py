@@ -193,6 +193,18 @@ def refresh_outcomes(drafts=None, *, calendar: CouncilCalendar | None = None) ->
     return changed
 
 
+def recount_years(ids: list[int]) -> None:
+    """The per-year counts of these drafts' years (a deleted draft's too: its last
+    year is kept), now, or at the end of :func:`counted_once` within one: a sync's
+    deletions then take the recounts' lock (votes.yearly) only at its end, not for
+    the rest of its transaction, where an editor's save would wait on it."""
+    pending = _PENDING.get()
+    if pending is None:
+        yearly.recount(ids)
+    else:
+        pending.add(ids)
+
+
 @dataclass
 class _Pending:
     """The drafts refreshed within :func:`counted_once`, whose words and per-year

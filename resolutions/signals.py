@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from resolutions import caching
 from resolutions.models import AgendaItem, Draft, Meeting, RecordVersion
-from resolutions.outcomes import refresh_outcomes
+from resolutions.outcomes import recount_years, refresh_outcomes
 from resolutions.search import refresh_search
 from votes import yearly
 from votes.models import CountedDraft
@@ -95,7 +95,7 @@ def words_follow_names(sender, instance, raw=False, **kwargs) -> None:
 
 def counts_follow_deletion(sender, instance, **kwargs) -> None:
     """A deleted draft leaves the per-year counts of the year it was counted in."""
-    yearly.recount([instance.pk])
+    recount_years([instance.pk])
 
 
 def record_version_row(sender, using: str = "default", **kwargs) -> None:

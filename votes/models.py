@@ -432,6 +432,14 @@ class VoteYear(models.Model):
     kind = models.CharField(max_length=20)
     votes = models.PositiveIntegerField()
 
+    class Meta:
+        # As DraftYear's: two overlapping recounts of a year must fail, not leave the
+        # year's rows twice (each DELETE missing the other's new rows) and the
+        # sitemaps' count doubled.
+        constraints = [
+            models.UniqueConstraint(fields=["year", "kind"], name="one_vote_year_per_kind")
+        ]
+
     def __str__(self) -> str:
         return f"{self.year}: {self.votes} published votes ({self.kind})"
 

@@ -65,6 +65,7 @@ Years = Collection[int] | None
 
 def recount(draft_ids: Collection[int] | None = None) -> None:
     """Recount the years these drafts are, or were last, counted in (all years for None)."""
+    _one_recount_at_a_time()
     if draft_ids is not None and len(draft_ids) <= MANY:
         years: Years = _moved_years(draft_ids)
         if not years:
@@ -78,6 +79,25 @@ def recount(draft_ids: Collection[int] | None = None) -> None:
     # over the numbers' unique index (a few ms at ten times the record), since a
     # draft's number may have moved without its year.
     _replace(ResolutionGap, gap_rows(), None)
+
+
+# Any number: the key of the transaction-level advisory lock that recounts take.
+RECOUNT_LOCK = 27_1946
+
+
+def _one_recount_at_a_time() -> None:
+    """Wait for any other transaction's recount to commit (PostgreSQL).
+
+    Each recount deletes and re-inserts its years' rows and rewrites the resolution
+    numbers' gaps whole; two overlapping ones (an editor's save during a sync's
+    recount, two saves at once) would each miss the other's new rows under READ
+    COMMITTED, and the second would fail on the gaps' unique ``first``. The lock is
+    held to the end of the transaction, which a recount ends (refresh_outcomes is
+    the last write of a save or a sync). SQLite has one writer at a time already.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECOUNT_LOCK])
 
 
 def empty() -> None:

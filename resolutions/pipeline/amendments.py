@@ -113,7 +113,10 @@ class AmendmentLoader:
             setattr(draft, name, value)
         if draft.pk is None or changed:
             draft.save()
-        return draft.pk if self._write_votes(draft, vote.votes) or "date" in changed else None
+        # Its year's counts move with its date, and with its publication (an editor
+        # may have withdrawn it, which this sync undoes): the sitemaps count it.
+        moved = changed & {"date", "is_published"}
+        return draft.pk if self._write_votes(draft, vote.votes) or moved else None
 
     def _fields(self, vote: AmendmentVote) -> dict:
         amends, record = vote.amends, vote.record

@@ -13,12 +13,14 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.db.models import Sum
 
 from resolutions.models import Draft
+from resolutions.outcomes import refresh_outcomes
 from resolutions.pipeline.secondary import load_secondary
 from resolutions.sources import voting_agent
 from votes.choices import Outcome, Source, VoteKind
-from votes.models import MemberVote, Veto
+from votes.models import MemberVote, Veto, VoteYear
 from votes.names import default_resolver
 
 pytestmark = pytest.mark.realdata
@@ -177,3 +179,23 @@ def test_loading_the_compilation_again_changes_no_amendment(history, shared_data
     assert (
         list(MemberVote.objects.filter(draft__kind=VoteKind.AMENDMENT).values_list("pk")) == votes
     )
+
+
+def test_an_amendment_published_again_by_a_sync_is_counted_again(history, shared_data):
+    """An editor withdraws an amendment vote; loading the compilation again publishes
+    it again, and the per-year counts the sitemaps read (VoteYear) follow: they had
+    moved only with its date or its member votes."""
+    path = shared_data / "sc_voting_agent_1994_2025" / "sc_voting_from_xlsx_DERIVED.csv"
+    amendment = Draft.objects.published_votes(VoteKind.AMENDMENT).earliest("date", "pk")
+
+    def counted() -> int:
+        return VoteYear.objects.aggregate(n=Sum("votes"))["n"]
+
+    published = Draft.objects.published_votes().count()
+    assert counted() == published
+    Draft.objects.filter(pk=amendment.pk).update(is_published=False)
+    refresh_outcomes([amendment.pk])  # as the admin's save does
+    assert counted() == published - 1
+    load_secondary(voting_agent.parse(path))
+    assert Draft.objects.get(pk=amendment.pk).is_published
+    assert counted() == Draft.objects.published_votes().count() == published

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import re
 from collections.abc import Callable, Sequence
 
 from django.db import connections, router, transaction
@@ -118,7 +119,7 @@ class _ValuesUpdate:
         self.columns = [meta.get_field(name) for name in fields]
         quote = connection.ops.quote_name
         names = [self.pk.column] + [c.column for c in self.columns]
-        casts = [self.pk.db_type(connection)] + [c.db_type(connection) for c in self.columns]
+        casts = [self.pk.db_type(connection)] + [_cast(c, connection) for c in self.columns]
         self.row = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
         assignments = ", ".join(f"{quote(c.column)} = v.{quote(c.column)}" for c in self.columns)
         # Identifiers are quoted and every value is a parameter.
@@ -141,6 +142,14 @@ class _ValuesUpdate:
         return params
 
 
+def _cast(field: Field, connection) -> str:
+    """The type a value is cast to in the VALUES list: the column's, but a character
+    column's without its length. PostgreSQL cuts a string cast to ``varchar(n)`` to n
+    characters without a word, where assigning it to the column refuses it, as COPY
+    into the staged table does."""
+    return re.sub(r"^varchar\(\d+\)$", "varchar", field.db_type(connection))
+
+
 def _stage(cursor, connection, stage: str, columns: list, objs: Sequence) -> None:
     """A temporary table of these columns (typed as in the model), filled by COPY."""
     quote = connection.ops.quote_name
@@ -153,7 +162,12 @@ def _copy_rows(cursor, connection, table: str, columns: list, objs: Sequence) ->
     quote = connection.ops.quote_name
     prepare = [_preparer(f, connection) for f in columns]
     names = ", ".join(quote(f.column) for f in columns)
-    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+    # COPY is psycopg's own, past Django's cursor: its errors are wrapped as Django's
+    # (DataError, IntegrityError), which the loader turns into words for the source.
+    with (
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+    ):
         for obj in objs:
             copy.write_row([p(obj) for p in prepare])
 
@@ -228,6 +242,7 @@ def insert_rows(model, rows: Sequence[dict]) -> None:
     names = ", ".join(quote(f.column) for f in columns)
     with (
         connection.cursor() as cursor,
+        connection.wrap_database_errors,  # as in _copy_rows
         cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy,
     ):
         for row in rows:

@@ -8,6 +8,7 @@ rows back and compares them with the objects written, on either database.
 from datetime import date
 
 import pytest
+from django.db import DataError, IntegrityError, connection, transaction
 
 from resolutions import bulk
 from resolutions.models import Draft, Meeting
@@ -96,3 +97,44 @@ def test_insert_rows_stores_each_row_as_the_model_would():
     assert stored == [{name: row[name] for name in fields} for row in rows]
     with pytest.raises(ValueError, match="names"):
         bulk.insert_rows(MemberVote, [{"draft_id": draft.pk}])
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite does not enforce a column's length"
+)
+
+
+@postgresql_only
+@pytest.mark.parametrize("n", [3, MANY], ids=["few", "many"])
+def test_a_value_too_long_for_its_column_is_refused_not_cut(n):
+    """Either path refuses it as Django's DataError (the loader words it for the
+    source): a cast to varchar(n) in the VALUES list had cut it to the column's length."""
+    rows = meetings(n)
+    bulk.bulk_create(rows)
+    length = Meeting._meta.get_field("symbol").max_length
+    rows[-1].symbol = "S/PV." + "9" * length
+    with pytest.raises(DataError), transaction.atomic():
+        bulk.bulk_update(rows, ["symbol"])
+    assert Meeting.objects.get(pk=rows[-1].pk).symbol == f"S/PV.{n}"
+
+
+@postgresql_only
+def test_copys_errors_are_djangos():
+    load_reference_data()
+    draft = Draft.objects.create(date=date(2003, 3, 3), draft_symbol="S/2003/1")
+    state = MemberState.objects.order_by("pk").first()
+    row = {
+        "draft_id": draft.pk,
+        "state_id": state.pk,
+        "position": Position.YES,
+        "non_voting": NonVoting.UNSPECIFIED,
+        "name_at_vote": state.name,
+        "seat_id": None,
+        "note": "",
+        "source": Source.UNDL,
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert_rows(MemberVote, [row, dict(row)])  # one vote per member per draft
+    with pytest.raises(DataError), transaction.atomic():
+        bulk.insert_rows(MemberVote, [{**row, "name_at_vote": "x" * 1000}])
+    assert not MemberVote.objects.exists()

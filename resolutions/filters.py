@@ -335,6 +335,15 @@ class DraftFilter(django_filters.FilterSet):
 
     # The count, when the per-year tables know it ---------------------------------------
 
+    def narrows(self) -> bool:
+        """Whether a filter narrows the base queryset: an empty or invalid field does
+        not (``qs`` ignores it, and says so), nor do the page, its size and its order,
+        which are not the form's."""
+        if not self.is_bound:
+            return False
+        self.errors  # noqa: B018 -- validates: cleaned_data is what qs applies
+        return any(value not in EMPTY_VALUES for value in self.form.cleaned_data.values())
+
     def known_count(self) -> int | None:
         """How many drafts ``qs`` holds, from the per-year counts refresh_outcomes keeps
         (a sum over years), when no filter narrows the published drafts (or a state's):
@@ -344,10 +353,8 @@ class DraftFilter(django_filters.FilterSet):
         The callers' base queryset must be the published drafts (public_votes /
         public_drafts), as every list's is.
         """
-        if self.is_bound:
-            self.errors  # noqa: B018 -- validates: cleaned_data is what qs applies
-            if any(value not in EMPTY_VALUES for value in self.form.cleaned_data.values()):
-                return None
+        if self.narrows():
+            return None
         if self.state is None:
             return DraftYear.objects.aggregate(n=Sum("drafts"))["n"] or 0
         # One vote per state per draft (one_vote_per_member_per_draft): its votes on

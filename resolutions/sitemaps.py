@@ -17,13 +17,13 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.paginator import Paginator
 from django.db.models import Max, Sum
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from resolutions.models import Draft
+from resolutions.tables import KnownCountPaginator
 from votes.models import MemberState, VoteYear
 
 
@@ -61,15 +61,7 @@ class VoteSitemap(PublicSitemap):
         """The framework's paginator, counting the votes from their per-year counts
         (``VoteYear``, kept by refresh_outcomes): ``COUNT(*)`` of the published drafts,
         on the index and on every page of the sitemap, read every one of them."""
-        return CountedPaginator(self._items(), self.limit, count=published_votes())
-
-
-class CountedPaginator(Paginator):
-    """A paginator told how many items there are, instead of counting its queryset."""
-
-    def __init__(self, object_list, per_page, *args, count: int, **kwargs):
-        super().__init__(object_list, per_page, *args, **kwargs)
-        self.__dict__["count"] = count  # Paginator.count is a cached_property
+        return KnownCountPaginator(self._items(), self.limit, count=published_votes())
 
 
 def published_votes() -> int:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db.models import Sum
 from django.urls import reverse
 from django_filters.views import FilterView
@@ -12,7 +10,6 @@ from django_tables2 import SingleTableMixin
 from resolutions.coverage import Scope, counting_caveats, veto_basis
 from resolutions.filters import DraftFilter, public_votes
 from resolutions.models import Disagreement
-from resolutions.sitemaps import CountedPaginator
 from resolutions.tables import CappedPaginator, VetoTable
 from resolutions.views.lists import PER_PAGE
 from resolutions.views.params import with_query
@@ -45,9 +42,9 @@ class VetoListView(SingleTableMixin, FilterView):
         return public_votes().vetoed().for_list_rows()
 
     def unfiltered(self) -> bool:
-        """Whether the list is every vetoed draft: no parameter but the page's and the
-        order's (an empty filter is left to the filter set: it may still be invalid)."""
-        return set(self.request.GET) <= UNFILTERED
+        """Whether the list is every vetoed draft (DraftFilter.narrows, as the other
+        lists' counts ask)."""
+        return not self.filterset.narrows()
 
     def get_table_pagination(self, table):
         paginate = super().get_table_pagination(table)
@@ -55,7 +52,7 @@ class VetoListView(SingleTableMixin, FilterView):
             # Every published draft vetoed (DraftYear.drafts_vetoed, refresh_outcomes'
             # count): the rows' COUNT(*) read every vetoed draft.
             count = DraftYear.objects.aggregate(n=Sum("drafts_vetoed"))["n"] or 0
-            paginate["paginator_class"] = partial(CountedCappedPaginator, count=count)
+            paginate = {**paginate, "count": count}  # to CappedPaginator
         return paginate
 
     def get_filterset(self, filterset_class):
@@ -82,14 +79,6 @@ class VetoListView(SingleTableMixin, FilterView):
         context["coverage_basis"] = veto_basis(note["facts"])
         context["unplaced"] = unplaced_vetoes()
         return context
-
-
-# Parameters that choose the page of the list and its order, not its rows.
-UNFILTERED = frozenset({"page", "sort", "per_page"})
-
-
-class CountedCappedPaginator(CountedPaginator, CappedPaginator):
-    """The list's paginator, told its count."""
 
 
 def unplaced_vetoes() -> list[Disagreement]:

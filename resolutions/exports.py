@@ -34,7 +34,15 @@ from resolutions.export_format import (
 )
 from resolutions.export_format import restore as restore  # exports.restore, as before
 from resolutions.licence import EXPORT_LICENCE, LICENCE_NAME
-from resolutions.models import NEWEST_FIRST, Draft, Sponsorship
+from resolutions.models import (
+    NEWEST_FIRST,
+    RECORDED_FIELDS,
+    Draft,
+    Sponsorship,
+    display_title,
+    resolution_symbol,
+    title_is_built,
+)
 from votes.models import MemberVote, Veto
 from votes.seats import seat_sort_key
 
@@ -120,13 +128,7 @@ DRAFT_VALUES = (
     "agenda_item__name",
     "modality",
     "procedural",
-    "recorded_yes",
-    "recorded_no",
-    "recorded_abstain",
-    "recorded_non_voting",
-    "recorded_members",
-    "recorded_outcome",
-    "recorded_vetoed_by",
+    *RECORDED_FIELDS,  # yes, no, abstain, non_voting, members, outcome, vetoed_by
     "outcome",
     "tally_yes",
     "tally_no",
@@ -291,12 +293,12 @@ def _draft_cells(draft: tuple, related: dict[str, list[tuple]]) -> list:
     return [
         pk,
         date.isoformat(),
-        "" if number is None else f"S/RES/{number} ({year})",  # Draft.resolution_symbol
+        resolution_symbol(number, year),
         draft_symbol,
         meeting or "",
         press_release,
-        title or built_title,  # Draft.display_title
-        "yes" if not title and built_title else "no",  # Draft.title_is_built
+        display_title(title, built_title),
+        "yes" if title_is_built(title, built_title) else "no",
         description,
         agenda or "",
         *_sponsor_cells(related["sponsors"]),

@@ -316,6 +316,22 @@ class DraftQuerySet(models.QuerySet):
         return self.order_by(*NEWEST_FIRST)
 
 
+# A draft's title and resolution symbol from its values, for the model's properties
+# and for the dumps, which read plain values (resolutions.exports).
+
+
+def display_title(title: str, built_title: str) -> str:
+    return title or built_title
+
+
+def title_is_built(title: str, built_title: str) -> bool:
+    return not title and bool(built_title)
+
+
+def resolution_symbol(number: int | None, year: int | None) -> str:
+    return "" if number is None else f"S/RES/{number} ({year})"
+
+
 def stored_resolution_gaps(limit: int = 100) -> tuple[int, list[int]]:
     """``Draft.objects.resolution_number_gaps(limit)``, every draft's numbers, read from
     the gaps' ranges that votes/yearly.py keeps (``ResolutionGap``, rewritten by
@@ -564,18 +580,16 @@ class Draft(models.Model):
     @property
     def display_title(self) -> str:
         """The sources' title, else the built one (``title_is_built`` says which)."""
-        return self.title or self.built_title
+        return display_title(self.title, self.built_title)
 
     @property
     def title_is_built(self) -> bool:
-        return not self.title and bool(self.built_title)
+        return title_is_built(self.title, self.built_title)
 
     # Symbols -----------------------------------------------------------------
     @property
     def resolution_symbol(self) -> str:
-        if self.resolution_number is None:
-            return ""
-        return f"S/RES/{self.resolution_number} ({self.resolution_year})"
+        return resolution_symbol(self.resolution_number, self.resolution_year)
 
     @property
     def symbol(self) -> str:
